@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { deviceAddBodySchema, userAddBodySchema, HallError } from '../contracts/index.ts';
+import { addDevice } from '../server/store/devices-repo.ts';
+import { addUser } from '../server/store/users-repo.ts';
+import { listHalls } from '../server/store/halls-repo.ts';
+import type { Db } from '../server/store/pool.ts';
+
+/**
+ * Provisioning commands (issue 2 §6). Each prints one JSON document on stdout
+ * so scripts can read it; errors go to stderr with their code.
+ */
+export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[]): Promise<unknown> }> = {
+  'devices:add': {
+    usage: 'devices:add --hall <hallId> --kind <ticketer|caller|rater|camera|display> [--id <deviceId>]',
+    async run(db, args) {
+      const { values } = parseArgs({ args, options: { hall: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } }, strict: true });
+      const b = validate(deviceAddBodySchema, { hallId: values.hall, kind: values.kind, ...(values.id ? { deviceId: values.id } : {}) });
+      return addDevice(db, b.hallId, b.kind, b.deviceId);
+    },
+  },
+  'halls:list': {
+    usage: 'halls:list',
+    async run(db) { return listHalls(db, { kind: 'all' }); },
+  },
+  'users:add': {
+    usage: 'users:add --role <role> [--hall <hallId>] [--region <code>] [--username <name>]',
+    async run(db, args) {
+      const { values } = parseArgs({ args, options: { role: { type: 'string' }, hall: { type: 'string' }, region: { type: 'string' }, username: { type: 'string' } }, strict: true });
+      const b = validate(userAddBodySchema, {
+        role: values.role,
+        ...(values.hall ? { hallId: values.hall } : {}), ...(values.region ? { regionCode: values.region } : {}), ...(values.username ? { username: values.username } : {}),
+      });
+      return addUser(db, b);
+    },
+  },
+};
+
+function validate<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, v: unknown): T {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new HallError('HALL_ERR_BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '));
+  return r.data;
+}

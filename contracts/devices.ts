@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { idSchema, itemCodeSchema, type DeviceKind } from './ids.ts';
+
+/**
+ * Payloads of the five device kinds. Issue 2 handles `ticket.request` and the
+ * device state; the rest are the agreed wire format that later capabilities
+ * implement, so devices and the simulator can already be written against them.
+ * Seeds: 001 §1.1.1.15–16 (取号/叫号), §1.1.1.3–13 (评价器), 004 (视频汇聚).
+ */
+
+// ── ticket machine (取号机) ────────────────────────────────────────────────
+/** How the citizen identified at the machine (001 §1.1.1.15: 身份证, 扫码, 刷脸). */
+export const identityMethodSchema = z.enum(['id-card', 'qr', 'face', 'none']);
+export const ticketRequestSchema = z.object({
+  itemCode: itemCodeSchema,
+  identity: z.object({
+    method: identityMethodSchema,
+    /** 15 or 18 character ID number; encrypted at rest, never echoed in full. */
+    idNumber: z.string().regex(/^(\d{15}|\d{17}[\dXx])$/).optional(),
+    name: z.string().min(1).max(50).optional(),
+    phone: z.string().regex(/^1\d{10}$/).optional(),
+  }).strict().optional(),
+  /** 预约取号: the appointment QR code. */
+  appointmentCode: z.string().max(64).optional(),
+}).strict();
+export const ticketIssuedSchema = z.object({
+  ticketId: z.string(),
+  ticketNo: z.string(),
+  queue: z.object({ id: z.string(), name: z.string(), prefix: z.string() }),
+  hallName: z.string(),
+  department: z.string().optional(),
+  waitingAhead: z.number().int().nonnegative(),
+  estimatedWaitMin: z.number().nonnegative().optional(),
+  /** Masked on the server (2301**********123X) before it reaches the slip. */
+  idNumberMasked: z.string().optional(),
+  nameMasked: z.string().optional(),
+  issuedAt: z.string(),
+  seq: z.number().int().positive(),
+});
+/** Running state of the machine and its peripherals (缺纸 paper out). */
+export const ticketerStatusSchema = z.object({
+  paper: z.enum(['ok', 'low', 'out']),
+  printer: z.enum(['ok', 'fault']).default('ok'),
+  reader: z.enum(['ok', 'fault']).default('ok'),
+}).strict();
+
+// ── window caller (呼叫器) ────────────────────────────────────────────────
+export const callerSigninSchema = z.object({ windowId: idSchema, account: z.string().max(64), pin: z.string().max(16) }).strict();
+export const callNextSchema = z.object({ windowId: idSchema }).strict();
+export const callTicketSchema = z.object({ windowId: idSchema, ticketNo: z.string().max(16), reason: z.string().max(200).optional() }).strict();
+export const callTransferSchema = z.object({
+  windowId: idSchema, ticketNo: z.string().max(16), toQueueId: idSchema.optional(), toWindowId: idSchema.optional(),
+}).strict();
+export const callCompleteSchema = z.object({ windowId: idSchema, ticketNo: z.string().max(16), outcome: z.enum(['done', 'refused', 'incomplete']) }).strict();
+
+// ── rating terminal (评价器) ──────────────────────────────────────────────
+/** Five levels, 5 非常满意 … 1 非常不满意; 1–2 are bad reviews and need a tag (001 测评内容). */
+export const ratingSubmitSchema = z.object({
+  windowId: idSchema,
+  ticketNo: z.string().max(16).optional(),
+  caseId: z.string().max(64).optional(),
+  level: z.number().int().min(1).max(5),
+  tags: z.array(z.string().regex(/^\d{3}$/)).max(20).default([]),
+}).strict().refine((r) => r.level > 2 || r.tags.length > 0, { message: 'bad review needs at least one tag', path: ['tags'] });
+
+// ── video channel (视频通道) ──────────────────────────────────────────────
+export const cameraCountSchema = z.object({
+  zones: z.array(z.object({ zone: z.string().max(32), people: z.number().int().nonnegative() })).max(64),
+}).strict();
+export const cameraAlarmSchema = z.object({
+  alarm: z.enum(['crowding', 'intrusion', 'fall', 'tamper', 'offline']),
+  zone: z.string().max(32).optional(),
+  detail: z.string().max(500).optional(),
+}).strict();
+
+// ── displays (LED屏 / 语音播报) ────────────────────────────────────────────
+export const displayShowSchema = z.object({
+  text: z.string().max(200),
+  voice: z.string().max(200).optional(),
+  windowNo: z.string().max(16).optional(),
+  ticketNo: z.string().max(16).optional(),
+}).strict();
+
+/**
+ * Every `up/{type}` a device kind may send, with its data schema. The ingest
+ * refuses any other type with HALL_ERR_UNKNOWN_TYPE.
+ */
+export const upMessages = {
+  ticketer: { 'ticket.request': ticketRequestSchema, 'device.status': ticketerStatusSchema },
+  caller: {
+    'caller.signin': callerSigninSchema,
+    'call.next': callNextSchema,
+    'call.recall': callTicketSchema,
+    'call.pick': callTicketSchema,
+    'call.skip': callTicketSchema,
+    'call.transfer': callTransferSchema,
+    'call.pause': callNextSchema,
+    'call.resume': callNextSchema,
+    'call.start': callTicketSchema,
+    'call.complete': callCompleteSchema,
+  },
+  rater: { 'rating.submit': ratingSubmitSchema },
+  camera: { 'camera.count': cameraCountSchema, 'camera.alarm': cameraAlarmSchema },
+  display: { 'display.ack': z.object({ text: z.string().max(200) }).strict() },
+} as const satisfies Record<DeviceKind, Record<string, z.ZodType>>;
+
+/** Replies the server sends on `down/{type}`. */
+export const downMessages = {
+  'ticket.issued': ticketIssuedSchema,
+  'display.show': displayShowSchema,
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+} as const;
+
+export type TicketRequest = z.infer<typeof ticketRequestSchema>;
+export type TicketIssued = z.infer<typeof ticketIssuedSchema>;
+export type TicketerStatus = z.infer<typeof ticketerStatusSchema>;
+export type CameraCount = z.infer<typeof cameraCountSchema>;
+export type DisplayShow = z.infer<typeof displayShowSchema>;

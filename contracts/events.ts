@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { deviceKindSchema } from './ids.ts';
+
+/**
+ * Domain events. Each is written to the outbox in the same transaction as the
+ * change it describes and carries the hall's sequence number `(hallId, seq)`
+ * (DESIGN.md principle 2). Personal data never appears here, only masked.
+ */
+const base = { hallId: z.string(), seq: z.number().int().positive(), at: z.string() };
+
+export const ticketIssuedEventSchema = z.object({
+  ...base,
+  type: z.literal('ticket.issued'),
+  data: z.object({
+    ticketId: z.string(),
+    ticketNo: z.string(),
+    queueId: z.string(),
+    itemCode: z.string(),
+    deviceId: z.string().nullable(),
+    waiting: z.number().int().nonnegative(),
+    issuedToday: z.number().int().nonnegative(),
+    applicantKey: z.string().nullable(),
+  }),
+});
+export const deviceOnlineEventSchema = z.object({
+  ...base,
+  type: z.enum(['device.online', 'device.offline']),
+  data: z.object({ deviceId: z.string(), kind: deviceKindSchema }),
+});
+export const deviceStatusEventSchema = z.object({
+  ...base,
+  type: z.literal('device.status'),
+  data: z.object({ deviceId: z.string(), kind: deviceKindSchema, status: z.record(z.string(), z.unknown()) }),
+});
+
+export const domainEventSchema = z.discriminatedUnion('type', [
+  ticketIssuedEventSchema,
+  deviceOnlineEventSchema,
+  deviceStatusEventSchema,
+]);
+export type DomainEvent = z.infer<typeof domainEventSchema>;
+export type TicketIssuedEvent = z.infer<typeof ticketIssuedEventSchema>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { idSchema, regionCodeSchema, deviceKindSchema } from './ids.ts';
+
+/** Staff roles (DOMAIN.md "Who uses it"; 三权分立 admins per issue 3). */
+export const roles = ['sysadmin', 'secadmin', 'auditadmin', 'leader', 'supervisor', 'staff', 'reviewer', 'appointment'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/);
+export const loginBodySchema = z.object({ username: usernameSchema, password: z.string().min(1).max(256) }).strict();
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: z.object({ username: z.string(), role: roleSchema, hallId: z.string().nullable(), regionCode: z.string().nullable() }),
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const deviceAddBodySchema = z.object({ hallId: idSchema, kind: deviceKindSchema, deviceId: idSchema.optional() }).strict();
+export const deviceCredentialsSchema = z.object({
+  deviceId: z.string(), hallId: z.string(), kind: deviceKindSchema,
+  username: z.string(), password: z.string(), topicPrefix: z.string(),
+});
+export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>;
+
+export const userAddBodySchema = z.object({
+  role: roleSchema,
+  username: usernameSchema.optional(),
+  hallId: idSchema.optional(),
+  regionCode: regionCodeSchema.optional(),
+}).strict().refine((u) => !['supervisor', 'staff'].includes(u.role) || u.hallId, { message: 'supervisor and staff need a hall', path: ['hallId'] });
+export const userCredentialsSchema = z.object({ username: z.string(), password: z.string() });
+
+export const hallParamsSchema = z.object({ hallId: idSchema });
+
+/**
+ * Broker authentication/authorisation webhooks for an external broker
+ * (EMQX HTTP auth, mosquitto-go-auth HTTP backend). See docs/external-engines.md.
+ */
+export const brokerAuthBodySchema = z.object({
+  clientid: z.string().max(256).optional(),
+  username: z.string().max(256),
+  password: z.string().max(1024),
+}).strict();
+export const brokerAclBodySchema = z.object({
+  clientid: z.string().max(256).optional(),
+  username: z.string().max(256),
+  topic: z.string().max(1024),
+  /** EMQX sends `publish`/`subscribe`; mosquitto-go-auth sends acc 1=read, 2=write, 4=subscribe. */
+  action: z.enum(['publish', 'subscribe']).optional(),
+  acc: z.number().int().optional(),
+}).strict();

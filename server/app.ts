@@ -1,0 +1,183 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Config, DomainEvent, SimFile } from '../contracts/index.ts';
+import { simFileSchema } from '../contracts/index.ts';
+import { createBroker, type RunningBroker } from '../broker/create-broker.ts';
+import { startIngest, type Ingest } from '../ingest/ingest.ts';
+import { createAnalytics, type Analytics } from '../analytics/clickhouse.ts';
+import { startSimulator, type RunningSim } from '../device-sim/simulator.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { createPool, type Db } from './store/pool.ts';
+import { migrate } from './store/migrate.ts';
+import { startEmbeddedPostgres, type EmbeddedPg } from './store/embedded-pg.ts';
+import { seedDemoCity } from './store/seed-demo.ts';
+import { listHalls } from './store/halls-repo.ts';
+import { verifyDevice } from './store/devices-repo.ts';
+import { recordDeadLetter } from './store/dead-letters-repo.ts';
+import { loadPiiKeys } from './security/keys.ts';
+import { createPiiCipher } from './security/pii.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { createRealtime } from './realtime/socket-server.ts';
+import { attachRedisAdapter } from './realtime/redis-adapter.ts';
+
+export interface AppOptions { config: Config; logger?: Logger; clock?: Clock }
+export interface App {
+  config: Config;
+  httpPort: number;
+  /** The URL devices and the server's own client use. */
+  mqttUrl: string;
+  db: Db;
+  metrics: Metrics;
+  analytics: Analytics;
+  broker: RunningBroker | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the product (DESIGN.md "One picture"): PostgreSQL (embedded unless
+ * DATABASE_URL), ClickHouse (chDB unless CLICKHOUSE_URL), the MQTT broker
+ * (Aedes unless MQTT_URL), the ingest, HTTP + Socket.IO and, when SIM=on, the
+ * device simulator. The only caller that reads the environment is main.ts.
+ */
+export async function createApplication(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const metrics = createMetrics();
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => { for (const c of closers.splice(0).reverse()) await c().catch((e: unknown) => logger.error({ err: e }, 'close step failed')); };
+  let ready = false;
+
+  try {
+    await mkdir(path.resolve(config.DATA_DIR), { recursive: true });
+    const pii = createPiiCipher(await loadPiiKeys(config));
+
+    // ── PostgreSQL ──
+    let dbUrl = config.DATABASE_URL;
+    let embedded: EmbeddedPg | null = null;
+    if (!dbUrl) {
+      embedded = await startEmbeddedPostgres(config.DATA_DIR, (m) => logger.warn({ pg: m }, 'embedded postgres'));
+      closers.push(() => embedded!.stop());
+      dbUrl = embedded.url;
+    }
+    const db = createPool(dbUrl);
+    closers.push(() => db.end());
+    const mig = await migrate(db);
+    logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');
+    if (config.SEED === 'demo') {
+      const seed = await seedDemoCity(db);
+      if (seed.seeded) await writeSimFile(config.DATA_DIR, { devices: seed.simDevices, items: itemsByHall(await listHalls(db, { kind: 'all' })) });
+    }
+
+    // ── ClickHouse ──
+    const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR });
+    closers.push(() => analytics.close());
+
+    // ── MQTT broker ──
+    let broker: RunningBroker | null = null;
+    let mqttUrl: string;
+    let serverCreds: { username: string; password: string };
+    if (config.MQTT_URL) {
+      mqttUrl = config.MQTT_URL;
+      serverCreds = { username: config.MQTT_USERNAME ?? '', password: config.MQTT_PASSWORD ?? '' };
+    } else {
+      // The server's own client logs in with a secret that lives only in this process.
+      serverCreds = { username: `hall-server-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+      broker = await createBroker({
+        host: config.MQTT_HOST, port: config.MQTT_PORT, maxPacketBytes: config.MAX_PACKET_BYTES, logger,
+        auth: {
+          async authenticate(username, password) {
+            if (username === serverCreds.username) return password === serverCreds.password ? { type: 'server' } : null;
+            const d = await verifyDevice(db, username, password);
+            return d ? { type: 'device', device: d } : null;
+          },
+        },
+        onRefused(info) {
+          metrics.refused.inc({ source: 'broker', code: info.code });
+          void recordDeadLetter(db, { source: 'broker', code: info.code, deviceId: info.principal?.type === 'device' ? info.principal.device.deviceId : info.username, topic: info.topic, detail: info.reason, payload: info.payload });
+        },
+      });
+      closers.push(() => broker!.close());
+      mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
+    }
+    const client = await connectServerClient(mqttUrl, serverCreds, !!config.MQTT_URL);
+    closers.push(() => client.endAsync());
+
+    // ── HTTP + Socket.IO ──
+    const http: HttpServer = createServer();
+    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
+    if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
+    http.on('request', createHttpApp({
+      db, clock, config, logger, metrics,
+      readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
+    }));
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`) : e));
+      http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
+    });
+    closers.push(() => new Promise<void>((r) => { void realtime.io.close(() => r()); http.closeAllConnections?.(); }));
+    const httpPort = (http.address() as { port: number }).port;
+
+    // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
+    const ingest: Ingest = await startIngest({
+      mqtt: client, db, clock, tz: config.HALL_TZ, pii, metrics, logger,
+      shareGroup: config.MQTT_URL ? 'hall-ingest' : undefined,
+      maxPayloadBytes: undefined,
+      onEvent(event: DomainEvent, receivedAt: number) {
+        realtime.publish(event);
+        metrics.mqttToSocket.observe((performance.now() - receivedAt) / 1000);
+      },
+    });
+    closers.push(() => ingest.stop());
+
+    // ── Simulator ──
+    if (config.SIM === 'on') {
+      const sim = await startSim(config, mqttUrl, logger);
+      if (sim) closers.push(() => sim.stop());
+    }
+
+    ready = true;
+    logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
+    return {
+      config, httpPort, mqttUrl, db, metrics, analytics, broker,
+      async close() { ready = false; await closeAll(); },
+    };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+async function connectServerClient(url: string, creds: { username: string; password: string }, external: boolean): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    clientId: `${creds.username || 'hall-server'}-${randomBytes(3).toString('hex')}`,
+    ...(creds.username ? { username: creds.username, password: creds.password } : {}),
+    // MQTT 5 on external brokers (response topic, correlation data, $share); Aedes 1.2 speaks 3.1.1.
+    protocolVersion: external ? 5 : 4,
+    clean: true, reconnectPeriod: 1000, connectTimeout: 10_000,
+  });
+}
+
+function itemsByHall(halls: { id: string; items: { code: string }[] }[]): Record<string, string[]> {
+  return Object.fromEntries(halls.map((h) => [h.id, h.items.map((i) => i.code)]));
+}
+
+async function writeSimFile(dataDir: string, f: SimFile): Promise<void> {
+  await writeFile(path.resolve(dataDir, 'sim-devices.json'), JSON.stringify(f, null, 1), { mode: 0o600 });
+}
+
+async function startSim(config: Config, mqttUrl: string, logger: Logger): Promise<RunningSim | null> {
+  const file = path.resolve(config.DATA_DIR, 'sim-devices.json');
+  if (!existsSync(file)) {
+    logger.warn({ file }, 'SIM=on but no simulator device file (it is written when the demo city is seeded); simulator not started');
+    return null;
+  }
+  const parsed = simFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  return startSimulator({ mqttUrl, devices: parsed.devices, items: parsed.items, ratePerMin: config.SIM_RATE, log: (msg, extra) => logger.debug({ sim: extra }, msg) });
+}

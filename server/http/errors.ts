@@ -1,0 +1,42 @@
+import type { ErrorRequestHandler, Request } from 'express';
+import { errorBody, HallError, type ErrorCode } from '../../contracts/index.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../logger.ts';
+import { recordDeadLetter } from '../store/dead-letters-repo.ts';
+import type { Db } from '../store/pool.ts';
+
+export const STATUS: Partial<Record<ErrorCode, number>> = {
+  HALL_ERR_BAD_REQUEST: 400, HALL_ERR_BAD_JSON: 400, HALL_ERR_BAD_DATA: 400,
+  HALL_ERR_UNAUTHENTICATED: 401, HALL_ERR_BAD_CREDENTIALS: 401,
+  HALL_ERR_FORBIDDEN: 403, HALL_ERR_TOPIC_FORBIDDEN: 403,
+  HALL_ERR_NOT_FOUND: 404, HALL_ERR_UNKNOWN_ITEM: 404, HALL_ERR_UNKNOWN_DEVICE: 404,
+  HALL_ERR_CONFLICT: 409, HALL_ERR_PAYLOAD_TOO_LARGE: 413, HALL_ERR_QUEUE_CLOSED: 409,
+  HALL_ERR_UNAVAILABLE: 503,
+};
+
+/** Turns any error into a coded JSON body; counts it and keeps bad input as a dead letter. */
+export function errorHandler(db: Db, metrics: Metrics, logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let e: HallError;
+    if (err instanceof HallError) e = err;
+    else if ((err as { type?: string }).type === 'entity.parse.failed') e = new HallError('HALL_ERR_BAD_JSON', 'request body is not valid JSON');
+    else if ((err as { type?: string }).type === 'entity.too.large') e = new HallError('HALL_ERR_PAYLOAD_TOO_LARGE');
+    else {
+      logger.error({ err, path: req.path }, 'request failed');
+      e = new HallError('HALL_ERR_INTERNAL');
+    }
+    const status = STATUS[e.code] ?? 500;
+    metrics.refused.inc({ source: 'http', code: e.code });
+    if (status === 400 || status === 413) {
+      void recordDeadLetter(db, { source: 'http', code: e.code, topic: `${req.method} ${req.path}`, detail: e.message, payload: bodyText(req) });
+    }
+    res.status(status).json(errorBody(e.code, e.message, e.details));
+  };
+}
+
+function bodyText(req: Request): string | undefined {
+  if (req.body === undefined) return undefined;
+  // Never keep a password in a dead letter.
+  const b = typeof req.body === 'object' && req.body !== null ? { ...req.body, password: undefined } : req.body;
+  return JSON.stringify(b);
+}

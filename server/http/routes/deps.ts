@@ -1,0 +1,7 @@
+import type { Config } from '../../../contracts/index.ts';
+import type { Clock } from '../../domain/clock.ts';
+import type { Db } from '../../store/pool.ts';
+import type { Logger } from '../../logger.ts';
+import type { Metrics } from '../../metrics.ts';
+
+export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics }

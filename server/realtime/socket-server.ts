@@ -1,0 +1,92 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack } from '../../contracts/index.ts';
+import { hallScope, type StaffPrincipal } from '../domain/access.ts';
+import { hallDay } from '../domain/hall-time.ts';
+import type { Clock } from '../domain/clock.ts';
+import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
+import { sessionUser } from '../store/users-repo.ts';
+import { recordDeadLetter } from '../store/dead-letters-repo.ts';
+import type { Db } from '../store/pool.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../logger.ts';
+
+interface SocketData { user: StaffPrincipal }
+type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeDeps { db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger }
+
+/**
+ * Socket.IO (DESIGN.md conventions): the staff token authenticates the
+ * socket; `hall:join` checks the user's scope before the socket enters room
+ * `hall:{id}` and answers with a snapshot carrying `seq`; deltas follow with
+ * `seq`; a client that sees a gap asks `hall:resync`.
+ */
+export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
+  const io: HallIo = new Server(http, { serveClient: false, maxHttpBufferSize: 16 * 1024, pingInterval: 25_000, pingTimeout: 20_000 });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown }).token;
+    if (typeof token !== 'string' || token.length > 200) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
+    sessionUser(deps.db, token, deps.clock.now()).then((u) => {
+      if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
+      socket.data.user = u;
+      next();
+    }, () => next(codedError('HALL_ERR_UNAVAILABLE')));
+  });
+
+  io.on('connection', (socket: HallSocket) => {
+    deps.metrics.sockets.inc();
+    socket.on('disconnect', () => deps.metrics.sockets.dec());
+    socket.on('hall:join', (req, ack) => command(socket, 'hall:join', req, ack, async (hallId) => {
+      const snap = await snapshotFor(socket.data.user, hallId);
+      await socket.join(`hall:${hallId}`);
+      return snap;
+    }));
+    socket.on('hall:resync', (req, ack) => command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket.data.user, hallId)));
+    socket.on('hall:leave', (req, ack) => command(socket, 'hall:leave', req, ack, async (hallId) => { await socket.leave(`hall:${hallId}`); return null; }));
+  });
+
+  async function snapshotFor(user: StaffPrincipal, hallId: string): Promise<HallSnapshot> {
+    if (!(await hallInScope(deps.db, hallScope(user), hallId))) throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
+    const now = deps.clock.now();
+    const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now);
+    if (!snap) throw new HallError('HALL_ERR_NOT_FOUND');
+    return snap;
+  }
+
+  /** Validates, runs, and always acks: bad socket input is a coded error ack, counted and kept. */
+  function command<T>(socket: HallSocket, name: string, req: unknown, ack: unknown, run: (hallId: string) => Promise<T>): void {
+    const reply: Ack<T> = typeof ack === 'function' ? (ack as Ack<T>) : () => undefined;
+    const parsed = hallJoinSchema.safeParse(req);
+    if (!parsed.success) return fail(new HallError('HALL_ERR_BAD_REQUEST', `${name} needs {hallId}`));
+    run(parsed.data.hallId).then((data) => reply({ ok: true, data }), fail);
+    function fail(e: unknown) {
+      const he = e instanceof HallError ? e : new HallError('HALL_ERR_INTERNAL');
+      if (!(e instanceof HallError)) deps.logger.error({ err: e, event: name }, 'socket command failed');
+      deps.metrics.refused.inc({ source: 'socket', code: he.code });
+      if (he.code === 'HALL_ERR_BAD_REQUEST') void recordDeadLetter(deps.db, { source: 'socket', code: he.code, topic: name, detail: socket.data.user.username, payload: safeJson(req) });
+      reply({ ok: false, ...errorBody(he.code, he.message) });
+    }
+  }
+
+  return {
+    io,
+    /** Emits a committed event to its hall's room (across nodes when the Redis adapter is on). */
+    publish(event: DomainEvent) {
+      io.to(`hall:${event.hallId}`).emit('hall:delta', { hallId: event.hallId, seq: event.seq, event });
+      deps.metrics.deltas.inc();
+    },
+  };
+}
+
+function codedError(code: 'HALL_ERR_UNAUTHENTICATED' | 'HALL_ERR_UNAVAILABLE'): Error {
+  const e = new Error(code) as Error & { data: unknown };
+  e.data = errorBody(code);
+  return e;
+}
+
+function safeJson(v: unknown): string {
+  try { return JSON.stringify(v)?.slice(0, 4096) ?? ''; } catch { return String(v); }
+}

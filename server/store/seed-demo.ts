@@ -1,0 +1,92 @@
+import type { DeviceCredentials, DeviceKind } from '../../contracts/index.ts';
+import { withTx, type Db } from './pool.ts';
+import { addDevice } from './devices-repo.ts';
+import { addUser } from './users-repo.ts';
+
+/**
+ * The demo city seeded on first start with an empty database (issue 2 §6):
+ * a city hall, two district halls, a town centre and a village point
+ * (市/县/镇/村, DOMAIN.md), with departments, items, queues, windows and devices.
+ * Names and codes are invented; the region codes follow the GB/T 2260 shape.
+ */
+export const DEMO_PASSWORD = 'Demo#2026';
+
+const REGIONS = [
+  ['440900', '示范市', 'city', null],
+  ['440902', '城东区', 'district', '440900'],
+  ['440904', '城西区', 'district', '440900'],
+  ['440902001', '东湖镇', 'town', '440902'],
+  ['440902001001', '东湖村', 'village', '440902001'],
+] as const;
+
+type Level = 'city' | 'district' | 'town' | 'village';
+const HALLS: { id: string; name: string; region: string; level: Level; address: string; windows: number }[] = [
+  { id: 'h-city', name: '示范市政务服务中心', region: '440900', level: 'city', address: '示范市人民大道1号', windows: 12 },
+  { id: 'h-east', name: '城东区政务服务中心', region: '440902', level: 'district', address: '城东区建设路8号', windows: 8 },
+  { id: 'h-west', name: '城西区政务服务中心', region: '440904', level: 'district', address: '城西区文明路20号', windows: 8 },
+  { id: 'h-donghu', name: '东湖镇便民服务中心', region: '440902001', level: 'town', address: '东湖镇中心街3号', windows: 3 },
+  { id: 'h-donghu-v', name: '东湖村党群服务中心', region: '440902001001', level: 'village', address: '东湖村委会', windows: 1 },
+];
+
+// department key, department name, queue prefix, queue name, items [code, name, promised days]
+const LINES: [string, string, string, string, [string, string, number][]][] = [
+  ['ga', '公安局户政', 'B', '户政业务', [['GA-001', '居民身份证换领', 15], ['GA-002', '户口迁移', 5]]],
+  ['rs', '人力资源和社会保障局', 'C', '社保医保', [['RS-001', '社会保障卡申领', 1], ['RS-002', '养老保险关系转移', 15]]],
+  ['sc', '市场监督管理局', 'E', '企业开办', [['SC-001', '企业设立登记', 1], ['SC-002', '个体工商户注册', 1]]],
+  ['bdc', '不动产登记中心', 'D', '不动产登记', [['BDC-001', '不动产转移登记', 5]]],
+  ['sw', '税务局', 'F', '税务办理', [['SW-001', '发票领用', 1]]],
+];
+const SMALL_LINES: [string, string, string, string, [string, string, number][]][] = [
+  ['zh', '综合受理', 'A', '综合窗口', [['ZH-001', '社会保障卡申领', 1], ['ZH-002', '城乡居民医保参保', 1], ['ZH-003', '证明开具', 1]]],
+];
+
+export interface SeedResult { seeded: boolean; simDevices: DeviceCredentials[] }
+
+/** Seeds once: the first process to lock an empty `halls` table does it; others find it full. */
+export async function seedDemoCity(db: Db): Promise<SeedResult> {
+  const seeded = await withTx(db, async (tx) => {
+    await tx.query('LOCK TABLE halls IN EXCLUSIVE MODE');
+    if (((await tx.query('SELECT 1 FROM halls LIMIT 1')).rowCount ?? 0) > 0) return false;
+    for (const [code, name, level, parent] of REGIONS) {
+      await tx.query('INSERT INTO regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)', [code, name, level, parent]);
+    }
+    for (const h of HALLS) {
+      await tx.query('INSERT INTO halls (id, name, region_code, level, address) VALUES ($1, $2, $3, $4, $5)', [h.id, h.name, h.region, h.level, h.address]);
+      const lines = h.level === 'city' || h.level === 'district' ? [SMALL_LINES[0]!, ...LINES] : SMALL_LINES;
+      const queueIds: string[] = [];
+      for (const [dep, depName, prefix, qName, items] of lines) {
+        const depId = `${h.id}-${dep}`, queueId = `${h.id}-q${prefix}`;
+        queueIds.push(queueId);
+        await tx.query('INSERT INTO departments (id, hall_id, name) VALUES ($1, $2, $3)', [depId, h.id, depName]);
+        await tx.query("INSERT INTO queues (id, hall_id, name, prefix, daily_cap, open_from, open_to) VALUES ($1, $2, $3, $4, 999, '00:00', '24:00')", [queueId, h.id, qName, prefix]);
+        for (const [code, name, days] of items) {
+          await tx.query('INSERT INTO items (hall_id, code, name, department_id, queue_id, promised_days) VALUES ($1, $2, $3, $4, $5, $6)', [h.id, code, name, depId, queueId, days]);
+        }
+      }
+      for (let w = 1; w <= h.windows; w++) {
+        const wid = `${h.id}-w${w}`;
+        await tx.query('INSERT INTO windows (id, hall_id, no, name) VALUES ($1, $2, $3, $4)', [wid, h.id, String(w), `${w}号窗口`]);
+        // The first window is the general (综合) one; the others serve their line and the general queue.
+        const own = queueIds[(w - 1) % queueIds.length]!;
+        for (const q of new Set([own, queueIds[0]!])) {
+          await tx.query('INSERT INTO window_queues (window_id, queue_id, weight) VALUES ($1, $2, $3)', [wid, q, q === own ? 2 : 1]);
+        }
+      }
+    }
+    return true;
+  });
+  if (!seeded) return { seeded: false, simDevices: [] };
+
+  const simDevices: DeviceCredentials[] = [];
+  for (const h of HALLS) {
+    const kinds: DeviceKind[] = h.level === 'village' ? ['ticketer', 'camera'] : h.level === 'town' ? ['ticketer', 'camera', 'camera', 'display'] : ['ticketer', 'ticketer', 'camera', 'camera', 'display'];
+    let i = 0;
+    for (const kind of kinds) simDevices.push(await addDevice(db, h.id, kind, `${h.id}-${kind}-${++i}`));
+  }
+  await addUser(db, { username: 'admin', password: DEMO_PASSWORD, role: 'sysadmin' });
+  await addUser(db, { username: 'leader', password: DEMO_PASSWORD, role: 'leader', regionCode: '440900' });
+  await addUser(db, { username: 'east-leader', password: DEMO_PASSWORD, role: 'leader', regionCode: '440902' });
+  await addUser(db, { username: 'sup-city', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-city' });
+  await addUser(db, { username: 'sup-east', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-east' });
+  return { seeded: true, simDevices };
+}
