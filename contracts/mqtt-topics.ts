@@ -7,9 +7,10 @@ import { idSchema, deviceKindSchema, type DeviceKind } from './ids.ts';
  *   halls/{hallId}/{kind}/{deviceId}/down/{type}   server → device
  *   halls/{hallId}/{kind}/{deviceId}/state         retained online/offline, also the last will
  *   halls/{hallId}/display/{screenId}              LED / voice displays of a hall
- * Types use dots (`ticket.request`), never `/`, so one topic level holds one type.
+ * Types use dots (`ticket.request`; the reply type `error` has none), never `/`,
+ * so one topic level holds one type.
  */
-export const messageTypeSchema = z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)+$/);
+export const messageTypeSchema = z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*$/).max(64);
 
 export interface DeviceAddress { hallId: string; kind: DeviceKind; deviceId: string }
 

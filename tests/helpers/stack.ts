@@ -23,6 +23,8 @@ export interface Stack {
   logs: string[];
   env: Record<string, string>;
   restart(): Promise<void>;
+  /** Starts the application again after `app.close()`, on the same DATA_DIR. */
+  reopen(): Promise<void>;
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startStack(env: Record<string, string> = {}, dataDir?: str
     app: await boot(), dataDir: dir, logs, env: fullEnv,
     get base() { return `http://127.0.0.1:${s.app.httpPort}`; },
     async restart() { await s.app.close(); s.app = await boot(); },
+    async reopen() { s.app = await boot(); },
     async stop(opts) { await s.app.close(); if (!opts?.keepData && !dataDir) await rm(dir, { recursive: true, force: true }); },
   };
   return s;
