@@ -39,6 +39,7 @@ export function deviceAddress(p: DevicePrincipal): DeviceAddress | null {
 export function canPublish(p: Principal, topic: string): boolean {
   // Topic names carry no wildcards [MQTT-3.3.2-2], are non-empty [MQTT-4.7.3-1]
   // and contain no U+0000 [MQTT-1.5.3-2].
+  // eslint-disable-next-line no-control-regex -- U+0000 is exactly what [MQTT-1.5.3-2] forbids
   if (topic.length === 0 || /[+#\u0000]/.test(topic) || topic.startsWith('$')) return false;
   if (p.type === 'server') return true;
   if (p.type !== 'device') return false;

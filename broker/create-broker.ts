@@ -218,6 +218,8 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
+    // Assigned once aedes.handle() returns; the guard may report before that.
+    // eslint-disable-next-line prefer-const
     let client: Client | undefined;
     const onViolation = (v: PacketViolation): void => {
       const s = client ? sessions.get(client) : undefined;

@@ -25,6 +25,8 @@ export const configSchema = z.object({
   /** Credentials the server's own MQTT client uses on an external broker. */
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
+  /** Shared-subscription group of the ingest on an external broker; processes in one group split the load. */
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('hall-ingest'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Key for AES-256-GCM encryption of personal data; generated into DATA_DIR when absent (demo only). */

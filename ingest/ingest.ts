@@ -79,6 +79,8 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       const dev: DeviceAddress = { hallId: t.hallId, kind: t.kind, deviceId: t.deviceId };
 
       if (t.dir === 'state') {
+        // An empty retained message deletes the retained state (MQTT 3.1.1 §3.3.1.3): nothing to record.
+        if (payload.length === 0) return;
         const state = payload.toString('utf8');
         if (state !== 'online' && state !== 'offline') return await refuse('HALL_ERR_BAD_DATA', { topic, payload, dev, type: 'state' }, 'state must be online or offline');
         const d = await registered(dev);

@@ -127,7 +127,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
     const ingest: Ingest = await startIngest({
       mqtt: client, db, clock, tz: config.HALL_TZ, pii, metrics, logger,
-      shareGroup: config.MQTT_URL ? 'hall-ingest' : undefined,
+      shareGroup: config.MQTT_URL ? config.MQTT_SHARE_GROUP : undefined,
       maxPayloadBytes: undefined,
       onEvent(event: DomainEvent, receivedAt: number) {
         realtime.publish(event);
