@@ -109,14 +109,14 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     const client = await connectServerClient(mqttUrl, serverCreds, !!config.MQTT_URL);
     closers.push(() => client.endAsync());
 
-    // ── HTTP + Socket.IO ──
-    const http: HttpServer = createServer();
-    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
-    if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
-    http.on('request', createHttpApp({
+    // ── HTTP + Socket.IO ── Express must be the server's request listener before Socket.IO
+    // attaches: Socket.IO wraps the existing listeners and keeps /socket.io/ (polling) for itself.
+    const http: HttpServer = createServer(createHttpApp({
       db, clock, config, logger, metrics,
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
+    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
+    if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     await new Promise<void>((resolve, reject) => {
       http.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`) : e));
       http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);

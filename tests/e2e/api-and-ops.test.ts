@@ -29,6 +29,12 @@ describe('REST, scope, presence and operations', () => {
     sock.close();
   });
 
+  it('serves Socket.IO over HTTP long-polling too (browsers start there), beside the REST routes', async () => {
+    const sock = await connectScreen(s, await login(s, 'sup-east'), ['polling']);
+    expect((await joinHall(sock, 'h-east')).hallId).toBe('h-east');
+    sock.close();
+  });
+
   it('only a system admin provisions devices and users; logout revokes the token', async () => {
     const sup = await login(s, 'sup-east');
     expect((await api(s, 'POST', '/api/devices', { hallId: 'h-east', kind: 'rater' }, sup)).status).toBe(403);

@@ -114,8 +114,8 @@ export async function connectDevice(url: string, creds: DeviceCredentials, extra
 
 export type Screen = Socket<ServerToClientEvents, ClientToServerEvents> & { deltas: HallDelta[] };
 
-export async function connectScreen(s: Stack, token: string): Promise<Screen> {
-  const sock = ioClient(s.base, { auth: { token }, transports: ['websocket'], reconnection: false }) as Screen;
+export async function connectScreen(s: Stack, token: string, transports: ('websocket' | 'polling')[] = ['websocket']): Promise<Screen> {
+  const sock = ioClient(s.base, { auth: { token }, transports, reconnection: false }) as Screen;
   sock.deltas = [];
   sock.on('hall:delta', (d) => sock.deltas.push(d));
   await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('connect_error', reject); });

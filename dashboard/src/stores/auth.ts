@@ -1,0 +1,99 @@
+import { computed, ref } from 'vue';
+import { defineStore } from 'pinia';
+import type { LoginResponse } from '@contracts/rest.ts';
+import { api, codeOf } from '../api/http.ts';
+
+/**
+ * The signed-in staff member. The token lives in sessionStorage: it survives
+ * a reload of the wall but not closing the tab, which suits shared
+ * control-room machines better than localStorage.
+ */
+const STORAGE_KEY = 'hall.session';
+
+function isSession(v: unknown): v is LoginResponse {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Partial<LoginResponse>;
+  return typeof s.token === 'string' && typeof s.expiresAt === 'string' && typeof s.user?.username === 'string';
+}
+
+function expired(s: LoginResponse): boolean {
+  const t = Date.parse(s.expiresAt);
+  return Number.isFinite(t) && t <= Date.now();
+}
+
+function restore(): LoginResponse | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    const s: unknown = raw ? JSON.parse(raw) : null;
+    return isSession(s) && !expired(s) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function persist(s: LoginResponse | null): void {
+  try {
+    if (s) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // storage blocked: the session lasts until reload
+  }
+}
+
+/** setTimeout's limit (~24.8 days); the server's TTL is at most 7 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export const useAuthStore = defineStore('auth', () => {
+  const session = ref<LoginResponse | null>(restore());
+  const pending = ref(false);
+  /** Error code of the last failed login, or why the user was signed out (session expired). */
+  const errorCode = ref<string | null>(null);
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const token = computed(() => session.value?.token ?? null);
+  const user = computed(() => session.value?.user ?? null);
+
+  function setSession(s: LoginResponse | null): void {
+    session.value = s;
+    persist(s);
+    clearTimeout(expiryTimer);
+    if (s) {
+      const ms = Date.parse(s.expiresAt) - Date.now();
+      if (Number.isFinite(ms)) expiryTimer = setTimeout(() => expire(), Math.min(Math.max(ms, 0), MAX_TIMER_MS));
+    }
+  }
+
+  async function login(username: string, password: string): Promise<boolean> {
+    pending.value = true;
+    errorCode.value = null;
+    try {
+      const res = await api<unknown>('/api/auth/login', { method: 'POST', body: { username, password } });
+      if (!isSession(res)) {
+        errorCode.value = 'BAD_RESPONSE';
+        return false;
+      }
+      setSession(res);
+      return true;
+    } catch (err) {
+      errorCode.value = codeOf(err);
+      return false;
+    } finally {
+      pending.value = false;
+    }
+  }
+
+  function logout(): void {
+    errorCode.value = null;
+    setSession(null);
+  }
+
+  /** The server no longer accepts the token: sign out and tell the user why. */
+  function expire(): void {
+    setSession(null);
+    errorCode.value = 'HALL_ERR_UNAUTHENTICATED';
+  }
+
+  if (session.value) setSession(session.value); // arm the expiry timer of a restored session
+
+  return { session, token, user, pending, errorCode, login, logout, expire };
+});

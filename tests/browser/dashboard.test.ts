@@ -1,0 +1,94 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStack, provisionDevice, connectDevice, type Stack, type TestDevice } from '../helpers/stack.ts';
+import { topics } from '../../contracts/index.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = 'test-results/screenshots';
+
+/**
+ * The dashboard in a real browser (Playwright driving Debian's chromium) against
+ * the real embedded stack: sign in, open a hall, and watch a ticket taken over
+ * MQTT move the waiting counts live.
+ */
+describe('dashboard in chromium', () => {
+  let s: Stack, browser: Browser, dev: TestDevice;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
+    if (!existsSync('dist/dashboard/index.html')) throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
+    await mkdir(SHOTS, { recursive: true });
+    s = await startStack();
+    dev = await connectDevice(s.app.mqttUrl, await provisionDevice(s, 'h-east', 'ticketer', 'tk-browser'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => { await browser?.close(); await dev?.close(); await s?.stop(); });
+
+  async function signIn(page: Page, user: string) {
+    await page.goto(`${s.base}/#/login`);
+    await page.getByTestId('login-username').fill(user);
+    await page.getByTestId('login-password').fill('Demo#2026');
+    await page.getByTestId('login-submit').click();
+  }
+
+  it('wrong password shows a coded, localized error', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${s.base}/#/login`);
+    await page.getByTestId('login-username').fill('sup-east');
+    await page.getByTestId('login-password').fill('wrong');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBeTruthy();
+    await page.screenshot({ path: `${SHOTS}/login-error-1280.png` });
+    await page.close();
+  });
+
+  it('a supervisor signs in, sees only their hall, and the wall moves live at 1920×1080', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await signIn(page, 'sup-east');
+    await page.getByTestId('hall-card-h-east').waitFor();
+    expect(await page.getByTestId('hall-card-h-city').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/halls-1920.png` });
+    await page.getByTestId('hall-card-h-east').click();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    const waiting0 = Number(await page.getByTestId('total-waiting').textContent());
+    const seq0 = Number((await page.getByTestId('hall-seq').textContent())!.replace(/\D/g, ''));
+
+    const reply = await dev.request('ticket.request', { itemCode: 'ZH-001' });
+    const queueId = (reply.data.queue as { id: string }).id;
+    await expect.poll(async () => Number(await page.getByTestId('total-waiting').textContent()), { timeout: 10_000 }).toBe(waiting0 + 1);
+    await expect.poll(async () => Number(await page.getByTestId(`queue-waiting-${queueId}`).textContent())).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => Number((await page.getByTestId('hall-seq').textContent())!.replace(/\D/g, ''))).toBe(reply.data.seq as number);
+    expect(reply.data.seq as number).toBeGreaterThan(seq0);
+
+    // Paper out on the machine shows on the wall.
+    await dev.client.publishAsync(topics.up(dev.creds, 'device.status'), JSON.stringify({ v: 1, id: 'paper-1', ts: Date.now(), type: 'device.status', data: { paper: 'out' } }), { qos: 1 });
+    await expect.poll(() => page.getByTestId('device-paper-tk-browser').textContent(), { timeout: 10_000 }).toMatch(/缺纸/);
+    for (let i = 0; i < 5; i++) await dev.request('ticket.request', { itemCode: i % 2 ? 'GA-001' : 'RS-001' });
+    await expect.poll(async () => Number(await page.getByTestId('total-waiting').textContent())).toBe(waiting0 + 6);
+    await page.screenshot({ path: `${SHOTS}/wall-1920-zh.png` });
+
+    // English switch.
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('live-status').textContent()).toMatch(/live/i);
+    await page.screenshot({ path: `${SHOTS}/wall-1920-en.png` });
+    await page.close();
+  });
+
+  it('works at tablet size (1280×800)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, 'sup-east');
+    await page.getByTestId('hall-card-h-east').click();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    expect(Number(await page.getByTestId('total-waiting').textContent())).toBeGreaterThanOrEqual(6);
+    // Nothing wider than the viewport.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/wall-1280.png` });
+    await page.close();
+  });
+});
