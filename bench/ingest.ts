@@ -31,6 +31,7 @@ import { runLoad, type LoadPlan, type LoadResult, type PhasePlan, type BenchDevi
 import type { FromWorker, ToWorker } from './lib/ingest-worker.ts';
 import { readHistogram, diffHistogram, histogramFigures, round, type HistogramSnapshot } from './lib/stats.ts';
 import { sampleCpu, cpuShare, type CpuSample } from './lib/proc-cpu.ts';
+import { pgWaitSampler } from './lib/pg-waits.ts';
 import { renderMarkdown, type IngestBenchResult, type ServerPhase } from './lib/ingest-report.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -38,14 +39,14 @@ const TARGET_P99_MS = 50;
 const STEP_P99_MS = 250;
 const QUIESCE_MAX_MS = 30_000;
 
-interface Options { rate: number; seconds: number; devices: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; inline: boolean; logLevel: string; out: string }
+interface Options { waitingCap: number; rate: number; seconds: number; devices: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; inline: boolean; logLevel: string; out: string }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string' }, seconds: { type: 'string' }, devices: { type: 'string' }, steps: { type: 'string' },
       'step-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'lost-after-ms': { type: 'string' },
-      inline: { type: 'boolean' }, 'log-level': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      inline: { type: 'boolean' }, 'waiting-cap': { type: 'string' }, 'log-level': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -57,6 +58,7 @@ function options(): Options {
   --step-seconds N     duration of each step                  BENCH_STEP_SECONDS (10)
   --warmup-seconds N   unscored warm-up at min(rate, 200)/s   BENCH_WARMUP_SECONDS (5)
   --lost-after-ms N    no delta this long after the end = lost BENCH_LOST_AFTER_MS (5000)
+  --waiting-cap N      serve tickets beyond N waiting per queue BENCH_WAITING_CAP (500; 0 = never)
   --inline             load generator on the server's thread  BENCH_INLINE=1
   --log-level L        server log level                       BENCH_LOG_LEVEL (warn)
   --out DIR            where the JSON goes                    BENCH_OUT (bench/results)
@@ -80,6 +82,7 @@ function options(): Options {
     stepSeconds: num('--step-seconds', values['step-seconds'] ?? env.BENCH_STEP_SECONDS, 10, 1),
     warmupSeconds: num('--warmup-seconds', values['warmup-seconds'] ?? env.BENCH_WARMUP_SECONDS, 5, 0),
     lostAfterMs: num('--lost-after-ms', values['lost-after-ms'] ?? env.BENCH_LOST_AFTER_MS, 5000, 100),
+    waitingCap: Math.round(num('--waiting-cap', values['waiting-cap'] ?? env.BENCH_WAITING_CAP, 500, 0)),
     inline: values.inline ?? (env.BENCH_INLINE === '1' || env.BENCH_INLINE === 'true'),
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
     out: values.out ?? env.BENCH_OUT ?? path.join(HERE, 'results'),
@@ -98,7 +101,7 @@ async function http<T>(base: string, method: string, url: string, body?: unknown
 }
 
 /** Samples the server's side of each phase: histograms, event-loop delay, pool, CPU. */
-function serverSampler(app: App) {
+function serverSampler(app: App, waits: Awaited<ReturnType<typeof pgWaitSampler>>) {
   const reg = app.metrics.registry;
   const cores = availableParallelism();
   const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -118,6 +121,7 @@ function serverSampler(app: App) {
         start = { cmd, m2s, cpu: sampleCpu() };
         eld.reset();
         eld.enable();
+        waits.start();
         pool = { samples: 0, waitingMax: 0, waitingSum: 0, activeSum: 0 };
         poolTimer = setInterval(() => {
           const db = app.db;
@@ -130,6 +134,7 @@ function serverSampler(app: App) {
       }
       const cpu = sampleCpu();
       eld.disable();
+      const pgWaits = waits.stop();
       if (poolTimer) clearInterval(poolTimer);
       const [cmd, m2s] = await hist();
       const s = start!;
@@ -141,9 +146,33 @@ function serverSampler(app: App) {
         loopDelayMs: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) },
         pool: { waitingMax: pool.waitingMax, waitingMean: round(pool.waitingSum / Math.max(1, pool.samples), 1), activeMean: round(pool.activeSum / Math.max(1, pool.samples), 1), size: 20 },
         cpu: cpuShare(s.cpu, cpu, cores),
+        pgWaits,
       });
     },
   };
+}
+
+/**
+ * Stands in for the windows serving the line (call-next is not in the
+ * product yet): twice a second, tickets beyond the newest `cap` waiting ones
+ * of each queue are marked done. Without it every ticket of the benchmark
+ * stays waiting, and the issue path counts the waiting line of its queue
+ * inside the hall lock, so the benchmark would measure an ever longer line
+ * (tens of thousands in one queue) that the daily cap (999) never allows.
+ */
+function serveLine(app: App, cap: number) {
+  let served = 0;
+  let busy = false;
+  const timer = cap > 0 ? setInterval(() => {
+    if (busy) return;
+    busy = true;
+    app.db.query(`UPDATE tickets t SET status = 'done' FROM (
+        SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY queue_id, day ORDER BY seq DESC) AS rn FROM tickets WHERE status = 'waiting') w
+        WHERE rn > $1) old WHERE t.id = old.id`, [cap])
+      .then((r) => { served += r.rowCount ?? 0; }, () => undefined)
+      .finally(() => { busy = false; });
+  }, 500) : null;
+  return { stop() { if (timer) clearInterval(timer); return served; } };
 }
 
 function runInWorker(plan: LoadPlan, hooks: LoadHooks): Promise<LoadResult> {
@@ -220,9 +249,12 @@ async function main(): Promise<void> {
     log(`provisioned ${devices.length} ticket machines over ${halls.length} halls`);
 
     const plan: LoadPlan = { base, mqttUrl: app.mqttUrl, token, devices, halls: halls.map((h) => h.id), phases, lostAfterMs: o.lostAfterMs, quiesceMaxMs: QUIESCE_MAX_MS };
-    const sampler = serverSampler(app);
+    const waits = await pgWaitSampler(dataDir);
+    const sampler = serverSampler(app, waits);
     const hooks: LoadHooks = { log, phase: (name, at) => sampler.phase(name, at) };
-    const load = o.inline ? await runLoad(plan, hooks) : await runInWorker(plan, hooks);
+    const line = serveLine(app, o.waitingCap);
+    const load = await (o.inline ? runLoad(plan, hooks) : runInWorker(plan, hooks)).finally(() => waits.close());
+    const served = line.stop();
 
     const [m2s, cmd] = await Promise.all([
       readHistogram(app.metrics.registry.getSingleMetric('hall_mqtt_to_socket_seconds')),
@@ -242,11 +274,14 @@ async function main(): Promise<void> {
         cpuModel: cpuModel(), cores: availableParallelism(), memGiB: round(totalmem() / 2 ** 30, 1), node: process.version,
         os: `${platform()} ${release()}`, loadAvgAtStart, gitCommit: gitCommit(),
       },
-      options: { rate: o.rate, seconds: o.seconds, devices: o.devices, halls: halls.length, steps: o.steps, stepSeconds: o.stepSeconds, warmupSeconds: o.warmupSeconds, lostAfterMs: o.lostAfterMs, mode: o.inline ? 'inline' : 'worker' },
+      options: { waitingCap: o.waitingCap, rate: o.rate, seconds: o.seconds, devices: o.devices, halls: halls.length, steps: o.steps, stepSeconds: o.stepSeconds, warmupSeconds: o.warmupSeconds, lostAfterMs: o.lostAfterMs, mode: o.inline ? 'inline' : 'worker' },
       notes: [
         `The load generator and the server (Node, embedded PostgreSQL, chDB) share this ${availableParallelism()}-core machine: every figure includes that contention.`,
         'Latencies are measured on the client side from the publish call; "due time" figures count from the open-loop schedule, so a late generator cannot hide server delay.',
         'Percentiles count lost requests as +∞ ("> window" in the tables).',
+        o.waitingCap > 0
+          ? `Windows are simulated by marking tickets beyond the newest ${o.waitingCap} waiting per queue as done, twice a second (${served} tickets); the issue path counts the waiting line inside the hall lock, so an unbounded line would slow every ticket down.`
+          : 'No window serves the line (--waiting-cap 0): every issued ticket stays waiting, and the waiting line grows through the run.',
       ],
       phaseA,
       phaseB,

@@ -36,7 +36,7 @@ describe('canPublish', () => {
     [t1, 'halls/h1/ticketer/d1/'],
     [t1, 'halls/h1/ticketer/d1/up'],
     [t1, 'halls/h1/ticketer/d1/up/'],
-    [t1, 'halls/h1/ticketer/d1/up/nodot'],
+    [t1, 'halls/h1/ticketer/d1/up/No.Caps'],
     [t1, 'halls/h1/ticketer/d1/up/ticket.request/extra'],
     [t1, 'halls/h1/ticketer/d1/state/extra'],
     [t1, 'halls/h1/ticketer/d1/other'],

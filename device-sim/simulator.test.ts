@@ -74,7 +74,8 @@ describe('startSimulator', () => {
             waitingAhead: 0, issuedAt: new Date().toISOString(), seq: 1,
           } satisfies TicketIssued,
         };
-      void fakeServer.publishAsync(topics.down(t, reply.type), JSON.stringify(reply), { qos: 1 });
+      // The fake server may still be answering while the test ends its client: ignore that late failure.
+      fakeServer.publishAsync(topics.down(t, reply.type), JSON.stringify(reply), { qos: 1 }).catch(() => undefined);
     });
     await fakeServer.subscribeAsync(topics.allUp, { qos: 1 });
 

@@ -1,6 +1,7 @@
 import type { PhaseResult } from './ingest-load.ts';
 import type { HistogramFigures, Summary } from './stats.ts';
 import type { CpuShare } from './proc-cpu.ts';
+import type { PgWaits } from './pg-waits.ts';
 
 /** Server-side figures the main thread samples around each phase. */
 export interface ServerPhase {
@@ -12,6 +13,8 @@ export interface ServerPhase {
   /** PostgreSQL pool (max 20 connections): clients waiting for a connection, connections in use. */
   pool: { waitingMax: number; waitingMean: number; activeMean: number; size: number };
   cpu: CpuShare | null;
+  /** PostgreSQL sessions by what they were doing (mean per sample). */
+  pgWaits: PgWaits | null;
 }
 
 export interface IngestBenchResult {
@@ -19,7 +22,7 @@ export interface IngestBenchResult {
   date: string;
   command: string;
   machine: { cpuModel: string; cores: number; memGiB: number; node: string; os: string; loadAvgAtStart: number[]; gitCommit: string | null };
-  options: { rate: number; seconds: number; devices: number; halls: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; mode: 'worker' | 'inline' };
+  options: { waitingCap: number; rate: number; seconds: number; devices: number; halls: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; mode: 'worker' | 'inline' };
   notes: string[];
   phaseA: PhaseResult | null;
   phaseB: (PhaseResult & { pass: boolean })[];
@@ -79,6 +82,15 @@ export function renderMarkdown(r: IngestBenchResult): string {
   for (const s of r.server) {
     const c = s.cpu ? `${s.cpu.nodePct} / ${s.cpu.pgPct} / ${s.cpu.otherPct}` : 'n/a';
     out.push(`| ${s.name} | ${s.command.count} | ${f(s.command.meanMs)} / ${le(s.command.p50LeMs)} / ${le(s.command.p99LeMs)} | ${f(s.mqttToSocket.meanMs)} / ${le(s.mqttToSocket.p99LeMs)} | ${s.loopDelayMs.p50} / ${s.loopDelayMs.p99} / ${s.loopDelayMs.max} | ${s.pool.waitingMax} / ${s.pool.waitingMean}, ${s.pool.activeMean} of ${s.pool.size} | ${c} |`);
+  }
+  if (r.server.some((s) => s.pgWaits)) {
+    out.push('', 'PostgreSQL sessions of the server pool, mean count per 50 ms sample:', '');
+    out.push('| phase | running | lock wait | WAL / IO wait | other wait | idle in transaction (waiting for Node) | most frequent |', '|---|---:|---:|---:|---:|---:|---|');
+    for (const s of r.server) {
+      const w = s.pgWaits;
+      if (!w) continue;
+      out.push(`| ${s.name} | ${w.running} | ${w.lock} | ${w.walIo} | ${w.otherWait} | ${w.idleInTx} | ${Object.entries(w.top).slice(0, 3).map(([k, v]) => `${k} ${v}`).join('; ')} |`);
+    }
   }
   out.push('', '(p50/p99 of server histograms are bucket bounds: "≤ 20" means the quantile falls in the bucket ending at 20 ms.)', '');
   const t = r.registryTotals;
