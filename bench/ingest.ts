@@ -38,6 +38,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TARGET_P99_MS = 50;
 const STEP_P99_MS = 250;
 const QUIESCE_MAX_MS = 30_000;
+/** A step that issues less than this share of its offered rate is saturated; higher steps are skipped. */
+const SATURATED_BELOW = 0.8;
 
 interface Options { waitingCap: number; rate: number; seconds: number; devices: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; inline: boolean; logLevel: string; out: string }
 
@@ -54,7 +56,8 @@ function options(): Options {
   --rate N             phase A rate, requests/s               BENCH_RATE (500)
   --seconds N          phase A duration                       BENCH_SECONDS (30)
   --devices N          ticket machines over the 5 demo halls  BENCH_DEVICES (50)
-  --steps a,b,...      phase B rates; "none" skips phase B    BENCH_STEPS (500,750,1000,1500,2000)
+  --steps a,b,...      phase B rates; "none" skips phase B    BENCH_STEPS (250,375,500,750,1000,1500,2000)
+                       (steps above one that issues < 80 % of its offered rate are skipped)
   --step-seconds N     duration of each step                  BENCH_STEP_SECONDS (10)
   --warmup-seconds N   unscored warm-up at min(rate, 200)/s   BENCH_WARMUP_SECONDS (5)
   --lost-after-ms N    no delta this long after the end = lost BENCH_LOST_AFTER_MS (5000)
@@ -72,7 +75,7 @@ function options(): Options {
     if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got ${v}`);
     return n;
   };
-  const stepsRaw = values.steps ?? env.BENCH_STEPS ?? '500,750,1000,1500,2000';
+  const stepsRaw = values.steps ?? env.BENCH_STEPS ?? '250,375,500,750,1000,1500,2000';
   const steps = stepsRaw === 'none' || stepsRaw === '' ? [] : stepsRaw.split(',').map((s) => num('--steps', s.trim(), 0, 1));
   return {
     rate: num('--rate', values.rate ?? env.BENCH_RATE, 500, 1),
@@ -190,6 +193,12 @@ function runInWorker(plan: LoadPlan, hooks: LoadHooks): Promise<LoadResult> {
   });
 }
 
+/** Phases during which processes other than ours used a noticeable share of the machine. */
+function disturbed(phases: ServerPhase[]): string[] {
+  const hit = phases.filter((p) => (p.cpu?.otherPct ?? 0) > 15);
+  return hit.length ? [`Other processes on the machine used more than 15 % of a core during ${hit.map((p) => `${p.name} (${p.cpu!.otherPct} %)`).join(', ')}: those figures are disturbed.`] : [];
+}
+
 function cpuModel(): string {
   try {
     const m = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m);
@@ -248,7 +257,7 @@ async function main(): Promise<void> {
     }
     log(`provisioned ${devices.length} ticket machines over ${halls.length} halls`);
 
-    const plan: LoadPlan = { base, mqttUrl: app.mqttUrl, token, devices, halls: halls.map((h) => h.id), phases, lostAfterMs: o.lostAfterMs, quiesceMaxMs: QUIESCE_MAX_MS };
+    const plan: LoadPlan = { base, mqttUrl: app.mqttUrl, token, devices, halls: halls.map((h) => h.id), phases, lostAfterMs: o.lostAfterMs, quiesceMaxMs: QUIESCE_MAX_MS, saturatedBelow: SATURATED_BELOW };
     const waits = await pgWaitSampler(dataDir);
     const sampler = serverSampler(app, waits);
     const hooks: LoadHooks = { log, phase: (name, at) => sampler.phase(name, at) };
@@ -282,9 +291,11 @@ async function main(): Promise<void> {
         o.waitingCap > 0
           ? `Windows are simulated by marking tickets beyond the newest ${o.waitingCap} waiting per queue as done, twice a second (${served} tickets); the issue path counts the waiting line inside the hall lock, so an unbounded line would slow every ticket down.`
           : 'No window serves the line (--waiting-cap 0): every issued ticket stays waiting, and the waiting line grows through the run.',
+        ...disturbed(sampler.phases),
       ],
       phaseA,
       phaseB,
+      skippedSteps: load.skipped.map((p) => p.rate),
       warmup: load.phases.find((p) => p.kind === 'warmup') ?? null,
       sustainedRate: passing.length ? Math.max(...passing) : null,
       target: { rate: o.rate, p99Ms: TARGET_P99_MS, met: phaseA ? phaseA.publishToDeltaMs.p99 !== null && phaseA.publishToDeltaMs.p99 < TARGET_P99_MS : null },

@@ -31,6 +31,8 @@ export interface LoadPlan {
   lostAfterMs: number;
   /** After the lost window, wait at most this long for the server's backlog to drain before the next phase. */
   quiesceMaxMs: number;
+  /** After a step whose issued rate falls below this share of the offered rate, the higher steps are skipped (0 = never). */
+  saturatedBelow: number;
 }
 
 export interface PhaseResult {
@@ -65,6 +67,8 @@ export interface PhaseResult {
 
 export interface LoadResult {
   phases: PhaseResult[];
+  /** Steps not run because a lower step already saturated the server. */
+  skipped: PhasePlan[];
   seqGaps: number;
   seqOutOfOrder: number;
   disconnects: number;
@@ -192,9 +196,12 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
 
   // ── phases ──
   const results: PhaseResult[] = [];
+  const skipped: PhasePlan[] = [];
+  let saturated = false;
   let msgCounter = 0;
   try {
     for (const p of plan.phases) {
+      if (saturated && p.kind === 'step') { skipped.push(p); continue; }
       const st: PhaseState = { plan: p, reqs: [], scored: false, late: 0, completed: 0, answered: 0 };
       await hooks.phase(p.name, 'start');
       const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -232,7 +239,9 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
       const scoredAt = performance.now();
       st.scored = true;
       eld.disable();
-      results.push(score(st, eld, scoredAt - lastSent));
+      const res = score(st, eld, scoredAt - lastSent);
+      results.push(res);
+      if (p.kind === 'step' && plan.saturatedBelow > 0 && res.issuedRate < plan.saturatedBelow * p.rate) saturated = true;
       await hooks.phase(p.name, 'end');
 
       // Let the server's backlog drain so that the next phase starts clean.
@@ -245,7 +254,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
     for (const s of screens) s.close();
     await Promise.all(devices.map((d) => d.client.endAsync().catch(() => undefined)));
   }
-  return { phases: results, seqGaps, seqOutOfOrder, disconnects };
+  return { phases: results, skipped, seqGaps, seqOutOfOrder, disconnects };
 }
 
 function score(st: PhaseState, eld: ReturnType<typeof monitorEventLoopDelay>, drainMs: number): PhaseResult {

@@ -26,6 +26,7 @@ export interface IngestBenchResult {
   notes: string[];
   phaseA: PhaseResult | null;
   phaseB: (PhaseResult & { pass: boolean })[];
+  skippedSteps: number[];
   warmup: PhaseResult | null;
   sustainedRate: number | null;
   target: { rate: number; p99Ms: number; met: boolean | null };
@@ -70,11 +71,12 @@ export function renderMarkdown(r: IngestBenchResult): string {
     for (const s of r.phaseB) {
       out.push(`| ${s.offeredRate} | ${s.sentRate} | ${s.issuedRate} | ${s.issuedRate >= 0.95 * s.offeredRate ? 'yes' : 'no'} | ${lat(s.publishToDeltaMs)} | ${f(s.publishToReplyMs.p99)} | ${s.lost} | ${errs(s)} | ${s.pass ? 'yes' : 'no'} |`);
     }
+    for (const rate of r.skippedSteps) out.push(`| ${rate} | – | – | – | skipped: a lower step already saturated the server | – | – | – | no |`);
     out.push('');
     const top = r.phaseB[r.phaseB.length - 1]!;
     out.push(r.sustainedRate === null
       ? '**Sustained rate: below the lowest step** (no step had issued ≥ 95 % of offered with p99 < 250 ms).'
-      : `**Sustained rate: ${r.sustainedRate} req/s** — the highest step where issued ≥ 95 % of offered and publish → delta p99 < 250 ms${r.sustainedRate === top.offeredRate ? ' (the highest step offered; the real ceiling is higher)' : ''}.`, '');
+      : `**Sustained rate: ${r.sustainedRate} req/s** — the highest step where issued ≥ 95 % of offered and publish → delta p99 < 250 ms${r.sustainedRate === top.offeredRate && !r.skippedSteps.length ? ' (the highest step offered; the real ceiling may be higher)' : ''}.`, '');
   }
 
   out.push('### Server side, per phase', '');
