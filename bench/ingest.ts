@@ -29,7 +29,7 @@ import { DEMO_PASSWORD } from '../server/store/seed-demo.ts';
 import type { DeviceCredentials, HallSummary } from '../contracts/index.ts';
 import { runLoad, type LoadPlan, type LoadResult, type PhasePlan, type BenchDevice, type LoadHooks } from './lib/ingest-load.ts';
 import type { FromWorker, ToWorker } from './lib/ingest-worker.ts';
-import { readHistogram, diffHistogram, histogramFigures, round, type HistogramSnapshot } from './lib/stats.ts';
+import { readHistogram, diffHistogram, histogramFigures, round, loopMs, LOOP_RESOLUTION_MS, type HistogramSnapshot } from './lib/stats.ts';
 import { sampleCpu, cpuShare, type CpuSample } from './lib/proc-cpu.ts';
 import { pgWaitSampler } from './lib/pg-waits.ts';
 import { renderMarkdown, type IngestBenchResult, type ServerPhase } from './lib/ingest-report.ts';
@@ -41,14 +41,14 @@ const QUIESCE_MAX_MS = 30_000;
 /** A step that issues less than this share of its offered rate is saturated; higher steps are skipped. */
 const SATURATED_BELOW = 0.8;
 
-interface Options { waitingCap: number; rate: number; seconds: number; devices: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; inline: boolean; logLevel: string; out: string }
+interface Options { serveAfterS: number; rate: number; seconds: number; devices: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; inline: boolean; logLevel: string; out: string }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
       rate: { type: 'string' }, seconds: { type: 'string' }, devices: { type: 'string' }, steps: { type: 'string' },
       'step-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'lost-after-ms': { type: 'string' },
-      inline: { type: 'boolean' }, 'waiting-cap': { type: 'string' }, 'log-level': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      inline: { type: 'boolean' }, 'serve-after': { type: 'string' }, 'log-level': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -61,7 +61,7 @@ function options(): Options {
   --step-seconds N     duration of each step                  BENCH_STEP_SECONDS (10)
   --warmup-seconds N   unscored warm-up at min(rate, 200)/s   BENCH_WARMUP_SECONDS (5)
   --lost-after-ms N    no delta this long after the end = lost BENCH_LOST_AFTER_MS (5000)
-  --waiting-cap N      serve tickets beyond N waiting per queue BENCH_WAITING_CAP (500; 0 = never)
+  --serve-after S      windows serve a ticket S s after issue  BENCH_SERVE_AFTER (10; 0 = never)
   --inline             load generator on the server's thread  BENCH_INLINE=1
   --log-level L        server log level                       BENCH_LOG_LEVEL (warn)
   --out DIR            where the JSON goes                    BENCH_OUT (bench/results)
@@ -85,7 +85,7 @@ function options(): Options {
     stepSeconds: num('--step-seconds', values['step-seconds'] ?? env.BENCH_STEP_SECONDS, 10, 1),
     warmupSeconds: num('--warmup-seconds', values['warmup-seconds'] ?? env.BENCH_WARMUP_SECONDS, 5, 0),
     lostAfterMs: num('--lost-after-ms', values['lost-after-ms'] ?? env.BENCH_LOST_AFTER_MS, 5000, 100),
-    waitingCap: Math.round(num('--waiting-cap', values['waiting-cap'] ?? env.BENCH_WAITING_CAP, 500, 0)),
+    serveAfterS: num('--serve-after', values['serve-after'] ?? env.BENCH_SERVE_AFTER, 10, 0),
     inline: values.inline ?? (env.BENCH_INLINE === '1' || env.BENCH_INLINE === 'true'),
     logLevel: values['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'warn',
     out: values.out ?? env.BENCH_OUT ?? path.join(HERE, 'results'),
@@ -107,7 +107,7 @@ async function http<T>(base: string, method: string, url: string, body?: unknown
 function serverSampler(app: App, waits: Awaited<ReturnType<typeof pgWaitSampler>>) {
   const reg = app.metrics.registry;
   const cores = availableParallelism();
-  const eld = monitorEventLoopDelay({ resolution: 10 });
+  const eld = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   let start: { cmd: HistogramSnapshot; m2s: HistogramSnapshot; cpu: CpuSample | null } | null = null;
   let poolTimer: NodeJS.Timeout | null = null;
   let pool = { samples: 0, waitingMax: 0, waitingSum: 0, activeSum: 0 };
@@ -141,12 +141,11 @@ function serverSampler(app: App, waits: Awaited<ReturnType<typeof pgWaitSampler>
       if (poolTimer) clearInterval(poolTimer);
       const [cmd, m2s] = await hist();
       const s = start!;
-      const ms = (v: number) => round(v / 1e6, 2);
       phases.push({
         name,
         command: histogramFigures(diffHistogram(cmd, s.cmd)),
         mqttToSocket: histogramFigures(diffHistogram(m2s, s.m2s)),
-        loopDelayMs: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) },
+        loopDelayMs: { p50: loopMs(eld.percentile(50)), p99: loopMs(eld.percentile(99)), max: loopMs(eld.max) },
         pool: { waitingMax: pool.waitingMax, waitingMean: round(pool.waitingSum / Math.max(1, pool.samples), 1), activeMean: round(pool.activeSum / Math.max(1, pool.samples), 1), size: 20 },
         cpu: cpuShare(s.cpu, cpu, cores),
         pgWaits,
@@ -157,21 +156,20 @@ function serverSampler(app: App, waits: Awaited<ReturnType<typeof pgWaitSampler>
 
 /**
  * Stands in for the windows serving the line (call-next is not in the
- * product yet): twice a second, tickets beyond the newest `cap` waiting ones
- * of each queue are marked done. Without it every ticket of the benchmark
- * stays waiting, and the issue path counts the waiting line of its queue
- * inside the hall lock, so the benchmark would measure an ever longer line
- * (tens of thousands in one queue) that the daily cap (999) never allows.
+ * product yet): twice a second, waiting tickets issued more than `afterS`
+ * seconds ago are marked done, so the line holds about rate × afterS
+ * tickets. Without it every ticket of the benchmark stays waiting, and the
+ * issue path counts its queue's waiting line inside the hall lock, so the
+ * benchmark would measure an ever longer line (many thousands in one
+ * queue) that the demo's daily cap of 999 per queue never allows.
  */
-function serveLine(app: App, cap: number) {
+function serveLine(app: App, afterS: number) {
   let served = 0;
   let busy = false;
-  const timer = cap > 0 ? setInterval(() => {
+  const timer = afterS > 0 ? setInterval(() => {
     if (busy) return;
     busy = true;
-    app.db.query(`UPDATE tickets t SET status = 'done' FROM (
-        SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY queue_id, day ORDER BY seq DESC) AS rn FROM tickets WHERE status = 'waiting') w
-        WHERE rn > $1) old WHERE t.id = old.id`, [cap])
+    app.db.query(`UPDATE tickets SET status = 'done' WHERE status = 'waiting' AND issued_at < now() - make_interval(secs => $1)`, [afterS])
       .then((r) => { served += r.rowCount ?? 0; }, () => undefined)
       .finally(() => { busy = false; });
   }, 500) : null;
@@ -191,6 +189,34 @@ function runInWorker(plan: LoadPlan, hooks: LoadHooks): Promise<LoadResult> {
     w.on('error', (e) => { if (!settled) { settled = true; reject(e); } });
     w.on('exit', (code) => { if (!settled) { settled = true; reject(new Error(`load generator exited with ${code}`)); } });
   });
+}
+
+/**
+ * State of the store at the end of the run: table sizes and dead rows, and the
+ * cost of the waiting-line count the issue path runs inside the hall lock
+ * (the statement is copied from server/commands/issue-ticket.ts), timed on
+ * the queue that issued the most tickets.
+ */
+async function dbDiagnostics(app: App): Promise<IngestBenchResult['diagnostics']> {
+  try {
+    const tables = await app.db.query<{ table: string; live: number; dead: number; autovacuums: number }>(
+      `SELECT relname AS table, n_live_tup::int AS live, n_dead_tup::int AS dead, (autovacuum_count + vacuum_count)::int AS autovacuums
+       FROM pg_stat_user_tables WHERE relname IN ('tickets', 'inbox', 'outbox', 'halls', 'queue_counters') ORDER BY relname`);
+    const q = (await app.db.query<{ queue_id: string; day: string; issued: number; waiting: number }>(
+      `SELECT queue_id, day::text AS day, count(*)::int AS issued, count(*) FILTER (WHERE status = 'waiting')::int AS waiting
+       FROM tickets GROUP BY queue_id, day ORDER BY issued DESC LIMIT 1`)).rows[0];
+    let waitingCount: NonNullable<IngestBenchResult['diagnostics']>['waitingCount'] = null;
+    if (q) {
+      const plan = await app.db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) SELECT count(*)::int FROM tickets WHERE queue_id = $1 AND day = $2 AND status = 'waiting'`, [q.queue_id, q.day]);
+      const lines = plan.rows.map((r) => r['QUERY PLAN']);
+      const exec = lines.map((l) => /Execution Time: ([\d.]+)/.exec(l)?.[1]).find(Boolean);
+      waitingCount = { queueId: q.queue_id, issued: q.issued, waiting: q.waiting, executionMs: exec ? Number(exec) : null, plan: lines.map((l) => l.trim()).slice(0, 12) };
+    }
+    return { tables: tables.rows, waitingCount };
+  } catch {
+    return null;
+  }
 }
 
 /** Phases during which processes other than ours used a noticeable share of the machine. */
@@ -261,10 +287,11 @@ async function main(): Promise<void> {
     const waits = await pgWaitSampler(dataDir);
     const sampler = serverSampler(app, waits);
     const hooks: LoadHooks = { log, phase: (name, at) => sampler.phase(name, at) };
-    const line = serveLine(app, o.waitingCap);
+    const line = serveLine(app, o.serveAfterS);
     const load = await (o.inline ? runLoad(plan, hooks) : runInWorker(plan, hooks)).finally(() => waits.close());
     const served = line.stop();
 
+    const diagnostics = await dbDiagnostics(app);
     const [m2s, cmd] = await Promise.all([
       readHistogram(app.metrics.registry.getSingleMetric('hall_mqtt_to_socket_seconds')),
       readHistogram(app.metrics.registry.getSingleMetric('hall_command_seconds'), { type: 'ticket.request' }),
@@ -283,14 +310,14 @@ async function main(): Promise<void> {
         cpuModel: cpuModel(), cores: availableParallelism(), memGiB: round(totalmem() / 2 ** 30, 1), node: process.version,
         os: `${platform()} ${release()}`, loadAvgAtStart, gitCommit: gitCommit(),
       },
-      options: { waitingCap: o.waitingCap, rate: o.rate, seconds: o.seconds, devices: o.devices, halls: halls.length, steps: o.steps, stepSeconds: o.stepSeconds, warmupSeconds: o.warmupSeconds, lostAfterMs: o.lostAfterMs, mode: o.inline ? 'inline' : 'worker' },
+      options: { serveAfterS: o.serveAfterS, rate: o.rate, seconds: o.seconds, devices: o.devices, halls: halls.length, steps: o.steps, stepSeconds: o.stepSeconds, warmupSeconds: o.warmupSeconds, lostAfterMs: o.lostAfterMs, mode: o.inline ? 'inline' : 'worker' },
       notes: [
         `The load generator and the server (Node, embedded PostgreSQL, chDB) share this ${availableParallelism()}-core machine: every figure includes that contention.`,
         'Latencies are measured on the client side from the publish call; "due time" figures count from the open-loop schedule, so a late generator cannot hide server delay.',
         'Percentiles count lost requests as +∞ ("> window" in the tables).',
-        o.waitingCap > 0
-          ? `Windows are simulated by marking tickets beyond the newest ${o.waitingCap} waiting per queue as done, twice a second (${served} tickets); the issue path counts the waiting line inside the hall lock, so an unbounded line would slow every ticket down.`
-          : 'No window serves the line (--waiting-cap 0): every issued ticket stays waiting, and the waiting line grows through the run.',
+        o.serveAfterS > 0
+          ? `Windows are simulated by marking waiting tickets older than ${o.serveAfterS} s as done, twice a second (${served} tickets), so each queue's line stays about rate × ${o.serveAfterS} s / queues long; the issue path counts the waiting line inside the hall lock, so an unbounded line would slow every ticket down.`
+          : 'No window serves the line (--serve-after 0): every issued ticket stays waiting, and the waiting line grows through the run.',
         ...disturbed(sampler.phases),
       ],
       phaseA,
@@ -304,6 +331,7 @@ async function main(): Promise<void> {
         mqttToSocket: { count: m2s.count, sumSeconds: round(m2s.sum, 3), meanMs: m2s.count ? round((m2s.sum / m2s.count) * 1000, 3) : null },
         command: { count: cmd.count, sumSeconds: round(cmd.sum, 3), meanMs: cmd.count ? round((cmd.sum / cmd.count) * 1000, 3) : null },
       },
+      diagnostics,
       sequence: { gaps: load.seqGaps, outOfOrder: load.seqOutOfOrder, disconnects: load.disconnects },
     };
 

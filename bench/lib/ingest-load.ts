@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { topics, type DeviceCredentials, type HallDelta, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/index.ts';
-import { summarize, round, type Summary } from './stats.ts';
+import { summarize, round, loopMs, LOOP_RESOLUTION_MS, type Summary } from './stats.ts';
 
 /**
  * The load generator of `bench:ingest`: ticket machines speaking MQTT and one
@@ -52,14 +52,18 @@ export interface PhaseResult {
   /** No delta within `lostAfterMs` after the last publish (errors excluded). */
   lost: number;
   noReply: number;
-  /** Replies or deltas that turned up after the phase was scored. */
+  /** Lost requests whose delta (or error) turned up after all, while the backlog drained. */
   late: number;
+  /** Requests still without delta or error when the next phase started: never delivered within the drain limit. */
+  neverDelivered: number;
   publishToReplyMs: Summary;
   publishToDeltaMs: Summary;
   /** Same, measured from the due time instead of the publish call (includes the generator's own lateness). */
   dueToDeltaMs: Summary;
   /** How late the generator published (publish call − due time). */
   schedulerLagMs: Summary;
+  /** Publish → delta per hall (the hall row lock serialises each hall's tickets). */
+  byHall: Record<string, { requests: number; lost: number; p50: number | null; p99: number | null }>;
   /** Event-loop delay of the generator thread during the phase. */
   clientLoopDelayMs: { p50: number; p99: number; max: number };
   drainMs: number;
@@ -204,7 +208,7 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
       if (saturated && p.kind === 'step') { skipped.push(p); continue; }
       const st: PhaseState = { plan: p, reqs: [], scored: false, late: 0, completed: 0, answered: 0 };
       await hooks.phase(p.name, 'start');
-      const eld = monitorEventLoopDelay({ resolution: 10 });
+      const eld = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
       eld.enable();
       hooks.log(`phase ${p.name}: ${p.rate}/s for ${p.seconds} s`);
 
@@ -246,8 +250,10 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
 
       // Let the server's backlog drain so that the next phase starts clean.
       const qEnd = performance.now() + plan.quiesceMaxMs;
-      while (performance.now() < qEnd && st.answered < n) await sleep(50);
+      while (performance.now() < qEnd && (st.answered < n || st.completed < n)) await sleep(50);
       await sleep(300);
+      res.late = st.late;
+      res.neverDelivered = n - st.completed;
     }
   } finally {
     closing = true;
@@ -266,7 +272,12 @@ function score(st: PhaseState, eld: ReturnType<typeof monitorEventLoopDelay>, dr
   const dueToDelta: number[] = [];
   const lag: number[] = [];
   let replies = 0, lost = 0, noReply = 0, errorCount = 0, lastReply = 0;
+  const perHall = new Map<string, { n: number; lost: number; lat: number[] }>();
   for (const r of reqs) {
+    const h = perHall.get(r.device.b.creds.hallId) ?? { n: 0, lost: 0, lat: [] };
+    perHall.set(r.device.b.creds.hallId, h);
+    h.n++;
+    if (!r.error) { if (r.deltaAt) h.lat.push(r.deltaAt - r.sent); else h.lost++; }
     lag.push(r.sent - r.due);
     if (r.error) { errorCount++; errors[r.error] = (errors[r.error] ?? 0) + 1; continue; }
     if (r.replyAt) { replies++; toReply.push(r.replyAt - r.sent); lastReply = Math.max(lastReply, r.replyAt); } else noReply++;
@@ -276,17 +287,20 @@ function score(st: PhaseState, eld: ReturnType<typeof monitorEventLoopDelay>, dr
   const last = reqs[reqs.length - 1];
   const sentSpan = first && last ? (last.sent - first.sent) / 1000 : 0;
   const issueSpan = first && lastReply ? (lastReply - first.due) / 1000 : 0;
-  const ms = (v: number) => round(v / 1e6, 2);
   return {
     name: p.name, kind: p.kind, offeredRate: p.rate, seconds: p.seconds, requests: reqs.length,
     sentRate: sentSpan > 0 ? round((reqs.length - 1) / sentSpan, 1) : 0,
     issuedRate: issueSpan > 0 ? round(replies / issueSpan, 1) : 0,
-    replies, deltas: toDelta.length, errors, errorCount, lost, noReply, late: st.late,
+    replies, deltas: toDelta.length, errors, errorCount, lost, noReply, late: st.late, neverDelivered: 0,
     publishToReplyMs: summarize(toReply, noReply),
     publishToDeltaMs: summarize(toDelta, lost),
     dueToDeltaMs: summarize(dueToDelta, lost),
     schedulerLagMs: summarize(lag),
-    clientLoopDelayMs: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) },
+    byHall: Object.fromEntries([...perHall].map(([hall, h]) => {
+      const sm = summarize(h.lat, h.lost);
+      return [hall, { requests: h.n, lost: h.lost, p50: sm.p50, p99: sm.p99 }];
+    })),
+    clientLoopDelayMs: { p50: loopMs(eld.percentile(50)), p99: loopMs(eld.percentile(99)), max: loopMs(eld.max) },
     drainMs: Math.round(drainMs),
   };
 }

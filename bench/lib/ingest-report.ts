@@ -22,7 +22,7 @@ export interface IngestBenchResult {
   date: string;
   command: string;
   machine: { cpuModel: string; cores: number; memGiB: number; node: string; os: string; loadAvgAtStart: number[]; gitCommit: string | null };
-  options: { waitingCap: number; rate: number; seconds: number; devices: number; halls: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; mode: 'worker' | 'inline' };
+  options: { serveAfterS: number; rate: number; seconds: number; devices: number; halls: number; steps: number[]; stepSeconds: number; warmupSeconds: number; lostAfterMs: number; mode: 'worker' | 'inline' };
   notes: string[];
   phaseA: PhaseResult | null;
   phaseB: (PhaseResult & { pass: boolean })[];
@@ -33,6 +33,10 @@ export interface IngestBenchResult {
   server: ServerPhase[];
   registryTotals: { mqttToSocket: { count: number; sumSeconds: number; meanMs: number | null }; command: { count: number; sumSeconds: number; meanMs: number | null } };
   sequence: { gaps: number; outOfOrder: number; disconnects: number };
+  diagnostics: {
+    tables: { table: string; live: number; dead: number; autovacuums: number }[];
+    waitingCount: { queueId: string; issued: number; waiting: number; executionMs: number | null; plan: string[] } | null;
+  } | null;
 }
 
 const f = (v: number | null | undefined, unit = ''): string => (v === null || v === undefined ? '> window' : `${v}${unit}`);
@@ -53,14 +57,19 @@ export function renderMarkdown(r: IngestBenchResult): string {
   if (r.phaseA) {
     const a = r.phaseA;
     out.push(`### Phase A — latency at ${a.offeredRate} req/s for ${a.seconds} s`, '');
-    out.push('| offered/s | sent/s | issued/s | requests | errors | lost | no reply |', '|---:|---:|---:|---:|---:|---:|---:|');
-    out.push(`| ${a.offeredRate} | ${a.sentRate} | ${a.issuedRate} | ${a.requests} | ${errs(a)} | ${a.lost} | ${a.noReply} |`, '');
+    out.push('| offered/s | sent/s | issued/s | requests | errors | lost | of which arrived later | never arrived |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(`| ${a.offeredRate} | ${a.sentRate} | ${a.issuedRate} | ${a.requests} | ${errs(a)} | ${a.lost} | ${a.late} | ${a.neverDelivered} |`, '');
     out.push('| latency, ms | p50 | p95 | p99 | max | mean |', '|---|---:|---:|---:|---:|---:|');
     const row = (name: string, s: Summary) => `| ${name} | ${f(s.p50)} | ${f(s.p95)} | ${f(s.p99)} | ${f(s.max)} | ${f(s.mean)} |`;
     out.push(row('publish → reply (device)', a.publishToReplyMs));
     out.push(row('publish → hall delta (screen)', a.publishToDeltaMs));
     out.push(row('due time → hall delta', a.dueToDeltaMs));
     out.push(row('generator lateness (publish − due)', a.schedulerLagMs), '');
+    out.push(`Generator event-loop delay: p99 ${a.clientLoopDelayMs.p99} ms, max ${a.clientLoopDelayMs.max} ms.`, '');
+    out.push('Publish → delta by hall (each hall\'s tickets take its row lock one at a time):', '');
+    out.push('| hall | requests | p50 ms | p99 ms | lost |', '|---|---:|---:|---:|---:|');
+    for (const [hall, h] of Object.entries(a.byHall)) out.push(`| ${hall} | ${h.requests} | ${f(h.p50)} | ${f(h.p99)} | ${h.lost} |`);
+    out.push('');
     const met = r.target.met;
     out.push(`Target p99 < ${r.target.p99Ms} ms at ${r.target.rate} req/s (publish → delta): **${met === null ? 'not measured' : met ? 'met' : 'missed'}**.`, '');
   }
@@ -97,6 +106,16 @@ export function renderMarkdown(r: IngestBenchResult): string {
   out.push('', '(p50/p99 of server histograms are bucket bounds: "≤ 20" means the quantile falls in the bucket ending at 20 ms.)', '');
   const t = r.registryTotals;
   out.push(`Registry at the end: \`hall_mqtt_to_socket_seconds\` count = ${t.mqttToSocket.count}, sum = ${t.mqttToSocket.sumSeconds} s (mean ${f(t.mqttToSocket.meanMs)} ms); \`hall_command_seconds{type="ticket.request"}\` count = ${t.command.count}, sum = ${t.command.sumSeconds} s (mean ${f(t.command.meanMs)} ms).`);
+  const d = r.diagnostics;
+  if (d) {
+    out.push(`Store at the end: ${d.tables.map((t) => `${t.table} ${t.live} live / ${t.dead} dead rows (${t.autovacuums} vacuums)`).join('; ')}.`);
+    const w = d.waitingCount;
+    if (w) {
+      const scan = w.plan.find((l) => /Scan.* on tickets/.test(l))?.replace(/\s*\(cost=[^)]*\)\s*\(actual[^)]*rows=([\d.]+)[^)]*\)/, ', $1 rows').replace(/^->\s*/, '');
+      const heap = w.plan.find((l) => /Heap (Fetches|Blocks)/.test(l));
+      out.push(`The waiting-line count of the issue path on the busiest queue (${w.queueId}: ${w.issued} issued, ${w.waiting} waiting) takes ${f(w.executionMs)} ms at the end (${[scan, heap].filter(Boolean).join('; ') || 'plan in the JSON'}).`);
+    }
+  }
   out.push(`Hall sequence seen by the screens: ${r.sequence.gaps} gaps, ${r.sequence.outOfOrder} out of order; ${r.sequence.disconnects} unexpected disconnects.`, '');
   return out.join('\n');
 }

@@ -87,3 +87,15 @@ export function histogramFigures(h: HistogramSnapshot): HistogramFigures {
   };
   return { count: h.count, meanMs: h.count ? round((h.sum / h.count) * 1000, 3) : null, p50LeMs: le(0.5), p99LeMs: le(0.99) };
 }
+
+/** Sampling interval of the event-loop delay monitors. */
+export const LOOP_RESOLUTION_MS = 10;
+
+/**
+ * perf_hooks' event-loop delay histogram records the interval between its
+ * timer's firings (ns), so an idle loop reads as the resolution; this returns
+ * the delay beyond it, in ms.
+ */
+export function loopMs(ns: number): number {
+  return Math.max(0, round(ns / 1e6 - LOOP_RESOLUTION_MS, 2));
+}
