@@ -33,7 +33,7 @@ export interface Ingest { stop(): Promise<void>; inFlight(): number }
  */
 export async function startIngest(deps: IngestDeps): Promise<Ingest> {
   const maxBytes = deps.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-  const maxInFlight = deps.maxInFlight ?? 256;
+  const maxInFlight = deps.maxInFlight ?? 64;
   let inFlight = 0;
   let idle: (() => void) | null = null;
   let resume: (() => void) | null = null;

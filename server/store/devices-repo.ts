@@ -32,7 +32,7 @@ export async function verifyDevice(db: Db, username: string, password: string): 
 }
 
 export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdentity | null> {
-  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind }>('SELECT id, hall_id, kind FROM devices WHERE id = $1 AND revoked_at IS NULL', [deviceId]);
+  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind }>({ name: 'device-find', text: 'SELECT id, hall_id, kind FROM devices WHERE id = $1 AND revoked_at IS NULL', values: [deviceId] });
   const row = r.rows[0];
   return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind } : null;
 }

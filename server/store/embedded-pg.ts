@@ -14,7 +14,14 @@ import pg from 'pg';
  */
 export interface EmbeddedPg { url: string; owned: boolean; stop(): Promise<void> }
 
-interface Runtime { port: number; user: string; password: string; pid: number }
+interface Runtime { port: number; user: string; password: string; pid: number; socketDir?: string }
+
+/**
+ * Where the embedded server also listens on a Unix socket. Local clients use
+ * it: a round trip costs about half the CPU of loopback TCP on a small VM
+ * (docs/benchmarks.md). TCP on 127.0.0.1 stays for tools.
+ */
+const SOCKET_DIR = '/tmp';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,8 +34,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const urlOf = (r: Pick<Runtime, 'port' | 'user' | 'password'>) =>
-  `postgres://${r.user}:${encodeURIComponent(r.password)}@127.0.0.1:${r.port}/hall`;
+const urlOf = (r: Pick<Runtime, 'port' | 'user' | 'password' | 'socketDir'>) =>
+  `postgres://${r.user}:${encodeURIComponent(r.password)}@127.0.0.1:${r.port}/hall` +
+  (r.socketDir && existsSync(path.join(r.socketDir, `.s.PGSQL.${r.port}`)) ? `?host=${encodeURIComponent(r.socketDir)}` : '');
 
 async function reachable(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -61,7 +69,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
     persistent: true, createPostgresUser: process.getuid?.() === 0,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`],
     onLog: () => undefined,
     onError: (e) => log(String(e)),
   });
@@ -72,13 +80,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
     await server.initialise();
   }
   await server.start();
-  const url = urlOf({ port, ...secret });
-  const admin = new pg.Client({ connectionString: url.replace(/\/hall$/, '/postgres') });
+  const url = urlOf({ port, ...secret, socketDir: SOCKET_DIR });
+  const admin = new pg.Client({ connectionString: url.replace(/\/hall(?=\?|$)/, '/postgres') });
   await admin.connect();
   const has = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'hall'");
   if (has.rowCount === 0) await admin.query('CREATE DATABASE hall');
   await admin.end();
-  await writeFile(runtimeFile, JSON.stringify({ port, ...secret, pid: process.pid } satisfies Runtime), { mode: 0o600 });
+  await writeFile(runtimeFile, JSON.stringify({ port, ...secret, pid: process.pid, socketDir: SOCKET_DIR } satisfies Runtime), { mode: 0o600 });
   return {
     url, owned: true,
     stop: async () => { await server.stop(); },
