@@ -28,6 +28,13 @@ export const ERROR_CODES = {
   HALL_ERR_NOT_SUPPORTED: 'message type is defined but not handled by this version',
   HALL_ERR_CONFIG: 'configuration value is invalid',
   HALL_ERR_DUPLICATE: 'message id already processed; the first reply is repeated',
+  HALL_ERR_ACCOUNT_LOCKED: 'too many failed sign-ins; the account is locked for a while',
+  HALL_ERR_SECOND_FACTOR_REQUIRED: 'this account needs a one-time code (TOTP) to sign in',
+  HALL_ERR_BAD_SECOND_FACTOR: 'the one-time code is wrong or expired',
+  HALL_ERR_WEAK_PASSWORD: 'the password does not meet the password rules',
+  HALL_ERR_RATE_LIMITED: 'too many requests; try again later',
+  HALL_ERR_SESSION_EXPIRED: 'the session timed out; sign in again',
+  HALL_ERR_DEVICE_REVOKED: 'the device is revoked',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

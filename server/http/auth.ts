@@ -1,9 +1,14 @@
 import type { Request, RequestHandler } from 'express';
 import { HallError, type Role } from '../../contracts/index.ts';
-import type { StaffPrincipal } from '../domain/access.ts';
+import type { StaffPrincipal } from '../domain/access/scope.ts';
+import { hallScope } from '../domain/access/scope.ts';
+import { can, type Permission } from '../domain/access/permissions.ts';
 import type { Clock } from '../domain/clock.ts';
 import { sessionUser } from '../store/users-repo.ts';
+import { hallInScope } from '../store/halls-repo.ts';
+import { recordAudit } from '../store/audit-repo.ts';
 import type { Db } from '../store/pool.ts';
+import type { TaggedHandler } from './endpoint-table.ts';
 
 declare module 'express-serve-static-core' {
   interface Request { user?: StaffPrincipal; token?: string }
@@ -14,7 +19,12 @@ export function bearer(req: Request): string | null {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() || null : null;
 }
 
-/** Requires a valid session; optionally one of the given roles. */
+/** Who and from where, for audit rows. */
+export function actorOf(req: Request): { userId: number | null; username: string | null; role: Role | null; ip: string | null } {
+  return { userId: req.user?.userId ?? null, username: req.user?.username ?? null, role: req.user?.role ?? null, ip: req.ip ?? null };
+}
+
+/** Requires a valid session; optionally one of the given roles. Prefer `authorize`. */
 export function requireUser(db: Db, clock: Clock, roles?: readonly Role[]): RequestHandler {
   return (req, _res, next) => {
     const token = bearer(req);
@@ -27,4 +37,39 @@ export function requireUser(db: Db, clock: Clock, roles?: readonly Role[]): Requ
       next();
     }, next);
   };
+}
+
+export interface AuthorizeOptions {
+  /** Route parameter holding a hall id that must be in the user's scope. */
+  hallParam?: string;
+}
+
+/**
+ * Session + permission + scope, checked on the server for every endpoint
+ * (issue 3; GB/T 22239-2019 8.1.4.2 access control). A missing permission is
+ * 403; a hall outside the scope is 404, the same answer as a hall that does
+ * not exist, so scope does not leak which halls exist. Both denials are
+ * audited.
+ */
+export function authorize(db: Db, clock: Clock, permission: Permission, opts: AuthorizeOptions = {}): RequestHandler {
+  const session = requireUser(db, clock);
+  const handler: TaggedHandler = (req, res, next) => {
+    session(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const user = req.user!;
+      const deny = (code: 'HALL_ERR_FORBIDDEN' | 'HALL_ERR_NOT_FOUND', target: string, message?: string) =>
+        recordAudit(db, { at: clock.now(), ...actorOf(req), action: 'permission.denied', target, result: 'denied', detail: { permission, method: req.method, path: req.path } })
+          .then(() => next(new HallError(code, message)), next);
+      if (!can(user.role, permission)) return void deny('HALL_ERR_FORBIDDEN', `${req.method} ${req.path}`);
+      const hallId = opts.hallParam ? req.params[opts.hallParam] : undefined;
+      if (typeof hallId !== 'string') return next();
+      hallInScope(db, hallScope(user), hallId).then((ok) => {
+        if (ok) return next();
+        void deny('HALL_ERR_NOT_FOUND', `hall:${hallId}`, `no hall ${hallId}`);
+      }, next);
+    });
+  };
+  handler.permission = permission;
+  handler.hallScoped = Boolean(opts.hallParam);
+  return handler;
 }

@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { hallRoutes } from './routes/hall-routes.ts';
 import { provisioningRoutes } from './routes/provisioning-routes.ts';
 import { brokerHookRoutes } from './routes/broker-hook-routes.ts';
+import { permissionRoutes } from './routes/permission-routes.ts';
 import type { RouteDeps } from './routes/deps.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
@@ -45,6 +46,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(hallRoutes(deps));
   app.use(provisioningRoutes(deps));
   app.use(brokerHookRoutes(deps));
+  app.use(permissionRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

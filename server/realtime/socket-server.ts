@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack } from '../../contracts/index.ts';
-import { hallScope, type StaffPrincipal } from '../domain/access.ts';
+import { hallScope, type StaffPrincipal } from '../domain/access/scope.ts';
+import { can } from '../domain/access/permissions.ts';
+import { recordAudit } from '../store/audit-repo.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
@@ -40,16 +42,22 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
     socket.on('hall:join', (req, ack) => command(socket, 'hall:join', req, ack, async (hallId) => {
-      const snap = await snapshotFor(socket.data.user, hallId);
+      const snap = await snapshotFor(socket, hallId);
       await socket.join(`hall:${hallId}`);
       return snap;
     }));
-    socket.on('hall:resync', (req, ack) => command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket.data.user, hallId)));
+    socket.on('hall:resync', (req, ack) => command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket, hallId)));
     socket.on('hall:leave', (req, ack) => command(socket, 'hall:leave', req, ack, async (hallId) => { await socket.leave(`hall:${hallId}`); return null; }));
   });
 
-  async function snapshotFor(user: StaffPrincipal, hallId: string): Promise<HallSnapshot> {
-    if (!(await hallInScope(deps.db, hallScope(user), hallId))) throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
+  /** Room `hall:{id}`: permission `hall.read` and the hall in the user's scope (socket-rooms.ts); denials are audited. */
+  async function snapshotFor(socket: HallSocket, hallId: string): Promise<HallSnapshot> {
+    const user = socket.data.user;
+    const allowed = can(user.role, 'hall.read') && await hallInScope(deps.db, hallScope(user), hallId);
+    if (!allowed) {
+      await recordAudit(deps.db, { at: deps.clock.now(), userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address, action: 'permission.denied', target: `room:hall:${hallId}`, result: 'denied', detail: { permission: 'hall.read' } });
+      throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
+    }
     const now = deps.clock.now();
     const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now);
     if (!snap) throw new HallError('HALL_ERR_NOT_FOUND');

@@ -1,5 +1,5 @@
 import type { HallSnapshot, HallSummary } from '../../contracts/index.ts';
-import type { HallScope } from '../domain/access.ts';
+import type { HallScope } from '../domain/access/scope.ts';
 import type { Db } from './pool.ts';
 
 const SCOPE_SQL = `

@@ -88,5 +88,9 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
   await addUser(db, { username: 'east-leader', password: DEMO_PASSWORD, role: 'leader', regionCode: '440902' });
   await addUser(db, { username: 'sup-city', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-city' });
   await addUser(db, { username: 'sup-east', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-east' });
+  // 三权分立 (issue 3): system, security and audit administration are three accounts.
+  await addUser(db, { username: 'security', password: DEMO_PASSWORD, role: 'secadmin' });
+  await addUser(db, { username: 'auditor', password: DEMO_PASSWORD, role: 'auditadmin' });
+  await addUser(db, { username: 'staff-east', password: DEMO_PASSWORD, role: 'staff', hallId: 'h-east' });
   return { seeded: true, simDevices };
 }

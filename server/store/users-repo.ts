@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { HallError, type Role } from '../../contracts/index.ts';
-import type { StaffPrincipal } from '../domain/access.ts';
+import type { StaffPrincipal } from '../domain/access/scope.ts';
 import type { Db } from './pool.ts';
 
 /** argon2id (OWASP: m=19 MiB, t=2, p=1): slow to guess, fast enough for logins. */
@@ -53,11 +53,11 @@ export async function createSession(db: Db, userId: number, ttlMin: number, now:
 }
 
 export async function sessionUser(db: Db, token: string, now: Date): Promise<StaffPrincipal | null> {
-  const r = await db.query<{ id: number; username: string; role: Role; hall_id: string | null; region_code: string | null }>(
-    `SELECT u.id, u.username, u.role, u.hall_id, u.region_code FROM sessions s JOIN users u ON u.id = s.user_id
+  const r = await db.query<{ id: number; username: string; role: Role; hall_id: string | null; region_code: string | null; department_id: string | null }>(
+    `SELECT u.id, u.username, u.role, u.hall_id, u.region_code, u.department_id FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`, [tokenHash(token), now]);
   const row = r.rows[0];
-  return row ? { userId: row.id, username: row.username, role: row.role, hallId: row.hall_id, regionCode: row.region_code } : null;
+  return row ? { userId: row.id, username: row.username, role: row.role, hallId: row.hall_id, regionCode: row.region_code, departmentId: row.department_id } : null;
 }
 
 export async function revokeSession(db: Db, token: string, now: Date): Promise<void> {

@@ -35,11 +35,13 @@ describe('REST, scope, presence and operations', () => {
     sock.close();
   });
 
-  it('only a system admin provisions devices and users; logout revokes the token', async () => {
+  it('only a system admin provisions devices and only a security admin adds users; logout revokes the token', async () => {
     const sup = await login(s, 'sup-east');
     expect((await api(s, 'POST', '/api/devices', { hallId: 'h-east', kind: 'rater' }, sup)).status).toBe(403);
     const admin = await login(s, 'admin');
-    const u = await api<{ username: string; password: string }>(s, 'POST', '/api/users', { role: 'supervisor', hallId: 'h-west' }, admin);
+    expect((await api(s, 'POST', '/api/users', { role: 'supervisor', hallId: 'h-west' }, admin)).status).toBe(403);
+    const security = await login(s, 'security');
+    const u = await api<{ username: string; password: string }>(s, 'POST', '/api/users', { role: 'supervisor', hallId: 'h-west' }, security);
     expect(u.status).toBe(201);
     const t = await login(s, u.body.username, u.body.password);
     expect((await api(s, 'GET', '/api/halls', undefined, t)).status).toBe(200);

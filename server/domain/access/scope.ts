@@ -1,0 +1,20 @@
+import type { Role } from '../../../contracts/index.ts';
+
+/**
+ * Which halls a staff member may act on (001 §1.1.1.17: every service point
+ * manages only its own software and hardware). A user bound to a hall sees
+ * that hall; one bound to a region sees every hall of the region and the
+ * regions below it (市 → 县 → 镇 → 村 codes); an unbound administrator or
+ * leader sees the whole deployment. What they may DO there is the
+ * permission table (permissions.ts).
+ */
+export interface StaffPrincipal { userId: number; username: string; role: Role; hallId: string | null; regionCode: string | null; departmentId?: string | null }
+
+export type HallScope = { kind: 'all' } | { kind: 'hall'; hallId: string } | { kind: 'region'; regionCode: string } | { kind: 'none' };
+
+export function hallScope(u: StaffPrincipal): HallScope {
+  if (u.hallId) return { kind: 'hall', hallId: u.hallId };
+  if (u.regionCode) return { kind: 'region', regionCode: u.regionCode };
+  if (['sysadmin', 'leader', 'secadmin'].includes(u.role)) return { kind: 'all' };
+  return { kind: 'none' };
+}
