@@ -38,13 +38,23 @@ export default tseslint.config(
     ignores: ['contracts/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*', 'node:*', ...ioPackages], message: 'contracts/ holds schemas and types only.' }] }] },
   },
-  // server/domain: pure rules; only contracts.
+  // server/domain: pure rules; only contracts (and sibling domain modules).
   {
-    files: ['server/domain/**/*.ts'],
+    files: ['server/domain/*.ts'],
     ignores: ['server/domain/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { regex: '^\\.\\./(?!\\.\\./contracts/)', message: 'server/domain imports only contracts (pure rules, injected clock).' },
+        { group: [...ioPackages, 'node:*'], message: 'server/domain is pure: no I/O packages.' },
+      ] }],
+    },
+  },
+  {
+    files: ['server/domain/*/**/*.ts'],
+    ignores: ['server/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^\\.\\./\\.\\./(?!\\.\\./contracts/)', message: 'server/domain imports only contracts (pure rules, injected clock).' },
         { group: [...ioPackages, 'node:*'], message: 'server/domain is pure: no I/O packages.' },
       ] }],
     },

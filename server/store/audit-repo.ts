@@ -1,4 +1,4 @@
-import { AUDIT_GENESIS, auditHash, type AuditFields } from '../domain/audit-chain.ts';
+import { AUDIT_GENESIS, auditHash, type AuditFields } from '../security/audit-chain.ts';
 import type { Db, Tx } from './pool.ts';
 
 /** An arbitrary constant: appends to the chain go one at a time, across processes. */
