@@ -33,6 +33,7 @@ import { readHistogram, diffHistogram, histogramFigures, round, loopMs, LOOP_RES
 import { sampleCpu, cpuShare, type CpuSample } from './lib/proc-cpu.ts';
 import { pgWaitSampler } from './lib/pg-waits.ts';
 import { renderMarkdown, type IngestBenchResult, type ServerPhase } from './lib/ingest-report.ts';
+import { enrollTotp } from '../tests/helpers/totp.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TARGET_P99_MS = 50;
@@ -269,7 +270,9 @@ async function main(): Promise<void> {
 
   try {
     const base = `http://127.0.0.1:${app.httpPort}`;
-    const { token } = await http<{ token: string }>(base, 'POST', '/api/auth/login', { username: 'admin', password: DEMO_PASSWORD });
+    const { token, mustEnrollTotp } = await http<{ token: string; mustEnrollTotp?: boolean }>(base, 'POST', '/api/auth/login', { username: 'admin', password: DEMO_PASSWORD });
+    // Administrators enrol a one-time code at their first sign-in (docs/authentication.md).
+    if (mustEnrollTotp) await enrollTotp(base, token);
     // Queues take 999 tickets a day in the demo; a benchmark issues tens of thousands.
     await app.db.query('UPDATE queues SET daily_cap = 10000000');
     const { halls } = await http<{ halls: HallSummary[] }>(base, 'GET', '/api/halls', undefined, token);

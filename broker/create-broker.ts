@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket, type PublishPacket } from 'aedes';
 import type pino from 'pino';
 import { HallError, type ErrorCode } from '../contracts/errors.ts';
@@ -9,9 +10,11 @@ import { guardConnection, type PacketViolation } from './packet-size-guard.ts';
 import { SessionRegistry } from './sessions.ts';
 
 /**
- * The embedded MQTT broker: Aedes behind a `net` server, with device
- * authentication, the topic ACL of `acl.ts`, a maximum packet size and
- * device presence on the retained `state` topics.
+ * The embedded MQTT broker: Aedes behind a `net` server (and a `tls` server
+ * when `tls` is given), with device authentication, the topic ACL of
+ * `acl.ts`, a maximum packet size and device presence on the retained
+ * `state` topics. `disconnectDevice` closes a device's connections at once
+ * (the server calls it when a device is revoked or its secret rotated).
  *
  * Presence rule (the ingest records online/offline from `halls/+/+/+/state`,
  * for this broker and external ones alike):
@@ -26,8 +29,21 @@ import { SessionRegistry } from './sessions.ts';
  *   takeover, [MQTT-3.1.4-2]), so a reconnect never leaves `offline` behind.
  */
 
+/** A refusal with a reason of its own (e.g. a revoked device): CONNACK 5 "not authorized" instead of 4. */
+export interface AuthRefusal { type: 'refused'; code: ErrorCode; reason: string }
+
 export interface BrokerAuth {
-  authenticate(username: string, password: string, clientId: string): Promise<Principal | null>;
+  /** The principal; `null` for bad credentials (CONNACK 4); an `AuthRefusal` for CONNACK 5. */
+  authenticate(username: string, password: string, clientId: string): Promise<Principal | AuthRefusal | null>;
+}
+
+/** A TLS listener beside the plain one (PEM contents, not file names). */
+export interface BrokerTls {
+  port: number;
+  host?: string;
+  cert: string | Buffer;
+  key: string | Buffer;
+  ca?: string | Buffer;
 }
 
 export interface RefusedInfo {
@@ -48,10 +64,20 @@ export interface BrokerOptions {
   onRefused(info: RefusedInfo): void;
   logger: pino.Logger;
   drainTimeoutMs?: number;
+  /** Also listen with TLS (minimum TLS 1.2) on `tls.port`; devices use `mqtts://`. */
+  tls?: BrokerTls;
+  /**
+   * A device connected or published. Called at most once per `seenIntervalMs`
+   * (default 60 s) per device, so it can write `last_seen_at` cheaply.
+   */
+  onDeviceSeen?(deviceId: string): void;
+  seenIntervalMs?: number;
 }
 
 export interface RunningBroker {
   port: number;
+  /** Port of the TLS listener, or null when there is none. */
+  tlsPort: number | null;
   aedes: Aedes;
   connectedDevices(): number;
   disconnectDevice(deviceId: string): number;
@@ -87,6 +113,16 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
   };
   const authError = (returnCode: number, message: string): AuthenticateError =>
     Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+  /** Last time `onDeviceSeen` was called per device (ms, monotonic). */
+  const lastSeen = new Map<string, number>();
+  const seenInterval = o.seenIntervalMs ?? 60_000;
+  const seen = (p: Principal): void => {
+    if (p.type !== 'device' || !o.onDeviceSeen) return;
+    const id = p.device.deviceId, now = performance.now(), last = lastSeen.get(id);
+    if (last !== undefined && now - last < seenInterval) return;
+    lastSeen.set(id, now);
+    try { o.onDeviceSeen(id); } catch (err) { log.error({ err }, 'onDeviceSeen threw'); }
+  };
 
   const aedes: Aedes = await Aedes.createBroker({
     drainTimeout: o.drainTimeoutMs ?? 10_000,
@@ -119,6 +155,7 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
       }
       o.auth.authenticate(username, password.toString('utf8'), clientId).then((principal) => {
         if (!principal) return deny(RC.badCredentials, 'HALL_ERR_UNKNOWN_DEVICE', 'bad username or password');
+        if (principal.type === 'refused') return deny(RC.notAuthorized, principal.code, principal.reason);
         if (principal.type === 'device') {
           if (!deviceAddress(principal)) return deny(RC.notAuthorized, 'HALL_ERR_UNKNOWN_DEVICE', 'device ids are not valid topic levels', { principal });
           // One device = one client id = one session, so sessions are stable
@@ -137,6 +174,7 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
         }
         if (client.closed) return done(authError(RC.serverUnavailable, 'connection closed'), null);
         sessions.add(client, { principal, username });
+        seen(principal);
         done(null, true);
       }, (err: unknown) => {
         log.error({ err, clientId }, 'mqtt authentication source failed');
@@ -161,7 +199,10 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
         willSent.add(client);
         return done(null);
       }
-      if (canPublish(p, packet.topic)) return done(null);
+      if (canPublish(p, packet.topic)) {
+        seen(p);
+        return done(null);
+      }
 
       const reason = `may not publish on ${packet.topic}`;
       refuse({ code: 'HALL_ERR_TOPIC_FORBIDDEN', clientId: client.id, username: s.username, topic: packet.topic,
@@ -214,7 +255,8 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
   aedes.on('connectionError', (_client, err) => log.debug({ err: err.message }, 'mqtt connection error'));
 
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
+  /** One connection, plain or TLS: packet-size guard in front of Aedes. */
+  const onConnection = (socket: net.Socket): void => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.setNoDelay(true);
@@ -238,7 +280,17 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     // A device that authenticated but whose connection ended before Aedes
     // registered it gets no 'clientDisconnect'; settle its presence here.
     conn.once('close', () => { if (!registered.has(c)) settlePresence(c); sessions.forget(c); });
-  });
+  };
+  const server = net.createServer(onConnection);
+  // TLS 1.2+ only (GB/T 22239-2019 8.1.2.2 communication confidentiality).
+  // A client speaking plain MQTT to this port fails the handshake and is cut.
+  const tlsServer = o.tls ? tls.createServer({
+    cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: o.tls.ca } : {}),
+    minVersion: 'TLSv1.2', handshakeTimeout: 10_000,
+  }, onConnection) : null;
+  // Sockets still in the TLS handshake are not Aedes clients yet; close() must end them too.
+  tlsServer?.on('connection', (socket: net.Socket) => { sockets.add(socket); socket.once('close', () => sockets.delete(socket)); });
+  tlsServer?.on('tlsClientError', (err, socket) => { log.debug({ err: err.message, from: socket.remoteAddress }, 'mqtt tls handshake failed'); socket.destroy(); });
 
   try {
     await listen(server, o.port, o.host);
@@ -251,11 +303,28 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
   }
   server.on('error', (err) => log.error({ err }, 'mqtt listener error'));
   const port = (server.address() as net.AddressInfo).port;
-  log.info({ host: o.host, port, maxPacketBytes: o.maxPacketBytes }, 'mqtt broker listening');
+  let tlsPort: number | null = null;
+  if (tlsServer && o.tls) {
+    const tlsHost = o.tls.host ?? o.host;
+    try {
+      await listen(tlsServer, o.tls.port, tlsHost);
+    } catch (err) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      const e = err as NodeJS.ErrnoException;
+      throw new HallError('HALL_ERR_UNAVAILABLE', e.code === 'EADDRINUSE'
+        ? `MQTT_TLS_PORT ${o.tls.port} is in use on ${tlsHost}: set MQTT_TLS_PORT to a free port`
+        : `the MQTT TLS listener cannot listen on ${tlsHost}:${o.tls.port} (${e.message}): set MQTT_TLS_PORT`);
+    }
+    tlsServer.on('error', (err) => log.error({ err }, 'mqtt tls listener error'));
+    tlsPort = (tlsServer.address() as net.AddressInfo).port;
+  }
+  log.info({ host: o.host, port, tlsPort, maxPacketBytes: o.maxPacketBytes }, 'mqtt broker listening');
 
   let closing: Promise<void> | undefined;
   return {
     port,
+    tlsPort,
     aedes,
     connectedDevices: () => sessions.connectedDevices(),
     disconnectDevice(deviceId) {
@@ -266,7 +335,8 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     },
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = Promise.all([server, ...(tlsServer ? [tlsServer] : [])]
+          .map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         // Connections that never sent CONNECT are not Aedes clients yet.
         for (const s of sockets) s.destroy();
@@ -278,7 +348,7 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
   };
 }
 
-function listen(server: net.Server, port: number, host: string): Promise<void> {
+function listen(server: net.Server | tls.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => { server.off('listening', onListening); reject(err); };
     const onListening = (): void => { server.off('error', onError); resolve(); };

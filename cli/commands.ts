@@ -4,18 +4,27 @@ import { addDevice } from '../server/store/devices-repo.ts';
 import { addUser } from '../server/store/users-repo.ts';
 import { listHalls } from '../server/store/halls-repo.ts';
 import type { Db } from '../server/store/pool.ts';
+import type { Config } from '../contracts/index.ts';
+import { AUDIT_COMMANDS } from './audit-commands.ts';
+import { DEVICE_COMMANDS, auditCliDeviceAdd } from './device-commands.ts';
+import { KEY_COMMANDS } from './key-commands.ts';
 
 /**
  * Provisioning commands (issue 2 §6). Each prints one JSON document on stdout
  * so scripts can read it; errors go to stderr with their code.
  */
-export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[]): Promise<unknown> }> = {
+export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }> = {
+  ...AUDIT_COMMANDS,
+  ...DEVICE_COMMANDS,
+  ...KEY_COMMANDS,
   'devices:add': {
     usage: 'devices:add --hall <hallId> --kind <ticketer|caller|rater|camera|display> [--id <deviceId>]',
     async run(db, args) {
       const { values } = parseArgs({ args, options: { hall: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } }, strict: true });
       const b = validate(deviceAddBodySchema, { hallId: values.hall, kind: values.kind, ...(values.id ? { deviceId: values.id } : {}) });
-      return addDevice(db, b.hallId, b.kind, b.deviceId);
+      const creds = await addDevice(db, b.hallId, b.kind, b.deviceId);
+      await auditCliDeviceAdd(db, creds);
+      return creds;
     },
   },
   'halls:list': {

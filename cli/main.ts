@@ -3,6 +3,7 @@ import { createPool } from '../server/store/pool.ts';
 import { migrate } from '../server/store/migrate.ts';
 import { startEmbeddedPostgres } from '../server/store/embedded-pg.ts';
 import { COMMANDS } from './commands.ts';
+import { CliOutput } from './output.ts';
 
 /**
  * `npm run cli -- <command> [options]`. Uses the same configuration as the
@@ -28,7 +29,10 @@ try {
   const db = createPool(url, 2);
   try {
     await migrate(db);
-    process.stdout.write(`${JSON.stringify(await cmd.run(db, args), null, 2)}\n`);
+    const out = await cmd.run(db, args, config);
+    // CliOutput: CSV or a report with its own exit code (audit:export, audit:verify).
+    if (out instanceof CliOutput) { await out.write(process.stdout); code = out.exitCode; }
+    else process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     await db.end();
   }

@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import { roles, type Role } from './rest.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = (protocols: string[]) => z.string().refine((s) => {
   try { return protocols.includes(new URL(s).protocol); } catch { return false; }
 }, { message: `must be a URL with protocol ${protocols.join(' or ')}` });
 const hexKey = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
+/** A comma-separated role list, or `none`. */
+const roleList = z.string().transform((s, ctx): Role[] => {
+  if (s.trim() === 'none') return [];
+  const list = s.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = list.filter((r) => !(roles as readonly string[]).includes(r));
+  if (bad.length > 0 || list.length === 0) ctx.addIssue({ code: 'custom', message: `must be \`none\` or roles from ${roles.join(',')}${bad.length ? ` (unknown: ${bad.join(',')})` : ''}` });
+  return list as Role[];
+});
 
 /**
  * Configuration, parsed once at start from the environment and frozen
@@ -33,14 +42,48 @@ export const configSchema = z.object({
   PII_KEY: hexKey.optional(),
   /** Key of the keyed hash (HMAC-SHA256) used to look personal data up without decrypting. */
   PII_HASH_KEY: hexKey.optional(),
+  /** Cipher that encrypts new personal data; both are always read (docs/personal-data.md). */
+  PII_CIPHER: z.enum(['aes-256-gcm', 'sm4-cbc']).default('aes-256-gcm'),
+  /** SM4 key (16 bytes hex) for PII_CIPHER=sm4-cbc; generated into DATA_DIR when absent (demo only). */
+  PII_SM4_KEY: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters (16 bytes)').optional(),
+  /** HMAC-SM3 key (32 bytes hex) of the SM4 values; derived from PII_SM4_KEY with HKDF-SM3 when absent. */
+  PII_SM4_MAC_KEY: hexKey.optional(),
   /** Shared secret the external broker sends on the auth webhooks (header x-broker-secret). */
   BROKER_HOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * With an external broker: URL the server calls with DELETE to disconnect a revoked or rotated
+   * device at once; `{clientid}` is replaced, user:password become Basic auth (EMQX: /api/v5/clients/{clientid}).
+   */
+  BROKER_KICK_URL: url(['http:', 'https:']).optional(),
+  /** TLS (PEM files). With cert and key the embedded broker also listens with TLS on MQTT_TLS_PORT. */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  /** CA certificate(s) sent with the server's chain (intermediates) and trusted for client certificates. */
+  TLS_CA_FILE: z.string().optional(),
+  MQTT_TLS_PORT: port.default(8883),
+  /** `on` (with TLS_CERT_FILE and TLS_KEY_FILE): HTTP and Socket.IO are served as HTTPS/WSS on HTTP_PORT. */
+  HTTPS: z.enum(['on', 'off']).default('off'),
   SESSION_TTL_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(12 * 60),
+  // ── Sign-in hardening (issue 3; docs/authentication.md) ──
+  /** Minutes without use after which a session ends (REST and sockets). */
+  SESSION_IDLE_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Roles that must sign in with a TOTP code; `none` for none (demo convenience only). */
+  TOTP_REQUIRED_ROLES: roleList.prefault('sysadmin,secadmin,auditadmin'),
+  /** Consecutive failed sign-ins (password, TOTP code or caller PIN) that lock an account. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** First lock in minutes; each further lock doubles up to LOGIN_LOCK_MAX_MIN. */
+  LOGIN_LOCK_MIN: z.coerce.number().int().min(1).max(24 * 60).default(1),
+  LOGIN_LOCK_MAX_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Failed sign-ins allowed per client IP and user name, and per client IP, in 15 minutes (then 429). */
+  LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(10),
+  LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */
   SEED: z.enum(['demo', 'none']).default('demo'),
   /** Time zone the halls' day (ticket numbers restart daily) is counted in. */
   HALL_TZ: z.string().default('Asia/Shanghai'),
+  /** Days audit rows are kept before `audit:prune` may remove them; at least 180 (网络安全法 art. 21: six months; docs/audit.md). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).max(36500).default(365),
 });
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export const configKeys = Object.keys(configSchema.shape) as (keyof Config)[];

@@ -7,5 +7,7 @@ export * from './hall.ts';
 export * from './events.ts';
 export * from './socket.ts';
 export * from './rest.ts';
+export * from './auth.ts';
+export * from './audit.ts';
 export * from './config.ts';
 export * from './sim.ts';

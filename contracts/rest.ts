@@ -7,11 +7,18 @@ export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
 export const usernameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/);
-export const loginBodySchema = z.object({ username: usernameSchema, password: z.string().min(1).max(256) }).strict();
+/** `totp`: the one-time code, required once the account has a second factor (docs/authentication.md). */
+export const loginBodySchema = z.object({ username: usernameSchema, password: z.string().min(1).max(256), totp: z.string().regex(/^\d{6}$/, 'six digits').optional() }).strict();
 export const loginResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.string(),
   user: z.object({ username: z.string(), role: roleSchema, hallId: z.string().nullable(), regionCode: z.string().nullable() }),
+  /** Minutes without use after which the session ends (SESSION_IDLE_MIN). */
+  idleMin: z.number().int().nullable().optional(),
+  /** An administrator without a second factor yet: the session serves only TOTP setup/confirm and logout. */
+  mustEnrollTotp: z.boolean().optional(),
+  /** The password is an initial one set by someone else; change it with POST /api/auth/password. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
@@ -22,6 +29,17 @@ export const deviceCredentialsSchema = z.object({
 });
 export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>;
 
+/** `GET /api/devices?hallId=&kind=` and `devices:list` (issue 3 device security). */
+export const deviceListQuerySchema = z.object({ hallId: idSchema.optional(), kind: deviceKindSchema.optional() }).strict();
+export const deviceParamsSchema = z.object({ deviceId: idSchema });
+/** A registered device as operators see it; never its secret. `online` is the last presence the ingest recorded. */
+export const deviceInfoSchema = z.object({
+  deviceId: z.string(), hallId: z.string(), kind: deviceKindSchema,
+  online: z.boolean(), lastSeenAt: z.string().nullable(), createdAt: z.string(),
+  secretRotatedAt: z.string().nullable(), revokedAt: z.string().nullable(), revokedBy: z.string().nullable(),
+});
+export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
+
 export const userAddBodySchema = z.object({
   role: roleSchema,
   username: usernameSchema.optional(),
@@ -31,6 +49,14 @@ export const userAddBodySchema = z.object({
 export const userCredentialsSchema = z.object({ username: z.string(), password: z.string() });
 
 export const hallParamsSchema = z.object({ hallId: idSchema });
+
+/** `GET /api/halls/:hallId/tickets/:ticketId/identity` (permission `pii.view`, audited; docs/personal-data.md). */
+export const ticketParamsSchema = z.object({ hallId: idSchema, ticketId: z.uuid() });
+export const ticketIdentitySchema = z.object({
+  ticketId: z.string(), ticketNo: z.string(), hallId: z.string(), issuedAt: z.string(),
+  identity: z.object({ idNumber: z.string().nullable(), name: z.string().nullable(), phone: z.string().nullable() }),
+});
+export type TicketIdentity = z.infer<typeof ticketIdentitySchema>;
 
 /**
  * Broker authentication/authorisation webhooks for an external broker

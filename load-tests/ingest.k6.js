@@ -10,10 +10,11 @@
  *
  * Run against a running server (npm start, or the docker image):
  *   k6 run -e BASE=http://localhost:8080 load-tests/ingest.k6.js
- *   k6 run -e BASE=http://localhost:8080 -e VUS=200 -e DURATION=2m -e HALL_USER=admin -e HALL_PASSWORD='Demo#2026' load-tests/ingest.k6.js
+ *   k6 run -e BASE=http://localhost:8080 -e VUS=200 -e DURATION=2m -e HALL_USER=leader -e HALL_PASSWORD='Demo#2026' load-tests/ingest.k6.js
  *
  * Environment (k6 -e): BASE (http://localhost:8080), VUS (50), DURATION (1m),
- * HALL_USER (admin), HALL_PASSWORD (the demo password), THINK_MS (pause
+ * HALL_USER (leader: sees every hall; administrators need a TOTP code,
+ * docs/authentication.md), HALL_PASSWORD (the demo password), THINK_MS (pause
  * between iterations, 1000), HALL (read only this hall instead of all the
  * visible ones). Not USER/PASSWORD: k6 also passes the shell's environment,
  * where USER is the login name.
@@ -30,7 +31,7 @@ import { check, sleep, fail } from 'k6';
 import { Trend, Rate } from 'k6/metrics';
 
 const BASE = (__ENV.BASE || 'http://localhost:8080').replace(/\/$/, '');
-const USER = __ENV.HALL_USER || 'admin';
+const USER = __ENV.HALL_USER || 'leader';
 const PASSWORD = __ENV.HALL_PASSWORD || 'Demo#2026';
 const THINK_MS = Number(__ENV.THINK_MS || 1000);
 

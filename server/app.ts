@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -18,7 +19,9 @@ import { migrate } from './store/migrate.ts';
 import { startEmbeddedPostgres, type EmbeddedPg } from './store/embedded-pg.ts';
 import { seedDemoCity } from './store/seed-demo.ts';
 import { listHalls } from './store/halls-repo.ts';
-import { verifyDevice } from './store/devices-repo.ts';
+import { checkDevice, markDeviceSeen } from './store/devices-repo.ts';
+import { startDeviceRevocation } from './device-revocation.ts';
+import { loadTlsMaterial, TLS_MIN_VERSION } from './security/tls.ts';
 import { recordDeadLetter } from './store/dead-letters-repo.ts';
 import { loadPiiKeys } from './security/keys.ts';
 import { createPiiCipher } from './security/pii.ts';
@@ -56,7 +59,13 @@ export async function createApplication(opts: AppOptions): Promise<App> {
 
   try {
     await mkdir(path.resolve(config.DATA_DIR), { recursive: true });
+    // TLS files are checked before anything starts: a missing or unreadable one is HALL_ERR_CONFIG naming the variable.
+    const tlsMaterial = await loadTlsMaterial(config);
+    if (tlsMaterial) logger.info({ subject: tlsMaterial.subject, notAfter: tlsMaterial.notAfter.toISOString(), https: config.HTTPS }, 'tls certificate loaded');
+    if (tlsMaterial && tlsMaterial.notAfter.getTime() - clock.now().getTime() < 30 * 86_400_000) logger.warn({ notAfter: tlsMaterial.notAfter.toISOString() }, 'TLS certificate expires within 30 days');
     const pii = createPiiCipher(await loadPiiKeys(config));
+    // Last to run on close: overwrite the key bytes (residual information, docs/personal-data.md).
+    closers.push(async () => pii.wipe());
 
     // ── PostgreSQL ──
     let dbUrl = config.DATABASE_URL;
@@ -83,6 +92,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     let broker: RunningBroker | null = null;
     let mqttUrl: string;
     let serverCreds: { username: string; password: string };
+    let revocation: Awaited<ReturnType<typeof startDeviceRevocation>> | null = null;
     if (config.MQTT_URL) {
       mqttUrl = config.MQTT_URL;
       serverCreds = { username: config.MQTT_USERNAME ?? '', password: config.MQTT_PASSWORD ?? '' };
@@ -94,9 +104,17 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         auth: {
           async authenticate(username, password) {
             if (username === serverCreds.username) return password === serverCreds.password ? { type: 'server' } : null;
-            const d = await verifyDevice(db, username, password);
-            return d ? { type: 'device', device: d } : null;
+            const startedAt = performance.now();
+            const d = await checkDevice(db, username, password);
+            if (d.status === 'revoked') return { type: 'refused', code: 'HALL_ERR_DEVICE_REVOKED', reason: 'the device is revoked' };
+            // A revoke/rotate committed while this check was reading: the answer may be stale.
+            if (d.status !== 'ok' || revocation?.changedSince(d.device.deviceId, startedAt)) return null;
+            return { type: 'device', device: d.device };
           },
+        },
+        ...(tlsMaterial ? { tls: { port: config.MQTT_TLS_PORT, cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}) } } : {}),
+        onDeviceSeen(deviceId) {
+          markDeviceSeen(db, deviceId, clock.now()).catch((err: unknown) => logger.warn({ err, deviceId }, 'could not mark device seen'));
         },
         onRefused(info) {
           metrics.refused.inc({ source: 'broker', code: info.code });
@@ -106,13 +124,20 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       closers.push(() => broker!.close());
       mqttUrl = `mqtt://127.0.0.1:${broker.port}`;
     }
+    // Revoke/rotate (REST or CLI, any process) → NOTIFY device_revoked → this process closes the device's connection.
+    revocation = await startDeviceRevocation({ db, broker, kickUrl: config.BROKER_KICK_URL, logger });
+    closers.push(() => revocation!.close());
     const client = await connectServerClient(mqttUrl, serverCreds, !!config.MQTT_URL);
     closers.push(() => client.endAsync());
 
     // ── HTTP + Socket.IO ── Express must be the server's request listener before Socket.IO
     // attaches: Socket.IO wraps the existing listeners and keeps /socket.io/ (polling) for itself.
-    const http: HttpServer = createServer(createHttpApp({
-      db, clock, config, logger, metrics,
+    const serve = (handler: ReturnType<typeof createHttpApp>): HttpServer => tlsMaterial && config.HTTPS === 'on'
+      // HTTPS=on: HTTPS and Socket.IO over WSS on HTTP_PORT.
+      ? createHttpsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}), minVersion: TLS_MIN_VERSION }, handler)
+      : createServer(handler);
+    const http: HttpServer = serve(createHttpApp({
+      db, clock, config, logger, metrics, pii,
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
     const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });

@@ -4,14 +4,14 @@ import type { StaffPrincipal } from '../domain/access/scope.ts';
 import { hallScope } from '../domain/access/scope.ts';
 import { can, type Permission } from '../domain/access/permissions.ts';
 import type { Clock } from '../domain/clock.ts';
-import { sessionUser } from '../store/users-repo.ts';
+import { lookupSession, type SessionInfo } from '../store/users-repo.ts';
 import { hallInScope } from '../store/halls-repo.ts';
 import { recordAudit } from '../store/audit-repo.ts';
 import type { Db } from '../store/pool.ts';
 import type { TaggedHandler } from './endpoint-table.ts';
 
 declare module 'express-serve-static-core' {
-  interface Request { user?: StaffPrincipal; token?: string }
+  interface Request { user?: StaffPrincipal; token?: string; authSession?: SessionInfo }
 }
 
 export function bearer(req: Request): string | null {
@@ -24,16 +24,29 @@ export function actorOf(req: Request): { userId: number | null; username: string
   return { userId: req.user?.userId ?? null, username: req.user?.username ?? null, role: req.user?.role ?? null, ip: req.ip ?? null };
 }
 
-/** Requires a valid session; optionally one of the given roles. Prefer `authorize`. */
-export function requireUser(db: Db, clock: Clock, roles?: readonly Role[]): RequestHandler {
+/**
+ * Requires a valid web session; optionally one of the given roles. Prefer `authorize`.
+ * Sessions are bearer tokens in the Authorization header, never cookies, so a
+ * browser never attaches them to a cross-site request and no CSRF token is
+ * needed. Do not move sessions into cookies without adding CSRF protection
+ * (docs/authentication.md). An idle or past-lifetime session is
+ * HALL_ERR_SESSION_EXPIRED; a session restricted to TOTP enrolment
+ * (`mustEnrollTotp`) passes only with `allowTotpEnrolment` (setup, confirm,
+ * logout) and is otherwise HALL_ERR_SECOND_FACTOR_REQUIRED.
+ */
+export function requireUser(db: Db, clock: Clock, roles?: readonly Role[], opts: { allowTotpEnrolment?: boolean } = {}): RequestHandler {
   return (req, _res, next) => {
     const token = bearer(req);
     if (!token) return next(new HallError('HALL_ERR_UNAUTHENTICATED'));
-    sessionUser(db, token, clock.now()).then((u) => {
-      if (!u) return next(new HallError('HALL_ERR_UNAUTHENTICATED', 'session expired or revoked'));
+    lookupSession(db, token, clock.now()).then((r) => {
+      if (r.status === 'expired' || r.status === 'idle') return next(new HallError('HALL_ERR_SESSION_EXPIRED', r.status === 'idle' ? 'the session was idle too long; sign in again' : undefined));
+      if (r.status !== 'ok' || r.session.kind !== 'web') return next(new HallError('HALL_ERR_UNAUTHENTICATED', 'session expired or revoked'));
+      const u = r.session.user;
+      if (r.session.mustEnrollTotp && !opts.allowTotpEnrolment) return next(new HallError('HALL_ERR_SECOND_FACTOR_REQUIRED', 'enrol a one-time code (TOTP) first: POST /api/auth/totp/setup, then /confirm', { mustEnrollTotp: true }));
       if (roles && !roles.includes(u.role)) return next(new HallError('HALL_ERR_FORBIDDEN'));
       req.user = u;
       req.token = token;
+      req.authSession = r.session;
       next();
     }, next);
   };

@@ -7,8 +7,11 @@ import { errorHandler } from './errors.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { hallRoutes } from './routes/hall-routes.ts';
 import { provisioningRoutes } from './routes/provisioning-routes.ts';
+import { deviceRoutes } from './routes/device-routes.ts';
 import { brokerHookRoutes } from './routes/broker-hook-routes.ts';
 import { permissionRoutes } from './routes/permission-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { piiRoutes } from './routes/pii-routes.ts';
 import type { RouteDeps } from './routes/deps.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
@@ -22,15 +25,29 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Strict CSP (issue 3; docs/authentication.md "Web hardening"): scripts and style sheets only from
+  // this origin, no inline script, no eval. The built dashboard has no inline <script> or <style>.
+  // `style-src-attr 'unsafe-inline'` only lets ECharts' tooltip HTML keep its style="" attributes;
+  // it allows no script. connect-src 'self' covers the same-origin ws(s):// Socket.IO uses (CSP3).
+  // No upgrade-insecure-requests: the demo is plain HTTP on a LAN and would lose its own assets.
   app.use(helmet({
     contentSecurityPolicy: {
       useDefaults: true,
-      directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+      directives: {
+        'default-src': ["'self'"], 'script-src': ["'self'"], 'script-src-attr': ["'none'"],
+        'style-src': ["'self'"], 'style-src-attr': ["'unsafe-inline'"],
+        'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'font-src': ["'self'"],
+        'frame-ancestors': ["'none'"], 'upgrade-insecure-requests': null,
+      },
     },
     // Served over plain HTTP on a LAN in the demo; HTTPS deployments add HSTS at the proxy (docs/operations.md).
     strictTransportSecurity: false,
   }));
   app.use(express.json({ limit: '64kb' }));
+  // API answers carry tokens and personal data: never cached. Sessions are bearer tokens in the
+  // Authorization header, never cookies, so there is no ambient credential for CSRF to use;
+  // adding cookie sessions needs CSRF protection first (docs/authentication.md).
+  app.use('/api', (_req, res, next) => { res.set('Cache-Control', 'no-store'); next(); });
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {
@@ -45,8 +62,11 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(authRoutes(deps));
   app.use(hallRoutes(deps));
   app.use(provisioningRoutes(deps));
+  app.use(deviceRoutes(deps));
   app.use(brokerHookRoutes(deps));
   app.use(permissionRoutes(deps));
+  app.use(auditRoutes(deps));
+  app.use(piiRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

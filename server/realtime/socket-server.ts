@@ -96,5 +96,7 @@ function codedError(code: 'HALL_ERR_UNAUTHENTICATED' | 'HALL_ERR_UNAVAILABLE'): 
 }
 
 function safeJson(v: unknown): string {
-  try { return JSON.stringify(v)?.slice(0, 4096) ?? ''; } catch { return String(v); }
+  // Not String(v): on an array nested a few thousand deep it overflows the stack too, and this runs
+  // in a socket event handler, where a throw is an uncaught exception (found by tests/e2e/fuzz.test.ts).
+  try { return JSON.stringify(v)?.slice(0, 4096) ?? ''; } catch { return '[payload not serialisable]'; }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { HallError, topics, type DeviceKind, type DeviceCredentials } from '../../contracts/index.ts';
-import type { Db } from './pool.ts';
+import { HallError, topics, type DeviceKind, type DeviceCredentials, type DeviceInfo } from '../../contracts/index.ts';
+import { recordAudit } from './audit-repo.ts';
+import { withTx, type Db, type Tx } from './pool.ts';
 
 export interface DeviceIdentity { deviceId: string; hallId: string; kind: DeviceKind }
 
@@ -23,16 +24,134 @@ export async function addDevice(db: Db, hallId: string, kind: DeviceKind, device
 
 /** Checks a device's MQTT credentials; revoked devices fail. */
 export async function verifyDevice(db: Db, username: string, password: string): Promise<DeviceIdentity | null> {
-  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; secret_hash: string }>(
-    'SELECT id, hall_id, kind, secret_hash FROM devices WHERE id = $1 AND revoked_at IS NULL', [username]);
+  const c = await checkDevice(db, username, password);
+  return c.status === 'ok' ? c.device : null;
+}
+
+/**
+ * `ok`: right secret of a live device. `revoked`: right secret of a revoked
+ * device (the broker answers CONNACK 5 "not authorized"; only a caller that
+ * knows the secret learns that the device is revoked). `bad`: anything else.
+ */
+export type DeviceCheck = { status: 'ok' | 'revoked'; device: DeviceIdentity } | { status: 'bad' };
+
+export async function checkDevice(db: Db, username: string, password: string): Promise<DeviceCheck> {
+  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; secret_hash: string; revoked: boolean }>(
+    { name: 'device-check', text: 'SELECT id, hall_id, kind, secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1', values: [username] });
   const row = r.rows[0];
-  if (!row) return null;
+  if (!row) return { status: 'bad' };
   const a = Buffer.from(row.secret_hash, 'hex'), b = Buffer.from(sha256(password), 'hex');
-  return a.length === b.length && timingSafeEqual(a, b) ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind } : null;
+  if (a.length !== b.length || !timingSafeEqual(a, b)) return { status: 'bad' };
+  return { status: row.revoked ? 'revoked' : 'ok', device: { deviceId: row.id, hallId: row.hall_id, kind: row.kind } };
 }
 
 export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdentity | null> {
   const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind }>({ name: 'device-find', text: 'SELECT id, hall_id, kind FROM devices WHERE id = $1 AND revoked_at IS NULL', values: [deviceId] });
   const row = r.rows[0];
   return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind } : null;
+}
+
+// ── Device security (issue 3): list, rotate, revoke, last seen ──
+
+/** Who acts, for the audit row (`actorOf(req)` for REST; the CLI passes its own). */
+export interface DeviceActor { userId: number | null; username: string | null; role: string | null; ip: string | null }
+
+/**
+ * PostgreSQL NOTIFY channel: a device's credentials ended (revoked, or its
+ * secret rotated). Payload `{"deviceId": "...", "reason": "revoke" | "rotate"}`.
+ * Sent inside the changing transaction, so it is delivered on commit, to every
+ * server listening on the database, whichever process (REST, CLI) made the change.
+ */
+export const DEVICE_REVOKED_CHANNEL = 'device_revoked';
+export type DeviceRevocationReason = 'revoke' | 'rotate';
+export interface DeviceRevocationNotice { deviceId: string; reason: DeviceRevocationReason }
+
+interface DeviceRow {
+  id: string; hall_id: string; kind: DeviceKind; online: boolean; last_seen_at: Date | null; created_at: Date;
+  secret_rotated_at: Date | null; revoked_at: Date | null; revoked_by: string | null;
+}
+const DEVICE_COLUMNS = 'id, hall_id, kind, online, last_seen_at, created_at, secret_rotated_at, revoked_at, revoked_by';
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const toInfo = (r: DeviceRow): DeviceInfo => ({
+  deviceId: r.id, hallId: r.hall_id, kind: r.kind, online: r.online && !r.revoked_at, lastSeenAt: iso(r.last_seen_at),
+  createdAt: r.created_at.toISOString(), secretRotatedAt: iso(r.secret_rotated_at), revokedAt: iso(r.revoked_at), revokedBy: r.revoked_by,
+});
+
+/** One device, revoked ones included (operators must see those). */
+export async function getDevice(db: Db | Tx, deviceId: string): Promise<DeviceInfo | null> {
+  const r = await db.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = $1`, [deviceId]);
+  return r.rows[0] ? toInfo(r.rows[0]) : null;
+}
+
+/** The devices of the given halls (the caller's scope), revoked ones included. */
+export async function listDevices(db: Db, hallIds: readonly string[], kind?: DeviceKind): Promise<DeviceInfo[]> {
+  if (hallIds.length === 0) return [];
+  const r = await db.query<DeviceRow>(
+    `SELECT ${DEVICE_COLUMNS} FROM devices WHERE hall_id = ANY($1::text[]) AND ($2::text IS NULL OR kind = $2) ORDER BY hall_id, kind, id`,
+    [hallIds, kind ?? null]);
+  return r.rows.map(toInfo);
+}
+
+async function lockDevice(tx: Tx, deviceId: string): Promise<DeviceRow> {
+  const r = await tx.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = $1 FOR UPDATE`, [deviceId]);
+  if (!r.rows[0]) throw new HallError('HALL_ERR_NOT_FOUND', `no device ${deviceId}`);
+  return r.rows[0];
+}
+
+async function notifyRevoked(tx: Tx, n: DeviceRevocationNotice): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [DEVICE_REVOKED_CHANNEL, JSON.stringify(n)]);
+}
+
+/**
+ * A new 32-byte secret, shown once; the old one stops working at commit (no
+ * grace period) and every server disconnects the device's live connection
+ * (NOTIFY `device_revoked`, reason `rotate`), so it must reconnect with the
+ * new secret. Audited as `device.rotate` in the same transaction.
+ */
+export async function rotateDeviceSecret(db: Db, deviceId: string, at: Date, actor: DeviceActor): Promise<DeviceCredentials> {
+  return withTx(db, async (tx) => {
+    const d = await lockDevice(tx, deviceId);
+    // 409, not 403: a 403 means the caller's role or scope (authorization matrix); this is the device's state.
+    if (d.revoked_at) throw new HallError('HALL_ERR_CONFLICT', `device ${deviceId} is revoked; provision a new device instead`, { reason: 'HALL_ERR_DEVICE_REVOKED' });
+    const password = randomBytes(32).toString('base64url');
+    await tx.query('UPDATE devices SET secret_hash = $2, secret_rotated_at = $3 WHERE id = $1', [deviceId, sha256(password), at]);
+    await recordAudit(tx, { at, ...actor, action: 'device.rotate', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind } });
+    await notifyRevoked(tx, { deviceId, reason: 'rotate' });
+    const addr = { hallId: d.hall_id, kind: d.kind, deviceId };
+    return { deviceId, hallId: d.hall_id, kind: d.kind, username: deviceId, password, topicPrefix: topics.prefix(addr) };
+  });
+}
+
+/**
+ * Revokes a device for good: its secret no longer authenticates (CONNACK 5),
+ * its live connection is closed by every server (NOTIFY `device_revoked`),
+ * and it is marked offline. Revoking a revoked device changes nothing but is
+ * still audited and notified (so a straggling connection is closed again).
+ */
+export async function revokeDevice(db: Db, deviceId: string, at: Date, actor: DeviceActor): Promise<DeviceInfo> {
+  return withTx(db, async (tx) => {
+    const d = await lockDevice(tx, deviceId);
+    const already = d.revoked_at !== null;
+    if (!already) {
+      await tx.query('UPDATE devices SET revoked_at = $2, revoked_by = $3, online = false WHERE id = $1', [deviceId, at, actor.username ?? 'unknown']);
+    }
+    await recordAudit(tx, { at, ...actor, action: 'device.revoke', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind, ...(already ? { alreadyRevoked: true } : {}) } });
+    await notifyRevoked(tx, { deviceId, reason: 'revoke' });
+    return (await getDevice(tx, deviceId))!;
+  });
+}
+
+/**
+ * Devices whose credentials ended at or after `since` (database time): what a
+ * listener that lost its connection may have missed.
+ */
+export async function devicesRevokedSince(db: Db | Tx, since: Date): Promise<DeviceRevocationNotice[]> {
+  const r = await db.query<{ id: string; revoked: boolean }>(
+    'SELECT id, revoked_at IS NOT NULL AS revoked FROM devices WHERE revoked_at >= $1 OR secret_rotated_at >= $1', [since]);
+  return r.rows.map((x) => ({ deviceId: x.id, reason: x.revoked ? 'revoke' : 'rotate' }));
+}
+
+/** The broker saw the device (connect or publish); it throttles the calls to one a minute per device. */
+export async function markDeviceSeen(db: Db, deviceId: string, at: Date): Promise<void> {
+  await db.query({ name: 'device-seen', text: 'UPDATE devices SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1 AND revoked_at IS NULL', values: [deviceId, at] });
 }

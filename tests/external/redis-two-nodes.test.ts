@@ -5,6 +5,7 @@ import mqtt from 'mqtt';
 import { freshDatabase, requirePort, EXTERNAL } from '../helpers/external.ts';
 import { spawnServer, type ServerProcess } from '../helpers/process.ts';
 import { topics, type DeviceCredentials, type HallDelta } from '../../contracts/index.ts';
+import { enrollTotp } from '../helpers/totp.ts';
 
 /**
  * Two server processes on one PostgreSQL with REDIS_URL: a ticket taken
@@ -32,6 +33,7 @@ describe('two server processes with Redis fan-out', () => {
 
   it('a ticket through node A shows on node B, and seqs from both nodes form one sequence', async () => {
     const adminA = (await post<{ token: string }>(a.base, '/api/auth/login', { username: 'admin', password: 'Demo#2026' })).token;
+    await enrollTotp(a.base, adminA); // administrators enrol a one-time code at their first sign-in (docs/authentication.md)
     const supB = (await post<{ token: string }>(b.base, '/api/auth/login', { username: 'sup-city', password: 'Demo#2026' })).token;
     const screen = ioClient(b.base, { auth: { token: supB }, transports: ['websocket'], reconnection: false });
     const deltas: HallDelta[] = [];

@@ -9,6 +9,8 @@ import { loadConfig } from '../../server/config.ts';
 import { createApplication, type App } from '../../server/app.ts';
 import { createLogger } from '../../server/logger.ts';
 import { DEMO_PASSWORD } from '../../server/store/seed-demo.ts';
+import { systemClock, type Clock } from '../../server/domain/clock.ts';
+import { signIn } from './totp.ts';
 import { topics, type DeviceCredentials, type HallSnapshot, type HallDelta, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/index.ts';
 
 /**
@@ -22,20 +24,23 @@ export interface Stack {
   base: string;
   logs: string[];
   env: Record<string, string>;
+  /** The server's clock; a test passes its own to `startStack` to move time without sleeping. */
+  clock: Clock;
   restart(): Promise<void>;
   /** Starts the application again after `app.close()`, on the same DATA_DIR. */
   reopen(): Promise<void>;
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, dataDir?: string): Promise<Stack> {
+export async function startStack(env: Record<string, string> = {}, dataDir?: string, opts: { clock?: Clock } = {}): Promise<Stack> {
   const dir = dataDir ?? await mkdtemp(path.join(tmpdir(), 'hall-test-'));
   const fullEnv = { DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', SIM: 'off', LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', ...env };
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
-  const boot = async () => createApplication({ config: loadConfig(fullEnv), logger: createLogger(fullEnv.LOG_LEVEL, sink) });
+  const clock = opts.clock ?? systemClock;
+  const boot = async () => createApplication({ config: loadConfig(fullEnv), logger: createLogger(fullEnv.LOG_LEVEL, sink), clock });
   const s: Stack = {
-    app: await boot(), dataDir: dir, logs, env: fullEnv,
+    app: await boot(), dataDir: dir, logs, env: fullEnv, clock,
     get base() { return `http://127.0.0.1:${s.app.httpPort}`; },
     async restart() { await s.app.close(); s.app = await boot(); },
     async reopen() { s.app = await boot(); },
@@ -56,10 +61,9 @@ export async function api<T = unknown>(s: Stack, method: string, url: string, bo
   return { status: res.status, body: parsed as T, text };
 }
 
+/** Signs in; administrators enrol and then use TOTP (issue 3) through tests/helpers/totp.ts. */
 export async function login(s: Stack, username: string, password = DEMO_PASSWORD): Promise<string> {
-  const r = await api<{ token: string }>(s, 'POST', '/api/auth/login', { username, password });
-  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.text}`);
-  return r.body.token;
+  return signIn(s.base, s.dataDir, username, password, () => s.clock.now().getTime());
 }
 
 export async function provisionDevice(s: Stack, hallId: string, kind: DeviceCredentials['kind'], deviceId?: string): Promise<DeviceCredentials> {

@@ -1,6 +1,7 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import type { LoginResponse } from '@contracts/rest.ts';
+import type { TotpSetupResponse } from '@contracts/auth.ts';
 import { api, codeOf } from '../api/http.ts';
 
 /**
@@ -48,6 +49,8 @@ export const useAuthStore = defineStore('auth', () => {
   const pending = ref(false);
   /** Error code of the last failed login, or why the user was signed out (session expired). */
   const errorCode = ref<string | null>(null);
+  /** The account has a second factor: the login form asks for the one-time code (docs/authentication.md). */
+  const needTotp = ref(false);
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
 
   const token = computed(() => session.value?.token ?? null);
@@ -63,28 +66,45 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  async function login(username: string, password: string): Promise<boolean> {
+  async function login(username: string, password: string, totp?: string): Promise<boolean> {
     pending.value = true;
     errorCode.value = null;
     try {
-      const res = await api<unknown>('/api/auth/login', { method: 'POST', body: { username, password } });
+      const res = await api<unknown>('/api/auth/login', { method: 'POST', body: { username, password, ...(totp ? { totp } : {}) } });
       if (!isSession(res)) {
         errorCode.value = 'BAD_RESPONSE';
         return false;
       }
+      needTotp.value = false;
       setSession(res);
       return true;
     } catch (err) {
       errorCode.value = codeOf(err);
+      if (errorCode.value === 'HALL_ERR_SECOND_FACTOR_REQUIRED') needTotp.value = true;
       return false;
     } finally {
       pending.value = false;
     }
   }
 
+  /** Ends the session on the server too (revokes the token), then forgets it here. */
   function logout(): void {
+    const t = token.value;
+    if (t) void api('/api/auth/logout', { method: 'POST', token: t }).catch(() => undefined);
     errorCode.value = null;
+    needTotp.value = false;
     setSession(null);
+  }
+
+  /** First step of TOTP enrolment: a new secret, shown once. */
+  function setupTotp(): Promise<TotpSetupResponse> {
+    return api<TotpSetupResponse>('/api/auth/totp/setup', { method: 'POST', body: {}, token: token.value });
+  }
+
+  /** Confirms enrolment with a code from the app; the session then serves everything the role may do. */
+  async function confirmTotp(code: string): Promise<void> {
+    await api<unknown>('/api/auth/totp/confirm', { method: 'POST', body: { code }, token: token.value });
+    if (session.value) setSession({ ...session.value, mustEnrollTotp: false });
   }
 
   /** The server no longer accepts the token: sign out and tell the user why. */
@@ -95,5 +115,5 @@ export const useAuthStore = defineStore('auth', () => {
 
   if (session.value) setSession(session.value); // arm the expiry timer of a restored session
 
-  return { session, token, user, pending, errorCode, login, logout, expire };
+  return { session, token, user, pending, errorCode, needTotp, login, logout, expire, setupTotp, confirmTotp };
 });

@@ -21,7 +21,7 @@ export const useHallsStore = defineStore('halls', () => {
       halls.value = res.halls as HallSummary[];
       loaded.value = true;
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'HALL_ERR_UNAUTHENTICATED') auth.expire();
+      if (err instanceof ApiError && (err.code === 'HALL_ERR_UNAUTHENTICATED' || err.code === 'HALL_ERR_SESSION_EXPIRED')) auth.expire();
       errorCode.value = codeOf(err);
     } finally {
       loading.value = false;

@@ -3,5 +3,6 @@ import type { Clock } from '../../domain/clock.ts';
 import type { Db } from '../../store/pool.ts';
 import type { Logger } from '../../logger.ts';
 import type { Metrics } from '../../metrics.ts';
+import type { PiiCipher } from '../../security/pii.ts';
 
-export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics }
+export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics; pii: PiiCipher }
