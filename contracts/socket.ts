@@ -20,6 +20,8 @@ export type Ack<T> = (res: { ok: true; data: T } | ({ ok: false } & ErrorBody)) 
 export interface ServerToClientEvents {
   'hall:snapshot': (s: HallSnapshot) => void;
   'hall:delta': (d: HallDelta) => void;
+  /** The session behind this socket ended (logout, revoked, expired, idle); the server closes the socket next. */
+  'session:ended': (e: ErrorBody) => void;
 }
 export interface ClientToServerEvents {
   'hall:join': (req: { hallId: string }, ack: Ack<HallSnapshot>) => void;

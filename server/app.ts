@@ -39,6 +39,8 @@ export interface App {
   metrics: Metrics;
   analytics: Analytics;
   broker: RunningBroker | null;
+  /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
+  sweepSocketSessions(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -146,7 +148,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       http.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`) : e));
       http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
     });
-    closers.push(() => new Promise<void>((r) => { void realtime.io.close(() => r()); http.closeAllConnections?.(); }));
+    closers.push(() => new Promise<void>((r) => { realtime.stop(); void realtime.io.close(() => r()); http.closeAllConnections?.(); }));
     const httpPort = (http.address() as { port: number }).port;
 
     // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
@@ -171,6 +173,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
     return {
       config, httpPort, mqttUrl, db, metrics, analytics, broker,
+      sweepSocketSessions: () => realtime.sweepSessions(),
       async close() { ready = false; await closeAll(); },
     };
   } catch (e) {

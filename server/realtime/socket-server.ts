@@ -7,17 +7,17 @@ import { recordAudit } from '../store/audit-repo.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
-import { sessionUser } from '../store/users-repo.ts';
+import { hashToken, liveSessions, sessionUser } from '../store/users-repo.ts';
 import { recordDeadLetter } from '../store/dead-letters-repo.ts';
 import type { Db } from '../store/pool.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Logger } from '../logger.ts';
 
-interface SocketData { user: StaffPrincipal }
+interface SocketData { user: StaffPrincipal; tokenHash: string }
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export interface RealtimeDeps { db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger }
+export interface RealtimeDeps { db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger; sessionSweepMs?: number }
 
 /**
  * Socket.IO (DESIGN.md conventions): the staff token authenticates the
@@ -34,6 +34,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     sessionUser(deps.db, token, deps.clock.now()).then((u) => {
       if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
       socket.data.user = u;
+      socket.data.tokenHash = hashToken(token);
       next();
     }, () => next(codedError('HALL_ERR_UNAVAILABLE')));
   });
@@ -79,8 +80,34 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     }
   }
 
+  /**
+   * Open sockets follow their sessions (issue 3): once a minute the sessions
+   * behind this process's sockets are checked in one query; a socket whose
+   * session was revoked (logout, secadmin), expired or went idle is told
+   * `session:ended` and closed. A connected screen counts as use.
+   */
+  async function sweepSessions(): Promise<number> {
+    const sockets = [...io.of('/').sockets.values()];
+    const live = await liveSessions(deps.db, [...new Set(sockets.map((s) => s.data.tokenHash))], deps.clock.now());
+    let closed = 0;
+    for (const s of sockets) {
+      if (live.has(s.data.tokenHash)) continue;
+      s.emit('session:ended', errorBody('HALL_ERR_SESSION_EXPIRED'));
+      s.disconnect(true);
+      closed++;
+    }
+    return closed;
+  }
+  const sweepTimer = setInterval(() => {
+    sweepSessions().catch((err: unknown) => deps.logger.warn({ err }, 'socket session sweep failed'));
+  }, deps.sessionSweepMs ?? 60_000);
+  sweepTimer.unref();
+  io.engine.on('close', () => clearInterval(sweepTimer));
+
   return {
     io,
+    sweepSessions,
+    stop() { clearInterval(sweepTimer); },
     /** Emits a committed event to its hall's room (across nodes when the Redis adapter is on). */
     publish(event: DomainEvent) {
       io.to(`hall:${event.hallId}`).emit('hall:delta', { hallId: event.hallId, seq: event.seq, event });

@@ -395,3 +395,25 @@ export async function signInCaller(db: Db, input: { token: string } | { username
 function auditWho(u: StaffPrincipal): { userId: number; username: string; role: Role; ip: null } {
   return { userId: u.userId, username: u.username, role: u.role, ip: null };
 }
+
+/** The stored form of a bearer token (sockets keep this, never the token's use elsewhere). */
+export const hashToken = (t: string): string => tokenHash(t);
+
+/**
+ * For the sessions behind open sockets (by token hash): which are still
+ * valid (not revoked, not past their lifetime, not idle, user not disabled).
+ * Those are touched: a live screen is a session in use (docs/authentication.md
+ * "Sessions"); the absolute lifetime still ends it. The others' sockets are
+ * closed by the caller.
+ */
+export async function liveSessions(db: Db, hashes: readonly string[], now: Date): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const r = await db.query<{ token_hash: string; created_at: Date; expires_at: Date; last_seen_at: Date; idle_min: number | null }>(
+    `SELECT s.token_hash, s.created_at, s.expires_at, s.last_seen_at, s.idle_min
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = ANY($1) AND s.revoked_at IS NULL AND u.disabled_at IS NULL`, [hashes]);
+  const live = r.rows.filter((row) => sessionState({ createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min }, now) === 'active');
+  const stale = live.filter((row) => shouldTouch(row.last_seen_at, now)).map((row) => row.token_hash);
+  if (stale.length > 0) await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = ANY($1)', [stale, now]);
+  return new Set(live.map((row) => row.token_hash));
+}

@@ -96,6 +96,11 @@ export const useHallLiveStore = defineStore('hallLive', () => {
       errorCode.value = connectErrorCode(err);
       if (errorCode.value === 'HALL_ERR_UNAUTHENTICATED') auth.expire();
     });
+    // The server closes a socket whose session ended (logout elsewhere, revoked, lifetime): sign in again.
+    s.on('session:ended', () => {
+      errorCode.value = 'HALL_ERR_SESSION_EXPIRED';
+      auth.expire();
+    });
     s.on('hall:delta', (d) => hallSync.receive(d));
     s.on('hall:snapshot', (snap) => hallSync.offer(snap));
     socket = s;
