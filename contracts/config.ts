@@ -77,6 +77,8 @@ export const configSchema = z.object({
   /** Failed sign-ins allowed per client IP and user name, and per client IP, in 15 minutes (then 429). */
   LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(10),
   LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
+  /** Data exports (audit log, later reports) per user and hour. */
+  EXPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(30),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */
   SEED: z.enum(['demo', 'none']).default('demo'),

@@ -78,3 +78,12 @@ export function loginLimiters(config: Pick<Config, 'LOGIN_RATE_PER_ACCOUNT' | 'L
 export function secretCheckLimiter(config: Pick<Config, 'LOGIN_RATE_PER_IP'>): RequestHandler {
   return rateLimiter({ name: 'secret-check', windowMs: FIFTEEN_MIN, limit: config.LOGIN_RATE_PER_IP, onlyFailures: true });
 }
+
+/**
+ * Exports (issue 3: rate limits on exports): per signed-in user, after
+ * `authorize`, so one account cannot pull the whole store in a loop. Every
+ * export is also audited.
+ */
+export function exportLimiter(config: Pick<Config, 'EXPORT_RATE_PER_HOUR'>): RequestHandler {
+  return rateLimiter({ name: 'export', windowMs: 60 * 60_000, limit: config.EXPORT_RATE_PER_HOUR, key: (req) => `user:${req.user?.userId ?? clientIp(req)}` });
+}

@@ -5,6 +5,7 @@ import { recordAudit, verifyAuditChain } from '../../store/audit-repo.ts';
 import { auditRowsForExport, listAudit } from '../../store/audit-read-repo.ts';
 import { AUDIT_CSV_HEADER, auditCsvLine } from '../../store/audit-csv.ts';
 import { actorOf, authorize } from '../auth.ts';
+import { exportLimiter } from '../rate-limits.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -13,15 +14,16 @@ import type { RouteDeps } from './deps.ts';
  * 8.1.4.2 d; 8.1.4.3 security audit). Reading is not audited row by row;
  * every export is (8.1.4.3 c: the records leave the system). docs/audit.md.
  */
-export function auditRoutes({ db, clock, logger }: RouteDeps): Router {
+export function auditRoutes({ db, clock, logger, config }: RouteDeps): Router {
   const r = Router();
+  const exportLimit = exportLimiter(config);
   r.get('/api/audit', authorize(db, clock, 'audit.read'), async (req, res) => {
     res.json(await listAudit(db, parse(auditQuerySchema, req.query)));
   });
   r.get('/api/audit/verify', authorize(db, clock, 'audit.read'), async (_req, res) => {
     res.json(await verifyAuditChain(db));
   });
-  r.get('/api/audit/export', authorize(db, clock, 'audit.export'), async (req, res) => {
+  r.get('/api/audit/export', authorize(db, clock, 'audit.export'), exportLimit, async (req, res) => {
     const q = parse(auditExportQuerySchema, req.query);
     // Recorded before the first byte leaves, so an export cut short is on record too.
     await recordAudit(db, { at: clock.now(), ...actorOf(req), action: 'audit.export', target: 'audit_log', result: 'ok', detail: { from: q.from ?? null, to: q.to ?? null, via: 'rest' } });
