@@ -22,6 +22,8 @@ export const ticketRequestSchema = z.object({
   }).strict().optional(),
   /** 预约取号: the appointment QR code. */
   appointmentCode: z.string().max(64).optional(),
+  /** 绿色通道 (elderly, disabled, pregnant): the machine's green-channel button (issue 4). */
+  class: z.enum(['walk-in', 'green']).optional(),
 }).strict();
 export const ticketIssuedSchema = z.object({
   ticketId: z.string(),
@@ -31,6 +33,11 @@ export const ticketIssuedSchema = z.object({
   department: z.string().optional(),
   waitingAhead: z.number().int().nonnegative(),
   estimatedWaitMin: z.number().nonnegative().optional(),
+  /** The range behind the estimate (issue 4): 预计等候 lowMin–highMin 分钟. Absent when no open window serves the queue. */
+  estimatedWait: z.object({ lowMin: z.number().nonnegative(), highMin: z.number().nonnegative() }).optional(),
+  class: z.enum(['walk-in', 'appointment', 'green', 'transferred-back']).optional(),
+  /** Path of the citizen's ticket page; the slip prints it as a QR code with the server's public address. */
+  ticketPage: z.string().optional(),
   /** Masked on the server (2301**********123X) before it reaches the slip. */
   idNumberMasked: z.string().optional(),
   nameMasked: z.string().optional(),
@@ -108,6 +115,8 @@ export const upMessages = {
 export const downMessages = {
   'ticket.issued': ticketIssuedSchema,
   'display.show': displayShowSchema,
+  /** Completion asks the window's rating terminal for the citizen's review (一次一评, issue 4 → issue 6). */
+  'rating.prompt': z.object({ ticketId: z.string(), ticketNo: z.string(), windowId: z.string(), windowNo: z.string() }),
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 } as const;
 

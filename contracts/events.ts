@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceKindSchema } from './ids.ts';
+import { queueEventSchemas, ticketClassSchema, waitRangeSchema } from './queue-events.ts';
 
 /**
  * Domain events. Each is written to the outbox in the same transaction as the
@@ -20,6 +21,10 @@ export const ticketIssuedEventSchema = z.object({
     waiting: z.number().int().nonnegative(),
     issuedToday: z.number().int().nonnegative(),
     applicantKey: z.string().nullable(),
+    /** Issue 4: the class the ticket was taken as, people ahead and the wait range on the slip. */
+    class: ticketClassSchema.optional(),
+    waitingAhead: z.number().int().nonnegative().optional(),
+    estimate: waitRangeSchema.nullable().optional(),
   }),
 });
 export const deviceOnlineEventSchema = z.object({
@@ -37,6 +42,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   ticketIssuedEventSchema,
   deviceOnlineEventSchema,
   deviceStatusEventSchema,
+  ...queueEventSchemas,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 export type TicketIssuedEvent = z.infer<typeof ticketIssuedEventSchema>;

@@ -5,6 +5,7 @@ export * from './envelope.ts';
 export * from './devices.ts';
 export * from './hall.ts';
 export * from './events.ts';
+export * from './queue-events.ts';
 export * from './socket.ts';
 export * from './rest.ts';
 export * from './auth.ts';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { HallError, upMessages, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../contracts/index.ts';
-import { issueTicket, type CommandDeps, type CommandResult } from '../server/commands/issue-ticket.ts';
+import { issueTicket, type CommandDeps, type CommandMeta, type CommandResult } from '../server/commands/issue-ticket.ts';
 import { recordStatus } from '../server/commands/device-presence.ts';
 import type { DeviceIdentity } from '../server/store/devices-repo.ts';
 
 export type HandlerResult = CommandResult | { duplicate: false; replyType: null; reply: null; event: DomainEvent | null };
-type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unknown) => Promise<HandlerResult>;
+type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unknown, meta: CommandMeta) => Promise<HandlerResult>;
 
 /**
  * What the ingest does with each `up/{type}`. Types the contracts define but
@@ -13,7 +13,7 @@ type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unkno
  * HALL_ERR_NOT_SUPPORTED, so a device learns it at once instead of waiting.
  */
 const HANDLERS: Partial<Record<string, Handler>> = {
-  'ticketer/ticket.request': (deps, d, id, data) => issueTicket(deps, d, id, data as TicketRequest),
+  'ticketer/ticket.request': (deps, d, id, data, meta) => issueTicket(deps, d, id, data as TicketRequest, meta),
   'ticketer/device.status': async (deps, d, id, data) => ({ duplicate: false, replyType: null, reply: null, event: await recordStatus(deps, d, id, data as TicketerStatus) }),
   'camera/camera.count': async (deps, d, _id, data) => {
     // People counts are telemetry for issue 5's models: logged, not a hall change (no seq, no delta).

@@ -107,7 +107,7 @@ export async function startIngest(deps: IngestDeps): Promise<Ingest> {
       if (!data.success) return await refuse('HALL_ERR_BAD_DATA', ctx, undefined, data.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
 
       const stop = deps.metrics.commandSeconds.startTimer({ type: t.type });
-      const result = await handlerFor(d.kind, t.type)(deps, d, env.data.id, data.data);
+      const result = await handlerFor(d.kind, t.type)(deps, d, env.data.id, data.data, { receivedAt });
       stop();
       deps.metrics.ingestMessages.inc({ type: t.type, result: result.duplicate ? 'duplicate' : 'ok' });
       if (result.replyType) sendReply(deps.mqtt, dev, { id: env.data.id, packet }, result.replyType, result.reply);

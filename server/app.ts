@@ -28,6 +28,8 @@ import { createPiiCipher } from './security/pii.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createRealtime } from './realtime/socket-server.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
+import { queueEffects } from './realtime/queue-effects.ts';
+import { createQueueService, type QueueService } from './commands/queue-service.ts';
 
 export interface AppOptions { config: Config; logger?: Logger; clock?: Clock }
 export interface App {
@@ -37,6 +39,8 @@ export interface App {
   mqttUrl: string;
   db: Db;
   metrics: Metrics;
+  /** Queue operations (issue 4): the same service the caller devices and the console use. */
+  queue: QueueService;
   analytics: Analytics;
   broker: RunningBroker | null;
   /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
@@ -85,6 +89,8 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       const seed = await seedDemoCity(db);
       if (seed.seeded) await writeSimFile(config.DATA_DIR, { devices: seed.simDevices, items: itemsByHall(await listHalls(db, { kind: 'all' })) });
     }
+
+    const queue = createQueueService({ db, clock, tz: config.HALL_TZ });
 
     // ── ClickHouse ──
     const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR });
@@ -139,11 +145,12 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       ? createHttpsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}), minVersion: TLS_MIN_VERSION }, handler)
       : createServer(handler);
     const http: HttpServer = serve(createHttpApp({
-      db, clock, config, logger, metrics, pii,
+      db, clock, config, logger, metrics, pii, queue,
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
     const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
+    queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
     await new Promise<void>((resolve, reject) => {
       http.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`) : e));
       http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
@@ -153,7 +160,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
 
     // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
     const ingest: Ingest = await startIngest({
-      mqtt: client, db, clock, tz: config.HALL_TZ, pii, metrics, logger,
+      mqtt: client, db, clock, tz: config.HALL_TZ, pii, metrics, logger, queue,
       shareGroup: config.MQTT_URL ? config.MQTT_SHARE_GROUP : undefined,
       maxPayloadBytes: undefined,
       onEvent(event: DomainEvent, receivedAt: number) {
@@ -172,7 +179,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     ready = true;
     logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
     return {
-      config, httpPort, mqttUrl, db, metrics, analytics, broker,
+      config, httpPort, mqttUrl, db, metrics, analytics, broker, queue,
       sweepSocketSessions: () => realtime.sweepSessions(),
       async close() { ready = false; await closeAll(); },
     };

@@ -21,7 +21,9 @@ describe('first real path: a ticket machine asks, the hall screen shows it', () 
     const reply = await dev.request('ticket.request', { itemCode: 'ZH-001' });
     expect(reply.type).toBe('ticket.issued');
     expect(reply.data).toMatchObject({ ticketNo: 'A001', waitingAhead: 0, hallName: '城东区政务服务中心', queue: { prefix: 'A' } });
-    expect(reply.data.estimatedWaitMin).toBe(0);
+    // Every window starts the day closed: with no open window serving the queue nobody can say how long (issue 4).
+    expect(reply.data.estimatedWaitMin).toBeUndefined();
+    expect(reply.data).toMatchObject({ class: 'walk-in', ticketPage: `/t/${String(reply.data.ticketId)}` });
 
     const delta = await until(() => screen.deltas.find((d) => d.event.type === 'ticket.issued' && (d.event.data as { ticketNo: string }).ticketNo === 'A001'));
     // Presence (the device came online) may have taken seq numbers first; the ticket is the reply's seq.

@@ -4,5 +4,6 @@ import type { Db } from '../../store/pool.ts';
 import type { Logger } from '../../logger.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PiiCipher } from '../../security/pii.ts';
+import type { QueueService } from '../../commands/queue-service.ts';
 
-export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics; pii: PiiCipher }
+export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics; pii: PiiCipher; queue: QueueService }

@@ -1,0 +1,201 @@
+import type { DomainEvent } from '../../contracts/index.ts';
+import type { HallDayState, HallQueueConfig, Ticket, WindowState } from '../domain/queue/index.ts';
+import { hallDay } from '../domain/hall-time.ts';
+import type { Db, Tx } from './pool.ts';
+
+/**
+ * Where the queue engine's hall-day state lives between operations (issue 4,
+ * migration 008): the tickets of the day in `tickets`, the rest (window
+ * status, counters, recent service times) in one `hall_queue_state` row
+ * whose `version` moves with every operation.
+ */
+
+/** Creates the hall's state row on first use; a no-op afterwards. */
+export async function ensureQueueStateRow(db: Db, hallId: string, day: string): Promise<void> {
+  await db.query('INSERT INTO hall_queue_state (hall_id, day) VALUES ($1, $2) ON CONFLICT (hall_id) DO NOTHING', [hallId, day]);
+}
+
+/**
+ * Locks the hall's queue state row until commit: the hall's queue operations
+ * go one at a time, across processes. Returns the row's version and the
+ * hall's configuration version, so a process can tell whether its cached
+ * state and configuration are current.
+ */
+export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
+  const r = await tx.query<{ version: number; config_version: number }>({
+    name: 'queue-lock',
+    text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s',
+    values: [hallId],
+  });
+  const row = r.rows[0];
+  return row ? { version: row.version, configVersion: row.config_version } : null;
+}
+
+/** The current version without a lock (read paths check their cache with it). */
+export async function queueStateVersion(db: Db | Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
+  const r = await db.query<{ version: number; config_version: number }>({
+    name: 'queue-version',
+    text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1',
+    values: [hallId],
+  });
+  const row = r.rows[0];
+  return row ? { version: row.version, configVersion: row.config_version } : null;
+}
+
+interface StateRow {
+  day: string; version: number; issued: Record<string, number>; queue_calls: Record<string, number>;
+  windows: Record<string, WindowState>; recent_service: Record<string, number[]>;
+}
+interface TicketRow {
+  id: string; ticket_no: string; n: number | null; day: string; queue_id: string; item_code: string; class: Ticket['class'];
+  issued_at: Date; status: Ticket['status']; target_window_id: string | null; window_id: string | null;
+  called_at: Date | null; started_at: Date | null; ended_at: Date | null; outcome: Ticket['outcome'] | null;
+  calls: number; recalls: number; skip_count: number; skipped_at: Date | null; return_at_queue_call: number | null;
+  reactivations: number; transfers: number; appointment_code: string | null; drop_reason: Ticket['dropReason'] | null;
+}
+
+/**
+ * Reads the state as it stands in the database (inside the locking
+ * transaction, or a read-only one). Tickets come in take order, as the engine
+ * keeps them. Windows the configuration gained since the row was written
+ * start closed.
+ */
+export async function loadQueueState(tx: Tx | Db, hallId: string, config: HallQueueConfig, now: Date): Promise<{ state: HallDayState; version: number }> {
+  const r = await tx.query<StateRow>({
+    name: 'queue-state-read',
+    text: 'SELECT day, version, issued, queue_calls, windows, recent_service FROM hall_queue_state WHERE hall_id = $1',
+    values: [hallId],
+  });
+  const row = r.rows[0];
+  const day = row?.day ?? hallDay(now, config.tz);
+  const t = await tx.query<TicketRow>({
+    name: 'queue-tickets-read',
+    text: `SELECT id, ticket_no, n, day, queue_id, item_code, class, issued_at, status, target_window_id, window_id, called_at, started_at,
+        ended_at, outcome, calls, recalls, skip_count, skipped_at, return_at_queue_call, reactivations, transfers, appointment_code, drop_reason
+      FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY issued_at, seq`,
+    values: [hallId, day],
+  });
+  const tickets: Record<string, Ticket> = {};
+  for (const x of t.rows) tickets[x.id] = ticketOfRow(x);
+  const windows: Record<string, WindowState> = { ...(row?.windows ?? {}) };
+  for (const w of config.windows) windows[w.id] ??= { id: w.id, status: 'closed', served: 0 };
+  return {
+    version: row?.version ?? 0,
+    state: {
+      hallId, day, tickets, windows,
+      issued: row?.issued ?? {}, queueCalls: row?.queue_calls ?? {}, recentServiceMin: row?.recent_service ?? {},
+    },
+  };
+}
+
+function ticketOfRow(x: TicketRow): Ticket {
+  const opt = <K extends string, V>(k: K, v: V | null): { [P in K]?: V } => (v === null ? {} : { [k]: v } as { [P in K]: V });
+  const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+  return {
+    id: x.id, no: x.ticket_no, n: x.n ?? Number(/\d+$/.exec(x.ticket_no)?.[0] ?? 0), day: x.day, queueId: x.queue_id, itemCode: x.item_code,
+    class: x.class, takenAt: x.issued_at.toISOString(), status: x.status,
+    calls: x.calls, recalls: x.recalls, skipCount: x.skip_count, reactivations: x.reactivations, transfers: x.transfers,
+    ...opt('targetWindowId', x.target_window_id), ...opt('windowId', x.window_id),
+    ...opt('calledAt', iso(x.called_at)), ...opt('startedAt', iso(x.started_at)), ...opt('endedAt', iso(x.ended_at)),
+    ...opt('outcome', x.outcome), ...opt('skippedAt', iso(x.skipped_at)), ...opt('returnAtQueueCall', x.return_at_queue_call),
+    ...opt('appointmentCode', x.appointment_code), ...opt('dropReason', x.drop_reason),
+  };
+}
+
+/** What a take stores beside the engine's fields: the issuing device and the encrypted personal data. */
+export interface TicketExtras {
+  deviceId: string | null; applicantKey: string | null; idNumberEnc: string | null; nameEnc: string | null; phoneEnc: string | null;
+}
+
+export interface CaseRow {
+  id: string; ticketId: string; itemCode: string; departmentId: string; windowId: string; outcome: string;
+  takenAt: string; calledAt: string; startedAt: string; endedAt: string; seq: number;
+}
+
+export interface StateWrite {
+  hallId: string;
+  before: HallDayState;
+  after: HallDayState;
+  version: number;
+  at: Date;
+  events: readonly DomainEvent[];
+  /** Seq of each new ticket's issuing event. */
+  ticketSeq: ReadonlyMap<string, number>;
+  extras: ReadonlyMap<string, TicketExtras>;
+  cases: readonly CaseRow[];
+  staffUserId: number | null;
+  /** Staff stamp goes on the tickets the operation acted on (called / completed at a window). */
+  staffTicketIds: ReadonlySet<string>;
+  reply?: { deviceId: string; msgId: string; replyType: string; reply: unknown };
+}
+
+/**
+ * Writes one operation in ONE statement (one round trip while the hall locks
+ * are held): the state row with its new version, every ticket the operation
+ * changed (the engine is copy-on-write, so a changed ticket is a new object),
+ * the tickets a new day dropped, the daily counters the wall reads, the cases
+ * completion opened, the outbox events and the device's stored reply.
+ */
+export async function writeQueueState(tx: Tx, w: StateWrite): Promise<void> {
+  const changed: Record<string, unknown>[] = [];
+  for (const t of Object.values(w.after.tickets)) {
+    if (w.before.tickets[t.id] === t) continue;
+    const ex = w.extras.get(t.id);
+    changed.push({
+      id: t.id, hall_id: w.hallId, queue_id: t.queueId, item_code: t.itemCode, day: t.day, ticket_no: t.no, status: t.status,
+      issued_at: t.takenAt, device_id: ex?.deviceId ?? null, seq: w.ticketSeq.get(t.id) ?? 0,
+      applicant_key: ex?.applicantKey ?? null, id_number_enc: ex?.idNumberEnc ?? null, name_enc: ex?.nameEnc ?? null, phone_enc: ex?.phoneEnc ?? null,
+      n: t.n, class: t.class, target_window_id: t.targetWindowId ?? null, window_id: t.windowId ?? null,
+      called_at: t.calledAt ?? null, started_at: t.startedAt ?? null, ended_at: t.endedAt ?? null, outcome: t.outcome ?? null,
+      calls: t.calls, recalls: t.recalls, skip_count: t.skipCount, skipped_at: t.skippedAt ?? null, return_at_queue_call: t.returnAtQueueCall ?? null,
+      reactivations: t.reactivations, transfers: t.transfers, appointment_code: t.appointmentCode ?? null, drop_reason: t.dropReason ?? null,
+      staff_user_id: w.staffTicketIds.has(t.id) ? w.staffUserId : null,
+    });
+  }
+  const droppedByDay = w.before.day === w.after.day ? [] : Object.keys(w.before.tickets).filter((id) => {
+    const s = w.before.tickets[id]!.status;
+    return s === 'waiting' || s === 'called' || s === 'serving' || s === 'skipped';
+  });
+  const counters = w.before.issued === w.after.issued ? {} : w.after.issued;
+  await tx.query({
+    name: 'queue-state-write',
+    text: WRITE_SQL,
+    values: [
+      w.hallId, w.after.day, w.version, JSON.stringify(w.after.issued), JSON.stringify(w.after.queueCalls), JSON.stringify(w.after.windows),
+      JSON.stringify(w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
+      JSON.stringify(counters), JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))), droppedByDay,
+      w.reply?.deviceId ?? null, w.reply?.msgId ?? null, w.reply?.replyType ?? null, w.reply ? JSON.stringify(w.reply.reply) : null,
+    ],
+  });
+}
+
+const TICKET_COLS = `id uuid, hall_id text, queue_id text, item_code text, day date, ticket_no text, status text, issued_at timestamptz,
+  device_id text, seq bigint, applicant_key text, id_number_enc text, name_enc text, phone_enc text, n integer, class text,
+  target_window_id text, window_id text, called_at timestamptz, started_at timestamptz, ended_at timestamptz, outcome text,
+  calls integer, recalls integer, skip_count integer, skipped_at timestamptz, return_at_queue_call integer, reactivations integer,
+  transfers integer, appointment_code text, drop_reason text, staff_user_id bigint`;
+const TICKET_NAMES = TICKET_COLS.split(',').map((c) => c.trim().split(/\s+/)[0]!);
+const UPDATABLE = ['queue_id', 'status', 'n', 'class', 'target_window_id', 'window_id', 'called_at', 'started_at', 'ended_at', 'outcome', 'calls',
+  'recalls', 'skip_count', 'skipped_at', 'return_at_queue_call', 'reactivations', 'transfers', 'drop_reason'];
+
+// Sub-statements of one WITH see one snapshot and touch disjoint rows (a
+// ticket is either in today's changed set or among yesterday's dropped).
+const WRITE_SQL = `WITH
+s AS (UPDATE hall_queue_state SET day = $2, version = $3, issued = $4, queue_calls = $5, windows = $6, recent_service = $7, updated_at = $8
+      WHERE hall_id = $1),
+t AS (INSERT INTO tickets (${TICKET_NAMES.join(', ')})
+      SELECT ${TICKET_NAMES.join(', ')} FROM jsonb_to_recordset($9::jsonb) AS x(${TICKET_COLS})
+      ON CONFLICT (id) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+        staff_user_id = COALESCE(EXCLUDED.staff_user_id, tickets.staff_user_id)),
+o AS (INSERT INTO outbox (hall_id, seq, type, payload, created_at)
+      SELECT $1, (e->>'seq')::bigint, e->>'type', e, $8 FROM jsonb_array_elements($10::jsonb) e),
+c AS (INSERT INTO queue_counters (queue_id, day, last_no)
+      SELECT key, $2::date, value::int FROM jsonb_each_text($11::jsonb)
+      ON CONFLICT (queue_id, day) DO UPDATE SET last_no = GREATEST(queue_counters.last_no, EXCLUDED.last_no)),
+k AS (INSERT INTO cases (id, hall_id, ticket_id, item_code, department_id, window_id, staff_user_id, outcome, applicant_key, taken_at, called_at, started_at, ended_at, seq)
+      SELECT x.id, $1, x."ticketId", x."itemCode", x."departmentId", x."windowId", x."staffUserId", x.outcome,
+        (SELECT applicant_key FROM tickets WHERE id = x."ticketId"), x."takenAt", x."calledAt", x."startedAt", x."endedAt", x.seq
+      FROM jsonb_to_recordset($12::jsonb) AS x(id uuid, "ticketId" uuid, "itemCode" text, "departmentId" text, "windowId" text, "staffUserId" bigint,
+        outcome text, "takenAt" timestamptz, "calledAt" timestamptz, "startedAt" timestamptz, "endedAt" timestamptz, seq bigint)),
+d AS (UPDATE tickets SET status = 'dropped', drop_reason = 'day-end' WHERE id = ANY($13::uuid[]))
+UPDATE inbox SET reply_type = $16, reply = $17 WHERE device_id = $14 AND msg_id = $15`;
