@@ -13,6 +13,7 @@ import { permissionRoutes } from './routes/permission-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { piiRoutes } from './routes/pii-routes.ts';
 import type { RouteDeps } from './routes/deps.ts';
+import { queueRoutes } from './routes/queue-routes.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
@@ -67,6 +68,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(permissionRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(piiRoutes(deps));
+  app.use(queueRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

@@ -57,6 +57,8 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'GET /api/devices': 'device.manage',
   'POST /api/devices/:deviceId/rotate': 'device.manage',
   'POST /api/devices/:deviceId/revoke': 'device.manage',
+  // Issue 4: queue assignment and calling.
+  'POST /api/halls/:hallId/windows/:windowId/ops': 'queue.operate',
 };
 
 const HALL_IN = 'h-east';
