@@ -14,3 +14,4 @@ export { startService, completeService, transfer } from './service.ts';
 export { changeWindowStatus } from './window-status.ts';
 export { pickNext, callOrderFor, callableBy, returnIsDue, type Candidate } from './pick-next.ts';
 export { estimateWait, estimateAll, estimateFor, waitingAheadOf, queueCapacity, serviceStats, type WaitEstimate, type ServiceStats } from './wait-estimate.ts';
+export { hallPressure, PRESSURE_LEVELS, PRESSURE_LABELS_ZH, type Pressure, type PressureLevel } from './pressure.ts';
