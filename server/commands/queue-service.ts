@@ -6,7 +6,7 @@ import {
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { withTx, type Db } from '../store/pool.ts';
-import { claimMessage } from '../store/inbox-repo.ts';
+import { claimMessage, storeReply } from '../store/inbox-repo.ts';
 import { loadHallQueueConfig, type LoadedConfig } from '../store/queue-config-repo.ts';
 import {
   ensureQueueStateRow, loadQueueState, lockQueueState, queueStateVersion, writeQueueState, type CaseRow, type TicketExtras,
@@ -148,6 +148,11 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
           ...(ctx.receivedAt !== undefined ? { receivedAt: ctx.receivedAt } : {}),
         };
         const reply = ctx.reply?.(done);
+        if (n === 0 && after === before) {
+          // Nothing happened (call next with nobody waiting): no seq, no version; only the device's reply is kept.
+          if (reply && ctx.deviceId && ctx.msgId) await storeReply(tx, ctx.deviceId, ctx.msgId, reply.replyType, reply.reply);
+          return { duplicate: false, replyType: reply?.replyType ?? null, reply: reply?.reply ?? null, ...done, version: lock.version };
+        }
         const extras = new Map<string, TicketExtras>();
         if (cmd.type === 'take' && ctx.extras) extras.set(cmd.ticketId, ctx.extras);
         await writeQueueState(tx, {

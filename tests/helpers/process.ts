@@ -7,9 +7,9 @@ import { freePort } from '../../server/store/embedded-pg.ts';
 /** A real server process (`server/main.ts`), as an operator would run it. */
 export interface ServerProcess { proc: ChildProcess; dataDir: string; httpPort: number; mqttPort: number; base: string; output: string[]; stop(): Promise<number | null> }
 
-export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, opts: { dataDir?: string } = {}): Promise<ServerProcess> {
   const httpPort = await freePort(), mqttPort = await freePort();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'hall-proc-'));
+  const dataDir = opts.dataDir ?? await mkdtemp(path.join(tmpdir(), 'hall-proc-'));
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, DATA_DIR: dataDir, HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), SIM: 'off', LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
