@@ -4,6 +4,7 @@ import {
   parseTopic, topics, envelopeSchema, upMessages, downMessages, domainEventSchema, hallDeltaSchema, hallSnapshotSchema,
   loginBodySchema, deviceAddBodySchema, userAddBodySchema, brokerAclBodySchema, ticketRequestSchema, ratingSubmitSchema,
   simFileSchema, errorBodySchema, errorBody, ERROR_CODES, idSchema, regionCodeSchema, deviceKinds,
+  callerSigninSchema, callPickSchema, callTransferSchema, callCompleteSchema, callReactivateSchema, callTicketSchema, callResultSchema,
 } from './index.ts';
 
 const dev = { hallId: 'h-1', kind: 'ticketer' as const, deviceId: 'tk-1' };
@@ -57,10 +58,11 @@ describe('device payloads', () => {
   });
   it('every device kind has its up messages, each with a sample that parses', () => {
     const samples: Record<string, unknown> = {
-      'ticket.request': { itemCode: 'A1' }, 'device.status': { paper: 'out' }, 'caller.signin': { windowId: 'w1', account: 'a', pin: '1234' },
+      'ticket.request': { itemCode: 'A1' }, 'device.status': { paper: 'out' }, 'caller.signin': { windowId: 'w1', account: 'a', pin: '480613' }, 'caller.signout': { windowId: 'w1' },
       'call.next': { windowId: 'w1' }, 'call.recall': { windowId: 'w1', ticketNo: 'A001' }, 'call.pick': { windowId: 'w1', ticketNo: 'A001', reason: 'elderly' },
       'call.skip': { windowId: 'w1', ticketNo: 'A001' }, 'call.transfer': { windowId: 'w1', ticketNo: 'A001', toQueueId: 'q2' }, 'call.pause': { windowId: 'w1' },
       'call.resume': { windowId: 'w1' }, 'call.start': { windowId: 'w1', ticketNo: 'A001' }, 'call.complete': { windowId: 'w1', ticketNo: 'A001', outcome: 'done' },
+      'call.open': { windowId: 'w1' }, 'call.close': { windowId: 'w1' }, 'call.reactivate': { windowId: 'w1', ticketNo: 'A001' },
       'rating.submit': { windowId: 'w1', level: 4 }, 'camera.count': { zones: [{ zone: 'waiting', people: 12 }] }, 'camera.alarm': { alarm: 'crowding' },
       'display.ack': { text: '请A001号到5号窗口办理' },
     };
@@ -70,6 +72,48 @@ describe('device payloads', () => {
       for (const [type, schema] of Object.entries(msgs)) expect(schema.safeParse(samples[type]).success, `${kind}/${type}`).toBe(true);
     }
     expect(downMessages['display.show'].safeParse({ text: '请A001号到5号窗口办理', voice: '请A001号到5号窗口办理' }).success).toBe(true);
+  });
+});
+
+describe('window caller (呼叫器, issue 4)', () => {
+  it('signs in by account + six-digit PIN or by the console token, never both, always with a window', () => {
+    expect(callerSigninSchema.safeParse({ windowId: 'w1', account: 'staff-east', pin: '480613' }).success).toBe(true);
+    expect(callerSigninSchema.safeParse({ windowId: 'w1', token: 'x'.repeat(32) }).success).toBe(true);
+    expect(callerSigninSchema.safeParse({ windowId: 'w1', account: 'staff-east', pin: '4806' }).success).toBe(false);
+    expect(callerSigninSchema.safeParse({ windowId: 'w1', account: 'staff-east', pin: '480613', token: 'x'.repeat(32) }).success).toBe(false);
+    expect(callerSigninSchema.safeParse({ account: 'staff-east', pin: '480613' }).success).toBe(false);
+    expect(callerSigninSchema.safeParse({ windowId: 'w/1', token: 'x'.repeat(32) }).success).toBe(false);
+  });
+  it('every call.* names its window; ticket numbers optional where the op acts on the current ticket', () => {
+    for (const type of Object.keys(upMessages.caller)) {
+      expect((upMessages.caller as Record<string, { safeParse(v: unknown): { success: boolean } }>)[type]!.safeParse({ ticketNo: 'A001' }).success, type).toBe(false);
+    }
+    expect(callTicketSchema.safeParse({ windowId: 'w1' }).success).toBe(true);
+    expect(callPickSchema.safeParse({ windowId: 'w1' }).success).toBe(false);
+    expect(callPickSchema.safeParse({ windowId: 'w1', ticketNo: 'A003', reason: '老人优先' }).success).toBe(true);
+    expect(callPickSchema.safeParse({ windowId: 'w1', ticketNo: 'A003', reason: '' }).success).toBe(false);
+    expect(callReactivateSchema.safeParse({ windowId: 'w1' }).success).toBe(false);
+    expect(callTicketSchema.safeParse({ windowId: 'w1', ticketNo: 'A0011111111111111' }).success).toBe(false);
+  });
+  it('transfer needs a queue or a window; complete defaults to done', () => {
+    expect(callTransferSchema.safeParse({ windowId: 'w1' }).success).toBe(false);
+    expect(callTransferSchema.safeParse({ windowId: 'w1', toWindowId: 'w2' }).success).toBe(true);
+    expect(callTransferSchema.safeParse({ windowId: 'w1', toQueueId: 'q/2' }).success).toBe(false);
+    expect(callCompleteSchema.parse({ windowId: 'w1' })).toEqual({ windowId: 'w1', outcome: 'done' });
+    expect(callCompleteSchema.safeParse({ windowId: 'w1', outcome: 'lost' }).success).toBe(false);
+  });
+  it('replies: caller.signedin, caller.signedout, call.result', () => {
+    expect(downMessages['caller.signedin'].safeParse({ windowId: 'w1', windowNo: '1', username: 'staff-east', expiresAt: '2026-11-22T12:00:00.000Z' }).success).toBe(true);
+    expect(downMessages['caller.signedout'].safeParse({ windowId: 'w1' }).success).toBe(true);
+    const result = { seq: 12, events: ['ticket.called'], window: { id: 'w1', no: '1', status: 'open', served: 3 }, current: { ticketId: 't', ticketNo: 'A001', status: 'called', queueId: 'q', class: 'walk-in' } };
+    expect(callResultSchema.safeParse(result).success).toBe(true);
+    expect(callResultSchema.safeParse({ ...result, current: null, events: [] }).success).toBe(true);
+    expect(callResultSchema.safeParse({ ...result, window: undefined }).success).toBe(false);
+  });
+  it('the sim file lists callers with their window and sign-in; older files without callers still parse', () => {
+    expect(simFileSchema.parse({ devices: [], items: {} }).callers).toEqual([]);
+    expect(simFileSchema.safeParse({ devices: [], items: {}, callers: [{ deviceId: 'c1', windowId: 'w1', account: 'a', pin: '480613' }] }).success).toBe(true);
+    expect(simFileSchema.safeParse({ devices: [], items: {}, callers: [{ deviceId: 'c1' }] }).success).toBe(false);
   });
 });
 
@@ -83,7 +127,10 @@ describe('events and socket messages', () => {
   });
   it('deltas carry seq; snapshots carry seq', () => {
     expect(hallDeltaSchema.safeParse({ hallId: 'h-1', seq: 7, event: ev }).success).toBe(true);
-    expect(hallSnapshotSchema.safeParse({ hallId: 'h-1', name: 'x', regionCode: '440900', seq: 0, queues: [], windows: [], devices: [], recentTickets: [], at: ev.at }).success).toBe(true);
+    expect(hallSnapshotSchema.safeParse({
+      hallId: 'h-1', name: 'x', regionCode: '440900', seq: 0, queues: [], windows: [], devices: [], recentTickets: [],
+      recentCalls: [], pressure: { waiting: 0, openWindows: 0, clearMin: null, level: 'clear' }, at: ev.at, // issue 4 wall fields
+    }).success).toBe(true);
     expect(hallSnapshotSchema.safeParse({ hallId: 'h-1', name: 'x', regionCode: '440900', queues: [], windows: [], devices: [], recentTickets: [], at: ev.at }).success).toBe(false);
   });
 });

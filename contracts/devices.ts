@@ -52,13 +52,54 @@ export const ticketerStatusSchema = z.object({
 }).strict();
 
 // ── window caller (呼叫器) ────────────────────────────────────────────────
-export const callerSigninSchema = z.object({ windowId: idSchema, account: z.string().max(64), pin: z.string().max(16) }).strict();
-export const callNextSchema = z.object({ windowId: idSchema }).strict();
-export const callTicketSchema = z.object({ windowId: idSchema, ticketNo: z.string().max(16), reason: z.string().max(200).optional() }).strict();
+/**
+ * The caller speaks the window operations of the console (issue 4
+ * "Operations"; server/commands/window-ops.ts `windowOpSchema`): `call.{op}`
+ * is the op with the window it acts at. Every message names its window; a
+ * caller bound to a window (devices.window_id) may name only that one. Staff
+ * sign in first (`caller.signin`, account + PIN or the console's QR token);
+ * every `call.*` needs that live sign-in at the same window. Tickets are named
+ * by number (the keypad's A001); where an op acts on the window's current
+ * ticket the number is optional and, given, must be the current one.
+ */
+const callTicketNo = z.string().min(1).max(16);
+const windowOnly = z.object({ windowId: idSchema }).strict();
+export const callerSigninSchema = z.union([
+  z.object({ windowId: idSchema, account: z.string().min(1).max(64), pin: z.string().regex(/^\d{6}$/, 'six digits') }).strict(),
+  /** The single-use token of `POST /api/auth/caller-token`, scanned from the console's QR code. */
+  z.object({ windowId: idSchema, token: z.string().min(16).max(128) }).strict(),
+]);
+export const callerSignoutSchema = windowOnly;
+export const callNextSchema = windowOnly;
+/** open / pause / resume / close the window. */
+export const callWindowSchema = windowOnly;
+/** Out of order (叫指定号), with the reason kept on the ticket. */
+export const callPickSchema = z.object({ windowId: idSchema, ticketNo: callTicketNo, reason: z.string().min(1).max(200).optional() }).strict();
+/** recall (重呼) / skip (过号) / start: the current ticket unless named. */
+export const callTicketSchema = z.object({ windowId: idSchema, ticketNo: callTicketNo.optional() }).strict();
 export const callTransferSchema = z.object({
-  windowId: idSchema, ticketNo: z.string().max(16), toQueueId: idSchema.optional(), toWindowId: idSchema.optional(),
+  windowId: idSchema, ticketNo: callTicketNo.optional(), toQueueId: idSchema.optional(), toWindowId: idSchema.optional(),
+}).strict().refine((t) => t.toQueueId !== undefined || t.toWindowId !== undefined, { message: 'transfer needs toQueueId or toWindowId', path: ['toQueueId'] });
+/** 办结 with its outcome (default done); opens the case and prompts the window's rater. */
+export const callCompleteSchema = z.object({
+  windowId: idSchema, ticketNo: callTicketNo.optional(), outcome: z.enum(['done', 'refused', 'incomplete']).default('done'),
 }).strict();
-export const callCompleteSchema = z.object({ windowId: idSchema, ticketNo: z.string().max(16), outcome: z.enum(['done', 'refused', 'incomplete']) }).strict();
+/** A skipped ticket whose citizen came back within the limit (过号重新激活). */
+export const callReactivateSchema = z.object({ windowId: idSchema, ticketNo: callTicketNo }).strict();
+
+/** `down/caller.signedin`: who now works at the window, until when the caller session lasts. */
+export const callerSignedInSchema = z.object({ windowId: z.string(), windowNo: z.string(), username: z.string(), expiresAt: z.string() });
+export const callerSignedOutSchema = z.object({ windowId: z.string() });
+/** `down/call.result`: the window as it stands after the op (window-ops.ts `WindowOpReply`). */
+export const callResultSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  events: z.array(z.string()),
+  window: z.object({ id: z.string(), no: z.string(), status: z.string(), served: z.number().int().nonnegative() }),
+  current: z.object({ ticketId: z.string(), ticketNo: z.string(), status: z.string(), queueId: z.string(), class: z.string() }).nullable(),
+});
+export type CallerSignin = z.infer<typeof callerSigninSchema>;
+export type CallResult = z.infer<typeof callResultSchema>;
+export type CallerSignedIn = z.infer<typeof callerSignedInSchema>;
 
 // ── rating terminal (评价器) ──────────────────────────────────────────────
 /** Five levels, 5 非常满意 … 1 非常不满意; 1–2 are bad reviews and need a tag (001 测评内容). */
@@ -96,15 +137,19 @@ export const upMessages = {
   ticketer: { 'ticket.request': ticketRequestSchema, 'device.status': ticketerStatusSchema },
   caller: {
     'caller.signin': callerSigninSchema,
+    'caller.signout': callerSignoutSchema,
     'call.next': callNextSchema,
+    'call.pick': callPickSchema,
     'call.recall': callTicketSchema,
-    'call.pick': callTicketSchema,
     'call.skip': callTicketSchema,
-    'call.transfer': callTransferSchema,
-    'call.pause': callNextSchema,
-    'call.resume': callNextSchema,
     'call.start': callTicketSchema,
+    'call.transfer': callTransferSchema,
     'call.complete': callCompleteSchema,
+    'call.open': callWindowSchema,
+    'call.pause': callWindowSchema,
+    'call.resume': callWindowSchema,
+    'call.close': callWindowSchema,
+    'call.reactivate': callReactivateSchema,
   },
   rater: { 'rating.submit': ratingSubmitSchema },
   camera: { 'camera.count': cameraCountSchema, 'camera.alarm': cameraAlarmSchema },
@@ -117,6 +162,9 @@ export const downMessages = {
   'display.show': displayShowSchema,
   /** Completion asks the window's rating terminal for the citizen's review (一次一评, issue 4 → issue 6). */
   'rating.prompt': z.object({ ticketId: z.string(), ticketNo: z.string(), windowId: z.string(), windowNo: z.string() }),
+  'caller.signedin': callerSignedInSchema,
+  'caller.signedout': callerSignedOutSchema,
+  'call.result': callResultSchema,
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 } as const;
 

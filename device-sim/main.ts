@@ -50,12 +50,12 @@ function log(msg: string, extra?: object): void {
 }
 
 const sim = await readSimFile();
-const running = await startSimulator({ mqttUrl, devices: sim.devices, items: sim.items, ratePerMin: rate, log });
+const running = await startSimulator({ mqttUrl, devices: sim.devices, items: sim.items, callers: sim.callers, ratePerMin: rate, log });
 
 const summary = setInterval(() => {
   const s = running.stats();
   const last = s.lastErrorCodes.at(-1);
-  console.log(`sim: connected=${s.connected} requested=${s.ticketsRequested} issued=${s.ticketsIssued} errors=${s.errors}${last ? ` last=${last}` : ''}`);
+  console.log(`sim: connected=${s.connected} requested=${s.ticketsRequested} issued=${s.ticketsIssued} called=${s.ticketsCalled} completed=${s.ticketsCompleted} errors=${s.errors}${last ? ` last=${last}` : ''}`);
   seen.clear();
 }, 10_000);
 

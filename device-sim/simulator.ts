@@ -2,15 +2,17 @@ import { connectAsync, type IClientPublishOptions, type MqttClient } from 'mqtt'
 import { z } from 'zod';
 import {
   downMessages, envelopeSchema, idSchema, ticketIssuedSchema, topics,
-  type DeviceAddress, type DeviceCredentials, type Envelope, type TicketerStatus, type TicketRequest,
+  type DeviceAddress, type DeviceCredentials, type Envelope, type SimCaller, type TicketerStatus, type TicketRequest,
 } from '../contracts/index.ts';
 import { demandFactor, hallHour, nextIntervalMs, poissonSample, syntheticPerson, type Random } from './arrivals.ts';
+import { createCallerLoop, type CallerLoop } from './caller-loop.ts';
 
 /**
  * Simulated hall devices over MQTT: ticket machines (取号机) with Poisson
  * arrivals following the hall's working day and paper running out (缺纸),
- * cameras (视频通道) publishing head counts, and LED displays listening.
- * Callers and raters come later; they are skipped here.
+ * cameras (视频通道) publishing head counts, LED displays listening, and
+ * window callers (呼叫器, issue 4) whose clerks sign in and serve the queue
+ * (caller-loop.ts), so waiting counts go up and down. Raters come later.
  */
 export interface SimOptions {
   mqttUrl: string;
@@ -18,6 +20,8 @@ export interface SimOptions {
   devices: DeviceCredentials[];
   /** Item codes per hallId. */
   items: Record<string, string[]>;
+  /** Callers to run (sign-in account per caller device); a caller device not listed here is skipped. */
+  callers?: SimCaller[];
   /** City-wide ticket arrivals per minute at the daily peak. */
   ratePerMin: number;
   random?: () => number;
@@ -26,7 +30,7 @@ export interface SimOptions {
   log?: (msg: string, extra?: object) => void;
 }
 
-export interface SimStats { connected: number; ticketsRequested: number; ticketsIssued: number; errors: number; lastErrorCodes: string[] }
+export interface SimStats { connected: number; ticketsRequested: number; ticketsIssued: number; ticketsCalled: number; ticketsCompleted: number; errors: number; lastErrorCodes: string[] }
 export interface RunningSim { stop(): Promise<void>; stats(): SimStats }
 
 /** A sleeping ticketer wakes at least this often to pick up a changed hour-of-day rate. */
@@ -34,6 +38,9 @@ const MAX_SLEEP_MS = 60_000;
 /** Arrivals emitted at once after the event loop stalled; more are dropped, not bunched. */
 const MAX_BURST = 50;
 const CAMERA_PERIOD_MS = 30_000;
+/** Share of a hall's window capacity the callers' service times aim at, at the current arrival rate. */
+const TARGET_UTILISATION = 0.85;
+const SERVICE_MEAN_MS = [5000, 3 * 60_000] as const;
 /** Little's law: people waiting ≈ arrival rate × mean wait. */
 const MEAN_WAIT_MIN = 15;
 const MEAN_ENTRANCE_MIN = 0.5;
@@ -54,6 +61,8 @@ interface Device {
   /** Ticketers only. */
   paper: TicketerStatus['paper'];
   pending: Map<string, number>;
+  /** Callers only. */
+  loop?: CallerLoop;
 }
 
 const QOS1: IClientPublishOptions = { qos: 1 };
@@ -69,7 +78,7 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   const random: Random = o.random ?? Math.random;
   const now = o.now ?? (() => new Date());
   const log = o.log ?? (() => {});
-  const stats = { ticketsRequested: 0, ticketsIssued: 0, errors: 0, lastErrorCodes: [] as string[] };
+  const stats = { ticketsRequested: 0, ticketsIssued: 0, ticketsCalled: 0, ticketsCompleted: 0, errors: 0, lastErrorCodes: [] as string[] };
   const timers = new Set<NodeJS.Timeout>();
   const connecting = new Set<Promise<void>>();
   let stopped = false;
@@ -94,8 +103,9 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
 
   // ── devices ──────────────────────────────────────────────────────────────
   const devices: Device[] = [];
+  const callerOf = new Map((o.callers ?? []).map((c) => [c.deviceId, c]));
   for (const cred of o.devices) {
-    if (cred.kind !== 'ticketer' && cred.kind !== 'camera' && cred.kind !== 'display') continue;
+    if (cred.kind !== 'ticketer' && cred.kind !== 'camera' && cred.kind !== 'display' && !(cred.kind === 'caller' && callerOf.has(cred.deviceId))) continue;
     if (!idSchema.safeParse(cred.hallId).success || !idSchema.safeParse(cred.deviceId).success) {
       log('skipping device with an id unfit for topics', { deviceId: cred.deviceId });
       continue;
@@ -114,6 +124,7 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   };
   const ticketersByHall = group('ticketer');
   const camerasByHall = group('camera');
+  const callersByHall = group('caller');
   for (const hallId of ticketersByHall.keys()) {
     if (!o.items[hallId]?.length) log('hall has ticketers but no item codes; they will request nothing', { hallId });
   }
@@ -131,6 +142,26 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     return id;
   };
   const isUp = (d: Device | undefined): d is Device & { client: MqttClient } => !!d?.client?.connected;
+
+  // ── callers ──────────────────────────────────────────────────────────────
+  /** Mean service time that keeps the hall's windows about TARGET_UTILISATION busy at the current arrival rate. */
+  const serviceMeanMs = (hallId: string) => {
+    const perMin = perTicketerPeakPerMin * (ticketersByHall.get(hallId)?.length ?? 0) * factorNow();
+    const windows = callersByHall.get(hallId)?.length ?? 1;
+    const ms = perMin > 0 ? (windows / perMin) * TARGET_UTILISATION * 60_000 : SERVICE_MEAN_MS[1];
+    return Math.min(Math.max(ms, SERVICE_MEAN_MS[0]), SERVICE_MEAN_MS[1]);
+  };
+  for (const d of devices) {
+    const caller = d.addr.kind === 'caller' ? callerOf.get(d.addr.deviceId) : undefined;
+    if (!caller) continue;
+    d.loop = createCallerLoop({
+      caller, random, later, fail,
+      send: (type, data) => publish(d, type, data),
+      serviceMeanMs: () => serviceMeanMs(d.addr.hallId),
+      onCalled: () => { stats.ticketsCalled++; },
+      onCompleted: () => { stats.ticketsCompleted++; },
+    });
+  }
 
   // ── ticketers ────────────────────────────────────────────────────────────
   const requestTicket = (t: Device) => {
@@ -201,6 +232,7 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     try { env = replySchema.safeParse(JSON.parse(payload.toString())); } catch { env = undefined; }
     if (!env?.success) return fail('SIM_BAD_REPLY', 'reply is not an envelope', { deviceId: d.addr.deviceId, topic });
     const { type, re, data } = env.data;
+    if (d.loop) return d.loop.onReply(type, re, data);
     if (type === 'ticket.issued') {
       if (!ticketIssuedSchema.safeParse(data).success) return fail('SIM_BAD_REPLY', 'ticket.issued data off contract', { deviceId: d.addr.deviceId });
       // Only the first reply to a request counts; QoS 1 may deliver it twice.
@@ -220,6 +252,7 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
       .catch((e: unknown) => fail('SIM_PUBLISH_FAILED', 'state publish failed', { deviceId: d.addr.deviceId, error: String(e) }));
     if (d.addr.kind === 'ticketer') publish(d, 'device.status', { paper: d.paper });
     if (d.addr.kind === 'camera') publishCount(d);
+    d.loop?.start();
   };
 
   const connectDevice = async (d: Device): Promise<boolean> => {

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
-import { HallError, upMessages, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../contracts/index.ts';
+import { HallError, upMessages, type CallerSignin, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../contracts/index.ts';
 import { issueTicket, type CommandDeps, type CommandMeta, type CommandResult } from '../server/commands/issue-ticket.ts';
 import { recordStatus } from '../server/commands/device-presence.ts';
+import { callerSignIn, callerSignOut } from '../server/commands/caller-signin.ts';
+import { CALLER_OPS, callerOp, type CallerOpType } from '../server/commands/caller-ops.ts';
 import type { DeviceIdentity } from '../server/store/devices-repo.ts';
 
 export type HandlerResult = CommandResult | { duplicate: false; replyType: null; reply: null; event: DomainEvent | null };
@@ -9,8 +11,9 @@ type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unkno
 
 /**
  * What the ingest does with each `up/{type}`. Types the contracts define but
- * no capability handles yet (calls, ratings: issues 4 and 6) are refused with
+ * no capability handles yet (ratings: issue 6) are refused with
  * HALL_ERR_NOT_SUPPORTED, so a device learns it at once instead of waiting.
+ * The window caller's sign-in and operations are issue 4 (server/commands/caller-*.ts).
  */
 const HANDLERS: Partial<Record<string, Handler>> = {
   'ticketer/ticket.request': (deps, d, id, data, meta) => issueTicket(deps, d, id, data as TicketRequest, meta),
@@ -21,6 +24,11 @@ const HANDLERS: Partial<Record<string, Handler>> = {
       [deps.clock.now(), d.deviceId, d.hallId, 'count', data as CameraCount]);
     return { duplicate: false, replyType: null, reply: null, event: null };
   },
+  'caller/caller.signin': (deps, d, id, data) => callerSignIn(deps, d, id, data as CallerSignin),
+  'caller/caller.signout': (deps, d, id, data) => callerSignOut(deps, d, id, data as { windowId: string }),
+  ...Object.fromEntries(Object.keys(CALLER_OPS).map((type): [string, Handler] => [
+    `caller/${type}`, (deps, d, id, data, meta) => callerOp(deps, d, id, type as CallerOpType, data as { windowId: string }, meta),
+  ])),
 };
 
 export function schemaFor(kind: DeviceKind, type: string): z.ZodType | undefined {

@@ -87,7 +87,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');
     if (config.SEED === 'demo') {
       const seed = await seedDemoCity(db);
-      if (seed.seeded) await writeSimFile(config.DATA_DIR, { devices: seed.simDevices, items: itemsByHall(await listHalls(db, { kind: 'all' })) });
+      if (seed.seeded) await writeSimFile(config.DATA_DIR, { devices: seed.simDevices, items: itemsByHall(await listHalls(db, { kind: 'all' })), callers: seed.simCallers });
     }
 
     const queue = createQueueService({ db, clock, tz: config.HALL_TZ });
@@ -214,5 +214,5 @@ async function startSim(config: Config, mqttUrl: string, logger: Logger): Promis
     return null;
   }
   const parsed = simFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-  return startSimulator({ mqttUrl, devices: parsed.devices, items: parsed.items, ratePerMin: config.SIM_RATE, log: (msg, extra) => logger.debug({ sim: extra }, msg) });
+  return startSimulator({ mqttUrl, devices: parsed.devices, items: parsed.items, callers: parsed.callers, ratePerMin: config.SIM_RATE, log: (msg, extra) => logger.debug({ sim: extra }, msg) });
 }

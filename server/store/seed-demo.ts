@@ -1,7 +1,7 @@
-import type { DeviceCredentials, DeviceKind } from '../../contracts/index.ts';
+import type { DeviceCredentials, DeviceKind, SimCaller } from '../../contracts/index.ts';
 import { withTx, type Db } from './pool.ts';
 import { addDevice } from './devices-repo.ts';
-import { addUser } from './users-repo.ts';
+import { addUser, setPin, userIdByName } from './users-repo.ts';
 
 /**
  * The demo city seeded on first start with an empty database (issue 2 §6):
@@ -10,6 +10,10 @@ import { addUser } from './users-repo.ts';
  * Names and codes are invented; the region codes follow the GB/T 2260 shape.
  */
 export const DEMO_PASSWORD = 'Demo#2026';
+/** Caller (呼叫器) PIN of every demo staff account (issue 4); demo only, like the password. */
+export const DEMO_PIN = '730415';
+/** Demo hall staff (window staff, queue.operate) with a PIN; the simulator's callers use their own `sim-clerk-*` accounts. */
+export const DEMO_STAFF: Readonly<Record<string, string>> = { 'h-city': 'staff-city', 'h-east': 'staff-east', 'h-west': 'staff-west', 'h-donghu': 'staff-donghu' };
 
 const REGIONS = [
   ['440900', '示范市', 'city', null],
@@ -40,7 +44,7 @@ const SMALL_LINES: [string, string, string, string, [string, string, number][]][
   ['zh', '综合受理', 'A', '综合窗口', [['ZH-001', '社会保障卡申领', 1], ['ZH-002', '城乡居民医保参保', 1], ['ZH-003', '证明开具', 1]]],
 ];
 
-export interface SeedResult { seeded: boolean; simDevices: DeviceCredentials[] }
+export interface SeedResult { seeded: boolean; simDevices: DeviceCredentials[]; simCallers: SimCaller[] }
 
 /** Seeds once: the first process to lock an empty `halls` table does it; others find it full. */
 export async function seedDemoCity(db: Db): Promise<SeedResult> {
@@ -54,9 +58,11 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
       await tx.query('INSERT INTO halls (id, name, region_code, level, address) VALUES ($1, $2, $3, $4, $5)', [h.id, h.name, h.region, h.level, h.address]);
       const lines = h.level === 'city' || h.level === 'district' ? [SMALL_LINES[0]!, ...LINES] : SMALL_LINES;
       const queueIds: string[] = [];
+      const depIds: string[] = [];
       for (const [dep, depName, prefix, qName, items] of lines) {
         const depId = `${h.id}-${dep}`, queueId = `${h.id}-q${prefix}`;
         queueIds.push(queueId);
+        depIds.push(depId);
         await tx.query('INSERT INTO departments (id, hall_id, name) VALUES ($1, $2, $3)', [depId, h.id, depName]);
         await tx.query("INSERT INTO queues (id, hall_id, name, prefix, daily_cap, open_from, open_to) VALUES ($1, $2, $3, $4, 999, '00:00', '24:00')", [queueId, h.id, qName, prefix]);
         for (const [code, name, days] of items) {
@@ -65,7 +71,9 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
       }
       for (let w = 1; w <= h.windows; w++) {
         const wid = `${h.id}-w${w}`;
-        await tx.query('INSERT INTO windows (id, hall_id, no, name) VALUES ($1, $2, $3, $4)', [wid, h.id, String(w), `${w}号窗口`]);
+        // The window belongs to the department of its own line (窗口 → 部门, issue 4 configuration).
+        await tx.query('INSERT INTO windows (id, hall_id, no, name, department_id) VALUES ($1, $2, $3, $4, $5)',
+          [wid, h.id, String(w), `${w}号窗口`, depIds[(w - 1) % depIds.length]!]);
         // The first window is the general (综合) one; the others serve their line and the general queue.
         const own = queueIds[(w - 1) % queueIds.length]!;
         for (const q of new Set([own, queueIds[0]!])) {
@@ -75,7 +83,7 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
     }
     return true;
   });
-  if (!seeded) return { seeded: false, simDevices: [] };
+  if (!seeded) return { seeded: false, simDevices: [], simCallers: [] };
 
   const simDevices: DeviceCredentials[] = [];
   for (const h of HALLS) {
@@ -92,5 +100,42 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
   await addUser(db, { username: 'security', password: DEMO_PASSWORD, role: 'secadmin' });
   await addUser(db, { username: 'auditor', password: DEMO_PASSWORD, role: 'auditadmin' });
   await addUser(db, { username: 'staff-east', password: DEMO_PASSWORD, role: 'staff', hallId: 'h-east' });
-  return { seeded: true, simDevices };
+  const simCallers = await seedCallers(db, simDevices);
+  return { seeded: true, simDevices, simCallers };
+}
+
+/**
+ * Window callers (呼叫器, issue 4): every window of the city, district and
+ * town halls gets a caller bound to it (devices.window_id). Each hall has a
+ * demo staff account with a PIN for people trying the caller or the console
+ * (DEMO_STAFF), and each simulated caller its own clerk account: one person
+ * works at one window at a time (window_staff), so the simulator must not
+ * share an account with a person. The clerks reuse the first account's
+ * argon2 hashes: hashing 30 demo accounts would slow every first start, and
+ * these are demo secrets anyway.
+ */
+async function seedCallers(db: Db, simDevices: DeviceCredentials[]): Promise<SimCaller[]> {
+  const callers: SimCaller[] = [];
+  for (const [hallId, username] of Object.entries(DEMO_STAFF)) {
+    if (username !== 'staff-east') await addUser(db, { username, password: DEMO_PASSWORD, role: 'staff', hallId });
+  }
+  const template = (await userIdByName(db, 'staff-east'))!;
+  await setPin(db, template.userId, DEMO_PIN);
+  await db.query("UPDATE users SET pin_hash = (SELECT pin_hash FROM users WHERE username = 'staff-east') WHERE username = ANY($1)", [Object.values(DEMO_STAFF)]);
+  for (const h of HALLS) {
+    if (h.level === 'village') continue;
+    const short = h.id.replace(/^h-/, '');
+    for (let w = 1; w <= h.windows; w++) {
+      const windowId = `${h.id}-w${w}`;
+      const cred = await addDevice(db, h.id, 'caller', `${h.id}-caller-w${w}`);
+      await db.query('UPDATE devices SET window_id = $2 WHERE id = $1', [cred.deviceId, windowId]);
+      simDevices.push(cred);
+      const account = `sim-clerk-${short}-${w}`;
+      await db.query(
+        `INSERT INTO users (username, password_hash, pin_hash, role, hall_id, must_change_password)
+         SELECT $1, password_hash, pin_hash, 'staff', $2, false FROM users WHERE username = 'staff-east'`, [account, h.id]);
+      callers.push({ deviceId: cred.deviceId, windowId, account, pin: DEMO_PIN });
+    }
+  }
+  return callers;
 }
