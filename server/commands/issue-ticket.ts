@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent, TicketIssued, TicketRequest } from '../../contracts/index.ts';
+import { HallError, type DomainEvent, type TicketIssued, type TicketRequest } from '../../contracts/index.ts';
 import { queueById, type TicketClass } from '../domain/queue/index.ts';
 import { maskIdNumber, maskName } from '../domain/masking.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -28,6 +28,8 @@ export const ticketPagePath = (ticketId: string) => `/t/${ticketId}`;
  * used, appointment when an appointment code came with the request.
  */
 export async function issueTicket(deps: CommandDeps, device: DeviceIdentity, msgId: string, req: TicketRequest, meta: CommandMeta = {}): Promise<CommandResult> {
+  // The machine's item set (issue 4 "Admin", migration 010): an item it does not offer is refused like an unknown one.
+  if (device.itemCodes && !device.itemCodes.includes(req.itemCode)) throw new HallError('HALL_ERR_UNKNOWN_ITEM', `item ${req.itemCode} is not offered at this ticket machine`);
   const idn = req.identity?.idNumber?.toUpperCase();
   const extras = {
     deviceId: device.deviceId,

@@ -3,7 +3,11 @@ import { HallError, topics, type DeviceKind, type DeviceCredentials, type Device
 import { recordAudit } from './audit-repo.ts';
 import { withTx, type Db, type Tx } from './pool.ts';
 
-export interface DeviceIdentity { deviceId: string; hallId: string; kind: DeviceKind }
+export interface DeviceIdentity {
+  deviceId: string; hallId: string; kind: DeviceKind;
+  /** A ticket machine's item set (migration 010, issue 4 "Admin"); null or absent = every item of the hall. */
+  itemCodes?: readonly string[] | null;
+}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -46,9 +50,9 @@ export async function checkDevice(db: Db, username: string, password: string): P
 }
 
 export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdentity | null> {
-  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind }>({ name: 'device-find', text: 'SELECT id, hall_id, kind FROM devices WHERE id = $1 AND revoked_at IS NULL', values: [deviceId] });
+  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; item_codes: string[] | null }>({ name: 'device-find', text: 'SELECT id, hall_id, kind, item_codes FROM devices WHERE id = $1 AND revoked_at IS NULL', values: [deviceId] });
   const row = r.rows[0];
-  return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind } : null;
+  return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind, itemCodes: row.item_codes } : null;
 }
 
 // ── Device security (issue 3): list, rotate, revoke, last seen ──
