@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deviceKindSchema } from './ids.ts';
+import { waitRangeSchema } from './queue-events.ts';
 
 /** One queue on the live hall screen. */
 export const queueStateSchema = z.object({
@@ -9,6 +10,14 @@ export const queueStateSchema = z.object({
   waiting: z.number().int().nonnegative(),
   issuedToday: z.number().int().nonnegative(),
   lastTicketNo: z.string().nullable(),
+  /**
+   * Issue 4 (wall): the wait range a walk-in ticket taken now would get (the
+   * engine's estimateFor, server/domain/queue/wait-estimate.ts); null when no
+   * open window serves the queue now.
+   */
+  estimate: waitRangeSchema.nullable(),
+  /** Whole minutes the longest-waiting ticket of the queue has waited at `at`; null when nobody waits. */
+  longestWaitMin: z.number().int().nonnegative().nullable(),
 });
 export const deviceStateRowSchema = z.object({
   id: z.string(),
@@ -17,7 +26,34 @@ export const deviceStateRowSchema = z.object({
   lastSeenAt: z.string().nullable(),
   status: z.record(z.string(), z.unknown()).nullable(),
 });
-export const windowStateSchema = z.object({ id: z.string(), no: z.string(), name: z.string(), queueIds: z.array(z.string()) });
+/** Window status (issue 4, 001 §1.1.1.16): only an open window calls. */
+export const wallWindowStatusSchema = z.enum(['open', 'paused', 'closed']);
+export const windowStateSchema = z.object({
+  id: z.string(), no: z.string(), name: z.string(),
+  /** Queues the window is configured for all day (window_queues). */
+  queueIds: z.array(z.string()),
+  // Issue 4 (wall):
+  status: wallWindowStatusSchema,
+  /** The ticket called to or served at the window now. */
+  current: z.object({ ticketNo: z.string(), status: z.enum(['called', 'serving']) }).nullable(),
+  /** Completions today. */
+  served: z.number().int().nonnegative(),
+  /** Username of the staff signed in at the window (window_staff), if any. */
+  staff: z.string().nullable(),
+  /** Queues the window serves at `at` (its time period, 按时间段). */
+  queuesNow: z.array(z.string()),
+});
+/** One call on the LED/voice (请A001号到5号窗口办理): a call or a recall (重呼). */
+export const recentCallSchema = z.object({ ticketNo: z.string(), windowNo: z.string(), at: z.string(), recall: z.boolean() });
+export const wallPressureLevelSchema = z.enum(['clear', 'normal', 'busy', 'crowded', 'saturated']);
+/** The hall's pressure value (压力值, server/domain/queue/pressure.ts hallPressure). */
+export const hallPressureSchema = z.object({
+  waiting: z.number().int().nonnegative(),
+  openWindows: z.number().int().nonnegative(),
+  /** Minutes to clear the line with the windows open now; null when nobody waits or no window is open. */
+  clearMin: z.number().nonnegative().nullable(),
+  level: wallPressureLevelSchema,
+});
 
 /** A hall's live state as the wall shows it; `seq` is the hall's sequence number at the moment it was read. */
 export const hallSnapshotSchema = z.object({
@@ -29,10 +65,17 @@ export const hallSnapshotSchema = z.object({
   windows: z.array(windowStateSchema),
   devices: z.array(deviceStateRowSchema),
   recentTickets: z.array(z.object({ ticketNo: z.string(), queueId: z.string(), issuedAt: z.string() })),
+  /** Issue 4: the last calls and recalls of the hall day, newest first. */
+  recentCalls: z.array(recentCallSchema),
+  pressure: hallPressureSchema,
   at: z.string(),
 });
 export type HallSnapshot = z.infer<typeof hallSnapshotSchema>;
 export type QueueState = z.infer<typeof queueStateSchema>;
+export type WindowStateRow = z.infer<typeof windowStateSchema>;
+export type RecentCall = z.infer<typeof recentCallSchema>;
+export type HallPressure = z.infer<typeof hallPressureSchema>;
+export type PressureLevelName = z.infer<typeof wallPressureLevelSchema>;
 
 export const hallSummarySchema = z.object({
   id: z.string(),

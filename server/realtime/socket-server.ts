@@ -60,7 +60,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
       throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
     }
     const now = deps.clock.now();
-    const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now);
+    const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now, deps.tz);
     if (!snap) throw new HallError('HALL_ERR_NOT_FOUND');
     return snap;
   }

@@ -1,6 +1,14 @@
-import type { HallSnapshot, HallSummary } from '../../contracts/index.ts';
+import { HallError, type HallSnapshot, type HallSummary } from '../../contracts/index.ts';
 import type { HallScope } from '../domain/access/scope.ts';
+import { hallDay } from '../domain/hall-time.ts';
+import { formatTicketNo } from '../domain/ticketing.ts';
+import {
+  activeQueuesOf, estimateFor, hallPressure, rollDay, type HallDayState, type HallQueueConfig, type Pressure, type Ticket,
+} from '../domain/queue/index.ts';
 import type { Db } from './pool.ts';
+import { loadHallQueueConfig } from './queue-config-repo.ts';
+import { loadQueueState } from './queue-state-repo.ts';
+import { staffOfHall, type WindowStaff } from './window-staff-repo.ts';
 
 const SCOPE_SQL = `
   WITH RECURSIVE sub AS (
@@ -34,38 +42,62 @@ export async function hallInScope(db: Db, scope: HallScope, hallId: string): Pro
   return (r.rowCount ?? 0) > 0;
 }
 
+/** The calling time zone when a caller does not pass one (contracts/config.ts HALL_TZ default). */
+const DEFAULT_TZ = 'Asia/Shanghai';
+/** How many calls the wall's ticker keeps (newest first); apply-delta.ts keeps the same number. */
+export const RECENT_CALLS_MAX = 10;
+
 /**
  * One hall's live state with the `seq` it corresponds to. Read in one
  * REPEATABLE READ snapshot so that the counts and the seq agree: every delta
  * with a higher seq is a change the snapshot does not contain yet.
+ *
+ * Issue 4 (wall): the queue configuration and the engine's hall-day state are
+ * loaded INSIDE this transaction (not from the queue service's cache, which
+ * may be ahead of or behind this snapshot's seq), and the day is rolled
+ * forward with the engine's rollDay so a new hall day shows empty before any
+ * operation started it. Waiting counts, windows, pressure and wait ranges
+ * all come from that one state, so they agree with each other and with `seq`.
+ * `day` is kept for the callers; the day shown is the engine's (rollDay with
+ * `tz`), which is the same day when the caller computed it with the same tz.
  */
-export async function hallSnapshot(db: Db, hallId: string, day: string, at: Date): Promise<HallSnapshot | null> {
+export async function hallSnapshot(db: Db, hallId: string, day: string, at: Date, tz: string = DEFAULT_TZ): Promise<HallSnapshot | null> {
   const c = await db.connect();
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const h = await c.query<{ id: string; name: string; region_code: string; seq: number }>('SELECT id, name, region_code, seq FROM halls WHERE id = $1', [hallId]);
     const hall = h.rows[0];
     if (!hall) { await c.query('ROLLBACK'); return null; }
-    const queues = await c.query<{ id: string; name: string; prefix: string; waiting: number; issued: number; last_no: string | null }>(
-      `SELECT q.id, q.name, q.prefix,
-         (SELECT count(*)::int FROM tickets t WHERE t.queue_id = q.id AND t.day = $2 AND t.status = 'waiting') AS waiting,
-         COALESCE((SELECT last_no FROM queue_counters c WHERE c.queue_id = q.id AND c.day = $2), 0) AS issued,
-         (SELECT t.ticket_no FROM tickets t WHERE t.queue_id = q.id AND t.day = $2 ORDER BY t.issued_at DESC, t.seq DESC LIMIT 1) AS last_no
-       FROM queues q WHERE q.hall_id = $1 ORDER BY q.prefix`, [hallId, day]);
+    const loaded = await loadHallQueueConfig(c, hallId, tz);
+    if (!loaded) { await c.query('ROLLBACK'); return null; }
+    const config = loaded.config;
+    const stored = (await loadQueueState(c, hallId, config, at)).state;
+    const state = rolledDay(stored, at, config);
     const windows = await c.query<{ id: string; no: string; name: string; queue_ids: string[] }>(
       `SELECT w.id, w.no, w.name, COALESCE(array_agg(wq.queue_id ORDER BY wq.queue_id) FILTER (WHERE wq.queue_id IS NOT NULL), '{}') AS queue_ids
        FROM windows w LEFT JOIN window_queues wq ON wq.window_id = w.id WHERE w.hall_id = $1 GROUP BY w.id ORDER BY w.no`, [hallId]);
     const devices = await c.query<{ id: string; kind: HallSnapshot['devices'][number]['kind']; online: boolean; last_seen_at: Date | null; status: Record<string, unknown> | null }>(
       'SELECT id, kind, online, last_seen_at, status FROM devices WHERE hall_id = $1 AND revoked_at IS NULL ORDER BY kind, id', [hallId]);
+    // The tickets of the state's day: `day` (the caller's) is the same day unless the caller's time zone differs.
     const recent = await c.query<{ ticket_no: string; queue_id: string; issued_at: Date }>(
-      'SELECT ticket_no, queue_id, issued_at FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY seq DESC LIMIT 20', [hallId, day]);
+      'SELECT ticket_no, queue_id, issued_at FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY seq DESC LIMIT 20', [hallId, state.day]);
+    // Calls are events, not rows (a recall changes no ticket column the ticker could show): read them from the outbox.
+    const calls = await c.query<{ payload: { at: string; type: string; data: { ticketNo: string; windowNo: string } } }>(
+      `SELECT payload FROM outbox WHERE hall_id = $1 AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq DESC LIMIT ${RECENT_CALLS_MAX}`, [hallId]);
+    const staff = await staffOfHall(c, hallId);
     await c.query('COMMIT');
+    void day;
     return {
       hallId: hall.id, name: hall.name, regionCode: hall.region_code, seq: hall.seq,
-      queues: queues.rows.map((q) => ({ id: q.id, name: q.name, prefix: q.prefix, waiting: q.waiting, issuedToday: q.issued, lastTicketNo: q.last_no })),
-      windows: windows.rows.map((w) => ({ id: w.id, no: w.no, name: w.name, queueIds: w.queue_ids })),
+      queues: config.queues.map((q) => queueRow(state, config, q.id, q.name, q.prefix, at)),
+      windows: windows.rows.map((w) => windowRow(state, config, w, staff, at)),
       devices: devices.rows.map((d) => ({ id: d.id, kind: d.kind, online: d.online, lastSeenAt: d.last_seen_at?.toISOString() ?? null, status: d.status })),
       recentTickets: recent.rows.map((t) => ({ ticketNo: t.ticket_no, queueId: t.queue_id, issuedAt: t.issued_at.toISOString() })),
+      recentCalls: calls.rows
+        .map((r) => r.payload)
+        .filter((p) => hallDay(new Date(p.at), config.tz) === state.day) // yesterday's calls left the wall at day.rolled
+        .map((p) => ({ ticketNo: p.data.ticketNo, windowNo: p.data.windowNo, at: p.at, recall: p.type === 'ticket.recalled' })),
+      pressure: pressureRow(hallPressure(state, config)),
       at: at.toISOString(),
     };
   } catch (e) {
@@ -74,4 +106,62 @@ export async function hallSnapshot(db: Db, hallId: string, day: string, at: Date
   } finally {
     c.release();
   }
+}
+
+/** The state as the engine would see it at `at`: a new hall day starts empty. A clock behind the stored day keeps the stored day. */
+function rolledDay(state: HallDayState, at: Date, config: HallQueueConfig): HallDayState {
+  try {
+    return rollDay(state, at, config).state;
+  } catch (e) {
+    if (e instanceof HallError) return state;
+    throw e;
+  }
+}
+
+/**
+ * One queue on the wall. `waiting` keeps its meaning (tickets with status
+ * 'waiting' in the queue, including those transferred to a window); the
+ * estimate is the engine's for a walk-in ticket taken now (what the next slip
+ * would print); `lastTicketNo` is the last number the queue issued today.
+ */
+function queueRow(state: HallDayState, config: HallQueueConfig, queueId: string, name: string, prefix: string, at: Date): HallSnapshot['queues'][number] {
+  let waiting = 0;
+  let oldest: number | null = null;
+  for (const t of Object.values(state.tickets)) {
+    if (t.queueId !== queueId || t.status !== 'waiting') continue;
+    waiting++;
+    const taken = Date.parse(t.takenAt);
+    if (oldest === null || taken < oldest) oldest = taken;
+  }
+  const issued = state.issued[queueId] ?? 0;
+  const probe: Ticket = {
+    id: '~wall-probe', no: '', n: 0, day: state.day, queueId, itemCode: '', class: 'walk-in', takenAt: at.toISOString(), status: 'waiting',
+    calls: 0, recalls: 0, skipCount: 0, reactivations: 0, transfers: 0,
+  };
+  const est = estimateFor(state, probe, at, config).estimate;
+  return {
+    id: queueId, name, prefix, waiting, issuedToday: issued, lastTicketNo: issued > 0 ? formatTicketNo(prefix, issued) : null,
+    estimate: est ? { lowMin: est.lowMin, highMin: est.highMin } : null,
+    longestWaitMin: oldest === null ? null : Math.max(0, Math.floor((at.getTime() - oldest) / 60_000)),
+  };
+}
+
+function windowRow(
+  state: HallDayState, config: HallQueueConfig, w: { id: string; no: string; name: string; queue_ids: string[] }, staff: readonly WindowStaff[], at: Date,
+): HallSnapshot['windows'][number] {
+  const st = state.windows[w.id];
+  const cur = st?.current !== undefined ? state.tickets[st.current] : undefined;
+  const cfg = config.windows.find((x) => x.id === w.id);
+  return {
+    id: w.id, no: w.no, name: w.name, queueIds: w.queue_ids,
+    status: st?.status ?? 'closed',
+    current: cur && (cur.status === 'called' || cur.status === 'serving') ? { ticketNo: cur.no, status: cur.status } : null,
+    served: st?.served ?? 0,
+    staff: staff.find((s) => s.windowId === w.id)?.username ?? null,
+    queuesNow: cfg ? activeQueuesOf(cfg, at, config.tz).map((q) => q.queueId) : [],
+  };
+}
+
+function pressureRow(p: Pressure): HallSnapshot['pressure'] {
+  return { waiting: p.waiting, openWindows: p.openWindows, clearMin: p.clearMin === null ? null : Math.round(p.clearMin * 10) / 10, level: p.level };
 }

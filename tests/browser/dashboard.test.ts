@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startStack, provisionDevice, connectDevice, type Stack, type TestDevice } from '../helpers/stack.ts';
 import { topics } from '../../contracts/index.ts';
 import { totpCode } from '../../server/security/totp.ts';
+import { runWindowOp, type WindowOp } from '../../server/commands/window-ops.ts';
+import { signInWindow } from '../../server/store/window-staff-repo.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-results/screenshots';
@@ -92,6 +94,51 @@ describe('dashboard in chromium', () => {
     await page.screenshot({ path: `${SHOTS}/wall-1280.png` });
     await page.close();
   });
+  it('issue 4: a call made after the wall is open shows on the window card and the ticker, without reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await signIn(page, 'sup-east');
+    await page.getByTestId('hall-card-h-east').click();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await page.getByTestId('window-card-h-east-w5').waitFor();
+    expect(await page.getByTestId('window-card-h-east-w5').getAttribute('data-status')).toBe('closed');
+
+    const op = async (n: number, o: WindowOp) => {
+      const r = await runWindowOp(s.app.queue, 'h-east', `h-east-w${n}`, o);
+      if (r.duplicate) throw new Error('unexpected duplicate');
+      return (r.reply as { current: { ticketNo: string } | null }).current?.ticketNo ?? null;
+    };
+    const staff = (await s.app.db.query<{ id: number }>("SELECT id FROM users WHERE username = 'staff-east'")).rows[0]!;
+    await signInWindow(s.app.db, { windowId: 'h-east-w5', userId: staff.id, via: 'console', at: new Date() });
+    for (const item of ['BDC-001', 'BDC-001', 'ZH-001', 'GA-001', 'RS-001', 'SC-001', 'ZH-003', 'GA-002']) await dev.request('ticket.request', { itemCode: item });
+    await op(5, { op: 'open' });
+    const no = await op(5, { op: 'next' });
+    expect(no).toMatch(/^[A-Z]\d{3}$/);
+
+    // Live, no reload: the card turns open with the called ticket, the ticker says the LED's words.
+    await expect.poll(() => page.getByTestId('window-current-h-east-w5').textContent(), { timeout: 10_000 }).toBe(no);
+    expect(await page.getByTestId('window-card-h-east-w5').getAttribute('data-status')).toBe('open');
+    await expect.poll(() => page.getByTestId('call-0').textContent()).toContain(`请${no!}号到5号窗口办理`);
+    // The staff name and the server figures come with the next refresh (at most a few seconds).
+    await expect.poll(() => page.getByTestId('window-staff-h-east-w5').textContent(), { timeout: 10_000 }).toBe('staff-east');
+
+    // A busier hall for the screenshots: more windows, a recall, service, a pause.
+    for (const n of [1, 2, 3, 4]) await op(n, { op: 'open' });
+    await op(1, { op: 'next' });
+    await op(1, { op: 'start' });
+    await op(2, { op: 'next' });
+    await op(2, { op: 'recall' });
+    await op(3, { op: 'next' });
+    await op(4, { op: 'pause' });
+    await expect.poll(() => page.getByTestId('window-card-h-east-w4').getAttribute('data-status')).toBe('paused');
+    await expect.poll(() => page.getByTestId('pressure-open-windows').textContent()).toBe('4');
+    await page.waitForTimeout(3_500); // let the throttled server-figure refresh land before the picture
+    await page.screenshot({ path: `${SHOTS}/wall-queue-1920-zh.png` });
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.getByTestId('call-0').textContent()).toMatch(/to window/);
+    await page.screenshot({ path: `${SHOTS}/wall-queue-1920-en.png` });
+    await page.close();
+  });
+
   it('runs under the strict CSP without a single violation (issue 3 web hardening)', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const violations: string[] = [];

@@ -16,7 +16,7 @@ export function hallRoutes({ db, clock, config }: RouteDeps): Router {
   r.get('/api/halls/:hallId/snapshot', authorize(db, clock, 'hall.read', { hallParam: 'hallId' }), async (req, res) => {
     const { hallId } = parse(hallParamsSchema, req.params);
     const now = clock.now();
-    const snap = await hallSnapshot(db, hallId, hallDay(now, config.HALL_TZ), now);
+    const snap = await hallSnapshot(db, hallId, hallDay(now, config.HALL_TZ), now, config.HALL_TZ);
     if (!snap) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
     res.json(snap);
   });
