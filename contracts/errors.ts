@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   HALL_ERR_RATE_LIMITED: 'too many requests; try again later',
   HALL_ERR_SESSION_EXPIRED: 'the session timed out; sign in again',
   HALL_ERR_DEVICE_REVOKED: 'the device is revoked',
+  HALL_ERR_NOT_AT_WINDOW: 'sign in at this window first: staff operate only the window they are signed in at',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

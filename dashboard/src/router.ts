@@ -8,12 +8,18 @@ import { readonly, ref } from 'vue';
 export type Route =
   | { name: 'login' }
   | { name: 'halls' }
-  | { name: 'hall'; hallId: string };
+  | { name: 'hall'; hallId: string }
+  // The window console (呼叫端, issue 4; docs/console.md): the window chooser, then one window.
+  | { name: 'console'; hallId: string; windowId?: string }
+  // The queue configuration admin (issue 4 "Admin"; docs/admin.md): #/admin or #/admin/{hallId}.
+  | { name: 'admin'; hallId?: string };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(safeDecode);
   if (parts[0] === 'login') return { name: 'login' };
   if (parts[0] === 'halls' && parts[1]) return { name: 'hall', hallId: parts[1] };
+  if (parts[0] === 'console' && parts[1]) return parts[2] ? { name: 'console', hallId: parts[1], windowId: parts[2] } : { name: 'console', hallId: parts[1] };
+  if (parts[0] === 'admin') return parts[1] ? { name: 'admin', hallId: parts[1] } : { name: 'admin' };
   return { name: 'halls' };
 }
 
@@ -22,6 +28,8 @@ export function hrefOf(route: Route): string {
     case 'login': return '#/login';
     case 'halls': return '#/halls';
     case 'hall': return `#/halls/${encodeURIComponent(route.hallId)}`;
+    case 'console': return `#/console/${encodeURIComponent(route.hallId)}${route.windowId ? `/${encodeURIComponent(route.windowId)}` : ''}`;
+    case 'admin': return route.hallId ? `#/admin/${encodeURIComponent(route.hallId)}` : '#/admin';
   }
 }
 

@@ -14,6 +14,7 @@ export const STATUS: Partial<Record<ErrorCode, number>> = {
   HALL_ERR_UNAVAILABLE: 503,
   HALL_ERR_ACCOUNT_LOCKED: 423, HALL_ERR_SECOND_FACTOR_REQUIRED: 401, HALL_ERR_BAD_SECOND_FACTOR: 401,
   HALL_ERR_WEAK_PASSWORD: 400, HALL_ERR_RATE_LIMITED: 429, HALL_ERR_SESSION_EXPIRED: 401, HALL_ERR_DEVICE_REVOKED: 403,
+  HALL_ERR_NOT_AT_WINDOW: 409,
 };
 
 /** Turns any error into a coded JSON body; counts it and keeps bad input as a dead letter. */

@@ -14,6 +14,7 @@ import { auditRoutes } from './routes/audit-routes.ts';
 import { piiRoutes } from './routes/pii-routes.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import { queueRoutes } from './routes/queue-routes.ts';
+import { configRoutes } from './routes/config-routes.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
@@ -69,6 +70,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(auditRoutes(deps));
   app.use(piiRoutes(deps));
   app.use(queueRoutes(deps));
+  app.use(configRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

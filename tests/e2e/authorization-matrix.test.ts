@@ -59,6 +59,31 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'POST /api/devices/:deviceId/revoke': 'device.manage',
   // Issue 4: queue assignment and calling.
   'POST /api/halls/:hallId/windows/:windowId/ops': 'queue.operate',
+  // Window console (docs/console.md): the chooser names the staff at each window, so queue.operate, not hall.read.
+  'GET /api/halls/:hallId/windows': 'queue.operate',
+  'POST /api/halls/:hallId/windows/:windowId/signin': 'queue.operate',
+  'POST /api/halls/:hallId/windows/:windowId/signout': 'queue.operate',
+  'GET /api/halls/:hallId/windows/:windowId/console': 'queue.operate',
+  // The citizen's ticket page (/t/{ticketId}): no session, rate-limited, nothing personal.
+  'GET /api/public/tickets/:ticketId': 'public',
+  // Queue configuration admin (docs/admin.md): config.manage, hall scope.
+  'GET /api/halls/:hallId/config': 'config.manage',
+  'PATCH /api/halls/:hallId': 'config.manage',
+  'POST /api/halls/:hallId/departments': 'config.manage',
+  'PUT /api/halls/:hallId/departments/:departmentId': 'config.manage',
+  'DELETE /api/halls/:hallId/departments/:departmentId': 'config.manage',
+  'POST /api/halls/:hallId/items': 'config.manage',
+  'PUT /api/halls/:hallId/items/:code': 'config.manage',
+  'DELETE /api/halls/:hallId/items/:code': 'config.manage',
+  'POST /api/halls/:hallId/queues': 'config.manage',
+  'PUT /api/halls/:hallId/queues/:queueId': 'config.manage',
+  'DELETE /api/halls/:hallId/queues/:queueId': 'config.manage',
+  'POST /api/halls/:hallId/windows': 'config.manage',
+  'PUT /api/halls/:hallId/windows/:windowId': 'config.manage',
+  'DELETE /api/halls/:hallId/windows/:windowId': 'config.manage',
+  'PUT /api/halls/:hallId/windows/:windowId/periods': 'config.manage',
+  'PUT /api/halls/:hallId/devices/:deviceId/items': 'config.manage',
+  'PUT /api/halls/:hallId/devices/:deviceId/window': 'config.manage',
 };
 
 const HALL_IN = 'h-east';
