@@ -79,6 +79,12 @@ export const configSchema = z.object({
   LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
   /** Data exports (audit log, later reports) per user and hour. */
   EXPORT_RATE_PER_HOUR: z.coerce.number().int().min(1).max(100000).default(30),
+  /**
+   * PostgreSQL connections per process. Queue operations hold one from BEGIN to COMMIT, and a
+   * commit waits for the WAL flush: more connections let more commits share a flush
+   * (bench:queue, docs/benchmarks.md). Keep processes × PG_POOL_MAX under max_connections.
+   */
+  PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */
   SEED: z.enum(['demo', 'none']).default('demo'),

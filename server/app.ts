@@ -81,7 +81,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       closers.push(() => embedded!.stop());
       dbUrl = embedded.url;
     }
-    const db = createPool(dbUrl);
+    const db = createPool(dbUrl, config.PG_POOL_MAX);
     closers.push(() => db.end());
     const mig = await migrate(db);
     logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HallError, type DomainEvent } from '../../contracts/index.ts';
 import {
-  applyCommand, assertValidHallConfig, rollDay, type Command, type HallDayState, type HallQueueConfig, type QueueEvent,
+  applyCommand, assertValidHallConfig, liveState, rollDay, type Command, type HallDayState, type HallQueueConfig, type QueueEvent,
 } from '../domain/queue/index.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -113,19 +113,16 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         if (!lock) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
         const loaded = await configFor(tx, hallId, lock.configVersion);
         const c = cache.get(hallId);
-        const before = c && c.version === lock.version && c.loaded === loaded
+        const before = liveState(c && c.version === lock.version && c.loaded === loaded
           ? c.state
-          : (await loadQueueState(tx, hallId, loaded.config, now)).state;
+          : (await loadQueueState(tx, hallId, loaded.config, now)).state, now, loaded.config);
 
         const cmd = typeof input === 'function' ? input(rollDay(before, now, loaded.config).state, loaded.config) : input;
         const { state: after, events: qevents } = applyCommand(before, cmd, now, loaded.config);
 
         const n = qevents.length;
-        let firstSeq = 0;
-        if (n > 0) {
-          const r = await tx.query<{ seq: number }>({ name: 'hall-seq-n', text: 'UPDATE halls SET seq = seq + $2 WHERE id = $1 RETURNING seq', values: [hallId, n] });
-          firstSeq = r.rows[0]!.seq - n + 1;
-        }
+        // One seq per event; the hall row is locked since lockQueueState, the write statement stores the new seq.
+        const firstSeq = lock.seq + 1;
         const ticketSeq = new Map<string, number>();
         const cases: CaseRow[] = [];
         const staffTicketIds = new Set<string>();
@@ -156,13 +153,13 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         const extras = new Map<string, TicketExtras>();
         if (cmd.type === 'take' && ctx.extras) extras.set(cmd.ticketId, ctx.extras);
         await writeQueueState(tx, {
-          hallId, before, after, version, at: now, events, ticketSeq, extras, cases, staffTicketIds,
+          hallId, before, after, version, hallSeq: lock.seq + n, at: now, events, ticketSeq, extras, cases, staffTicketIds,
           staffUserId: ctx.userId ?? null,
           ...(reply && ctx.deviceId && ctx.msgId ? { reply: { deviceId: ctx.deviceId, msgId: ctx.msgId, ...reply } } : {}),
         });
         // Kept before COMMIT: if the commit fails the database keeps the old
         // version, and the next operation sees the mismatch and reloads.
-        cache.set(hallId, { loaded, state: after, version });
+        cache.set(hallId, { loaded, state: liveState(after, now, loaded.config), version });
         committed = done;
         return { duplicate: false, replyType: reply?.replyType ?? null, reply: reply?.reply ?? null, ...done };
       });
@@ -201,7 +198,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       }
     }
     // A new hall day that no operation has started yet still shows as empty.
-    const state = rollDay(c.state, now, c.loaded.config).state;
+    const state = liveState(rollDay(c.state, now, c.loaded.config).state, now, c.loaded.config);
     return { state, config: c.loaded.config, hallName: c.loaded.hallName, version: c.version };
   }
 

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../contracts/index.ts';
-import type { HallDayState, HallQueueConfig, Ticket, WindowState } from '../domain/queue/index.ts';
+import { policyOf, type HallDayState, type HallQueueConfig, type Ticket, type WindowState } from '../domain/queue/index.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Db, Tx } from './pool.ts';
 
@@ -21,14 +21,16 @@ export async function ensureQueueStateRow(db: Db, hallId: string, day: string): 
  * hall's configuration version, so a process can tell whether its cached
  * state and configuration are current.
  */
-export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
-  const r = await tx.query<{ version: number; config_version: number }>({
+export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number; seq: number } | null> {
+  // Both rows in one statement, queue state first (the lock order of ADR 0006): the hall row's seq is
+  // then ours until commit, so the write statement can set it without another round trip.
+  const r = await tx.query<{ version: number; config_version: number; seq: number }>({
     name: 'queue-lock',
-    text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s',
+    text: 'SELECT s.version, h.config_version, h.seq FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s, h',
     values: [hallId],
   });
   const row = r.rows[0];
-  return row ? { version: row.version, configVersion: row.config_version } : null;
+  return row ? { version: row.version, configVersion: row.config_version, seq: row.seq } : null;
 }
 
 /** The current version without a lock (read paths check their cache with it). */
@@ -55,9 +57,10 @@ interface TicketRow {
 }
 
 /**
- * Reads the state as it stands in the database (inside the locking
- * transaction, or a read-only one). Tickets come in take order, as the engine
- * keeps them. Windows the configuration gained since the row was written
+ * Reads the live line (server/domain/queue/state.ts liveState) as it stands in
+ * the database (inside the locking transaction, or a read-only one): the
+ * unfinished tickets of the day and the no-show drops a late comer may still
+ * re-activate. Tickets come in take order, as the engine keeps them. Windows the configuration gained since the row was written
  * start closed.
  */
 export async function loadQueueState(tx: Tx | Db, hallId: string, config: HallQueueConfig, now: Date): Promise<{ state: HallDayState; version: number }> {
@@ -72,8 +75,11 @@ export async function loadQueueState(tx: Tx | Db, hallId: string, config: HallQu
     name: 'queue-tickets-read',
     text: `SELECT id, ticket_no, n, day, queue_id, item_code, class, issued_at, status, target_window_id, window_id, called_at, started_at,
         ended_at, outcome, calls, recalls, skip_count, skipped_at, return_at_queue_call, reactivations, transfers, appointment_code, drop_reason
-      FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY issued_at, seq`,
-    values: [hallId, day],
+      FROM tickets WHERE hall_id = $1 AND day = $2
+        AND (status IN ('waiting', 'called', 'serving', 'skipped') OR (status = 'dropped' AND drop_reason = 'no-show' AND skipped_at >= $3))
+      ORDER BY issued_at, seq`,
+    // The live line only (liveState): finished tickets stay in the table and out of every operation.
+    values: [hallId, day, new Date(now.getTime() - policyOf(config).reactivateWithinMin * 60_000)],
   });
   const tickets: Record<string, Ticket> = {};
   for (const x of t.rows) tickets[x.id] = ticketOfRow(x);
@@ -117,6 +123,8 @@ export interface StateWrite {
   before: HallDayState;
   after: HallDayState;
   version: number;
+  /** The hall's seq after this operation (the hall row is locked by lockQueueState). */
+  hallSeq: number;
   at: Date;
   events: readonly DomainEvent[];
   /** Seq of each new ticket's issuing event. */
@@ -161,12 +169,20 @@ export async function writeQueueState(tx: Tx, w: StateWrite): Promise<void> {
     name: 'queue-state-write',
     text: WRITE_SQL,
     values: [
-      w.hallId, w.after.day, w.version, JSON.stringify(w.after.issued), JSON.stringify(w.after.queueCalls), JSON.stringify(w.after.windows),
-      JSON.stringify(w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
+      // An unchanged part of the state is sent as NULL and kept by COALESCE: the row's large JSON values
+      // (windows, recent service times) are not re-encoded and re-compressed by every take.
+      w.hallId, w.after.day, w.version, changedJson(w.before.issued, w.after.issued), changedJson(w.before.queueCalls, w.after.queueCalls),
+      changedJson(w.before.windows, w.after.windows), changedJson(w.before.recentServiceMin, w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
       JSON.stringify(counters), JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))), droppedByDay,
       w.reply?.deviceId ?? null, w.reply?.msgId ?? null, w.reply?.replyType ?? null, w.reply ? JSON.stringify(w.reply.reply) : null,
+      w.hallSeq,
     ],
   });
+}
+
+/** JSON of `after`, or null when the engine kept the same object (copy-on-write: same object = unchanged). */
+function changedJson(before: unknown, after: unknown): string | null {
+  return before === after ? null : JSON.stringify(after);
 }
 
 const TICKET_COLS = `id uuid, hall_id text, queue_id text, item_code text, day date, ticket_no text, status text, issued_at timestamptz,
@@ -181,7 +197,9 @@ const UPDATABLE = ['queue_id', 'status', 'n', 'class', 'target_window_id', 'wind
 // Sub-statements of one WITH see one snapshot and touch disjoint rows (a
 // ticket is either in today's changed set or among yesterday's dropped).
 const WRITE_SQL = `WITH
-s AS (UPDATE hall_queue_state SET day = $2, version = $3, issued = $4, queue_calls = $5, windows = $6, recent_service = $7, updated_at = $8
+h AS (UPDATE halls SET seq = $18 WHERE id = $1),
+s AS (UPDATE hall_queue_state SET day = $2, version = $3, issued = COALESCE($4, issued), queue_calls = COALESCE($5, queue_calls),
+        windows = COALESCE($6, windows), recent_service = COALESCE($7, recent_service), updated_at = $8
       WHERE hall_id = $1),
 t AS (INSERT INTO tickets (${TICKET_NAMES.join(', ')})
       SELECT ${TICKET_NAMES.join(', ')} FROM jsonb_to_recordset($9::jsonb) AS x(${TICKET_COLS})

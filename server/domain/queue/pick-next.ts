@@ -34,22 +34,22 @@ export interface Candidate {
   readonly waitedMin: number;
   readonly starving: boolean;
   readonly weightedWait: number;
+  /** Take time in ms, parsed once: comparisons run n log n times per sort. */
+  readonly takenMs: number;
 }
 
-const minutesBetween = (from: string, now: Date) => Math.max(0, (now.getTime() - Date.parse(from)) / 60_000);
-
 export function candidateOf(ticket: Ticket, weight: number, now: Date, policy: CallingPolicy): Candidate {
-  const waitedMin = minutesBetween(ticket.takenAt, now);
+  const takenMs = Date.parse(ticket.takenAt);
+  const waitedMin = Math.max(0, (now.getTime() - takenMs) / 60_000);
   const rank = policy.classPriority.indexOf(ticket.class);
-  return { ticket, rank: rank < 0 ? policy.classPriority.length : rank, weight, waitedMin, starving: waitedMin >= policy.starvationMin, weightedWait: waitedMin * weight };
+  return { ticket, rank: rank < 0 ? policy.classPriority.length : rank, weight, waitedMin, starving: waitedMin >= policy.starvationMin, weightedWait: waitedMin * weight, takenMs };
 }
 
 export function compareCandidates(a: Candidate, b: Candidate): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
   if (a.starving !== b.starving) return a.starving ? -1 : 1;
   if (!a.starving && a.weightedWait !== b.weightedWait) return b.weightedWait - a.weightedWait;
-  const ta = Date.parse(a.ticket.takenAt), tb = Date.parse(b.ticket.takenAt);
-  if (ta !== tb) return ta - tb;
+  if (a.takenMs !== b.takenMs) return a.takenMs - b.takenMs;
   if (a.ticket.n !== b.ticket.n) return a.ticket.n - b.ticket.n;
   if (a.ticket.no !== b.ticket.no) return a.ticket.no < b.ticket.no ? -1 : 1;
   return a.ticket.id < b.ticket.id ? -1 : a.ticket.id > b.ticket.id ? 1 : 0;
@@ -65,6 +65,11 @@ export function callableBy(ticket: Ticket, windowId: string, now: Date, config: 
 
 /** Every ticket the window may call now, best first. */
 export function callOrderFor(state: HallDayState, windowId: string, now: Date, config: HallQueueConfig): Candidate[] {
+  return candidatesFor(state, windowId, now, config).sort(compareCandidates);
+}
+
+/** The tickets the window may call now, unordered. */
+function candidatesFor(state: HallDayState, windowId: string, now: Date, config: HallQueueConfig): Candidate[] {
   const w = windowById(config, windowId);
   if (!w) return [];
   const policy = policyOf(config);
@@ -80,12 +85,14 @@ export function callOrderFor(state: HallDayState, windowId: string, now: Date, c
       if (wt !== undefined) out.push(candidateOf(t, wt, now, policy));
     }
   }
-  return out.sort(compareCandidates);
+  return out;
 }
 
-/** The ticket call-next gives this window now, or null when nobody it serves is waiting. */
+/** The ticket call-next gives this window now, or null when nobody it serves is waiting (the first of callOrderFor, found in one pass). */
 export function pickNext(state: HallDayState, windowId: string, now: Date, config: HallQueueConfig): Ticket | null {
-  return callOrderFor(state, windowId, now, config)[0]?.ticket ?? null;
+  let best: Candidate | null = null;
+  for (const c of candidatesFor(state, windowId, now, config)) if (best === null || compareCandidates(c, best) < 0) best = c;
+  return best?.ticket ?? null;
 }
 
 // ── skip-return ───────────────────────────────────────────────────────────────
@@ -108,8 +115,13 @@ export function returnIsDue(state: HallDayState, t: Ticket): boolean {
 
 /** Puts every skipped ticket whose return is due back in line (`ticket.returned`). */
 export function releaseDueReturns(state: HallDayState, now: Date): OpResult {
-  const due = Object.values(state.tickets).filter((t) => returnIsDue(state, t));
-  if (due.length === 0) return { state, events: [] };
+  // Runs at the end of every operation: one pass without allocating, the rule only for skipped tickets.
+  let due: Ticket[] | null = null;
+  for (const id in state.tickets) {
+    const t = state.tickets[id]!;
+    if (t.status === 'skipped' && returnIsDue(state, t)) (due ??= []).push(t);
+  }
+  if (due === null) return { state, events: [] };
   const tickets = { ...state.tickets };
   const events: QueueEvent[] = [];
   const at = now.toISOString();

@@ -1,6 +1,6 @@
 import { HallError } from '../../../contracts/index.ts';
 import { hallDay } from '../hall-time.ts';
-import { windowById, type HallQueueConfig, type TicketClass, type WindowConfig } from './config.ts';
+import { policyOf, windowById, type HallQueueConfig, type TicketClass, type WindowConfig } from './config.ts';
 import type { QueueEvent } from './events.ts';
 
 /**
@@ -124,6 +124,35 @@ export function rollDay(state: HallDayState, now: Date, config: HallQueueConfig)
     state: { hallId: state.hallId, day, tickets: {}, issued: {}, queueCalls: {}, windows, recentServiceMin: state.recentServiceMin },
     events,
   };
+}
+
+/**
+ * The live line: the state without the tickets no rule can touch any more —
+ * done, dropped at day end, and no-show drops past the re-activation window
+ * (a late comer may still re-activate a recent one, 过号恢复). The adapter
+ * keeps only this in memory and loads only this from PostgreSQL, so the cost
+ * of an operation follows the people in the hall, not the tickets issued
+ * since morning (bench:ingest, docs/benchmarks.md). Finished tickets stay in
+ * the database. Returns the same object when nothing is pruned. Pruning is
+ * monotone: a ticket pruned once is pruned at every later time.
+ */
+export function liveState(state: HallDayState, now: Date, config: HallQueueConfig): HallDayState {
+  const cutoff = now.getTime() - policyOf(config).reactivateWithinMin * 60_000;
+  let kept: Record<string, Ticket> | null = null;
+  for (const [id, t] of Object.entries(state.tickets)) {
+    const gone = t.status === 'done'
+      || (t.status === 'dropped' && (t.dropReason !== 'no-show' || t.skippedAt === undefined || Date.parse(t.skippedAt) < cutoff));
+    if (gone && kept === null) {
+      kept = {};
+      for (const [id2, t2] of Object.entries(state.tickets)) {
+        if (id2 === id) break;
+        kept[id2] = t2;
+      }
+    } else if (!gone && kept !== null) {
+      kept[id] = t;
+    }
+  }
+  return kept === null ? state : { ...state, tickets: kept };
 }
 
 // ── look-ups that refuse with a code ─────────────────────────────────────────

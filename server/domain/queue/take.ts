@@ -37,7 +37,11 @@ export function takeTicket(state: HallDayState, cmd: TakeCommand, now: Date, con
     };
     const next = { ...withTicket(s, ticket), issued: { ...s.issued, [q.id]: n } };
     const est = estimateFor(next, ticket, now, config);
-    const waiting = Object.values(next.tickets).filter((t) => t.status === 'waiting' && t.queueId === q.id && t.targetWindowId === undefined).length;
+    let waiting = 0;
+    for (const id in next.tickets) {
+      const t = next.tickets[id]!;
+      if (t.status === 'waiting' && t.queueId === q.id && t.targetWindowId === undefined) waiting++;
+    }
     return {
       state: next,
       events: [{

@@ -70,7 +70,8 @@ export function waitingAheadOf(state: HallDayState, ticket: Ticket, now: Date, c
   const policy = policyOf(config);
   const me = candidateOf(ticket, 1, now, policy);
   let ahead = 0;
-  for (const t of Object.values(state.tickets)) {
+  for (const id in state.tickets) {
+    const t = state.tickets[id]!;
     if (t.id === ticket.id || t.status !== 'waiting' || !sameLine(ticket, t)) continue;
     if (compareCandidates(candidateOf(t, 1, now, policy), me) < 0) ahead++;
   }
