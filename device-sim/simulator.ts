@@ -278,7 +278,11 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     });
     client.on('connect', () => { log('device reconnected', { deviceId: addr.deviceId }); announce(d); });
     client.on('offline', () => log('device offline', { deviceId: addr.deviceId }));
-    client.on('error', (e: Error & { code?: unknown }) => fail(`SIM_MQTT_${String(e.code ?? 'ERROR')}`, 'mqtt error', { deviceId: addr.deviceId, error: e.message }));
+    client.on('error', (e: Error & { code?: unknown }) => {
+      // After stop() a write racing our own DISCONNECT (ERR_STREAM_WRITE_AFTER_END) is shutdown noise, not a device error.
+      if (stopped) return log('mqtt error while stopping', { deviceId: addr.deviceId, error: e.message });
+      fail(`SIM_MQTT_${String(e.code ?? 'ERROR')}`, 'mqtt error', { deviceId: addr.deviceId, error: e.message });
+    });
     // mqtt.js resubscribes by itself after a reconnect without a session (resubscribe: true).
     const subs = [topics.down(addr, '#')];
     if (addr.kind === 'display') subs.push(topics.display(addr.hallId, '+'));

@@ -155,4 +155,30 @@ describe('window console in chromium', () => {
     frozen = false;
     await page.close();
   });
+
+  it('the console shows the caller sign-in code as a QR; the window caller signs in with it over MQTT', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, 'staff-east');
+    await page.getByTestId(`choose-window-${W3}`).click();
+    await expect.poll(() => page.getByTestId('console-live').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await page.getByTestId('console-caller-token').click();
+    await page.locator('[data-testid="caller-token-qr"] svg').waitFor();
+    const token = (await page.getByTestId('caller-token-text').textContent())!.trim();
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    await expect.poll(() => page.getByTestId('caller-token-left').textContent()).toMatch(/\d+/);
+    await page.screenshot({ path: `${SHOTS}/console-caller-token-1280.png` });
+
+    const caller = await connectDevice(s.app.mqttUrl, await provisionDevice(s, HALL, 'caller', 'caller-browser-w3'));
+    try {
+      const r = await caller.request('caller.signin', { windowId: W3, token });
+      expect(r.type, JSON.stringify(r)).toBe('caller.signedin');
+      expect(r.data).toMatchObject({ windowId: W3, username: 'staff-east' });
+      // Single use: the same code a second time is refused.
+      const again = await caller.request('caller.signin', { windowId: W3, token });
+      expect(again.type).toBe('error');
+    } finally {
+      await caller.close();
+      await page.close();
+    }
+  }, 120_000);
 });
