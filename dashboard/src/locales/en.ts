@@ -120,7 +120,7 @@ const en: typeof zhCN = {
     callerToken: {
       title: 'Caller sign-in code',
       hint: 'Scan the QR code with the window caller, or type the code. It works once.',
-      left: 'Valid for {s} s',
+      left: 's left',
       expired: 'Expired: make a new one',
       again: 'New code',
       close: 'Close',

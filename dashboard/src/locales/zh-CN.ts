@@ -165,7 +165,7 @@ export default {
     callerToken: {
       title: '呼叫器登录码',
       hint: '在窗口呼叫器上扫描二维码或输入登录码即可签到，登录码一次有效。',
-      left: '{s} 秒内有效',
+      left: '秒内有效',
       expired: '已过期，请重新生成',
       again: '重新生成',
       close: '关闭',
