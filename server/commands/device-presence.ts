@@ -30,8 +30,10 @@ export async function recordStatus(deps: Pick<CommandDeps, 'db' | 'clock'>, d: D
   const at = deps.clock.now();
   return withTx(deps.db, async (tx) => {
     if (!(await claimMessage(tx, d.deviceId, msgId)).fresh) return null;
-    const seq = await takeHallSeq(tx, d.hallId);
+    // Lock order device row, then hall row — as recordPresence: the other order deadlocked with a
+    // presence change of the same device (seen with the demo simulator at start-up).
     await tx.query('UPDATE devices SET status = $2, last_seen_at = $3 WHERE id = $1', [d.deviceId, status, at]);
+    const seq = await takeHallSeq(tx, d.hallId);
     await tx.query('INSERT INTO device_state_log (at, device_id, hall_id, state, status) VALUES ($1, $2, $3, $4, $5)', [at, d.deviceId, d.hallId, 'status', status]);
     return writeOutbox(tx, d.hallId, seq, at, { type: 'device.status', data: { deviceId: d.deviceId, kind: d.kind, status } });
   });

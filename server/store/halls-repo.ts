@@ -75,7 +75,7 @@ export async function hallSnapshot(db: Db, hallId: string, day: string, at: Date
     const state = rolledDay(stored, at, config);
     const windows = await c.query<{ id: string; no: string; name: string; queue_ids: string[] }>(
       `SELECT w.id, w.no, w.name, COALESCE(array_agg(wq.queue_id ORDER BY wq.queue_id) FILTER (WHERE wq.queue_id IS NOT NULL), '{}') AS queue_ids
-       FROM windows w LEFT JOIN window_queues wq ON wq.window_id = w.id WHERE w.hall_id = $1 GROUP BY w.id ORDER BY w.no`, [hallId]);
+       FROM windows w LEFT JOIN window_queues wq ON wq.window_id = w.id WHERE w.hall_id = $1 GROUP BY w.id ORDER BY length(w.no), w.no`, [hallId]);
     const devices = await c.query<{ id: string; kind: HallSnapshot['devices'][number]['kind']; online: boolean; last_seen_at: Date | null; status: Record<string, unknown> | null }>(
       'SELECT id, kind, online, last_seen_at, status FROM devices WHERE hall_id = $1 AND revoked_at IS NULL ORDER BY kind, id', [hallId]);
     // The tickets of the state's day: `day` (the caller's) is the same day unless the caller's time zone differs.

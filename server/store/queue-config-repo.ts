@@ -22,7 +22,8 @@ export async function loadHallQueueConfig(db: Db | Tx, hallId: string, tz: strin
   const queues = await db.query<{ id: string; name: string; prefix: string; department_id: string | null; daily_cap: number; open_from: string; open_to: string }>(
       "SELECT id, name, prefix, department_id, daily_cap, to_char(open_from, 'HH24:MI') AS open_from, to_char(open_to, 'HH24:MI') AS open_to FROM queues WHERE hall_id = $1 ORDER BY prefix", [hallId]);
   const windows = await db.query<{ id: string; no: string; name: string; department_id: string | null; rater_device_id: string | null }>(
-      'SELECT id, no, name, department_id, rater_device_id FROM windows WHERE hall_id = $1 ORDER BY id', [hallId]);
+      // Natural order of window numbers (2 before 10): what the wall, the console and the LED show.
+      'SELECT id, no, name, department_id, rater_device_id FROM windows WHERE hall_id = $1 ORDER BY length(no), no, id', [hallId]);
   const periods = await db.query<{ window_id: string; period_from: string; period_to: string; queue_id: string; weight: number }>(
       `SELECT p.window_id, to_char(p.period_from, 'HH24:MI') AS period_from, to_char(p.period_to, 'HH24:MI') AS period_to, p.queue_id, p.weight
        FROM window_periods p JOIN windows w ON w.id = p.window_id WHERE w.hall_id = $1 ORDER BY p.window_id, p.period_from, p.queue_id`, [hallId]);
