@@ -59,6 +59,7 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'POST /api/devices/:deviceId/revoke': 'device.manage',
   // Issue 4: queue assignment and calling.
   'POST /api/halls/:hallId/windows/:windowId/ops': 'queue.operate',
+  'POST /api/halls/:hallId/windows/:windowId/supervise': 'queue.supervise',
   // Window console (docs/console.md): the chooser names the staff at each window, so queue.operate, not hall.read.
   'GET /api/halls/:hallId/windows': 'queue.operate',
   'POST /api/halls/:hallId/windows/:windowId/signin': 'queue.operate',

@@ -248,4 +248,20 @@ describe('window console API', () => {
       'staff-east window.signin', 'staff-east window.signin', 'staff-east-2 window.signin', 'staff-east-2 window.signout',
     ]);
   });
+
+  it('a supervisor opens, pauses and resumes a window without working at it; audited; staff may not; bad op refused', async () => {
+    const status = async () => (await s.app.queue.view(HALL)).state.windows[W2]!.status;
+    if ((await status()) === 'closed') expect((await call('POST', `/api/halls/${HALL}/windows/${W2}/supervise`, { op: 'open' }, sup)).status).toBe(200);
+    const paused = await call<{ window: { status: string } }>('POST', `/api/halls/${HALL}/windows/${W2}/supervise`, { op: 'pause' }, sup);
+    expect(paused.status, paused.text).toBe(200);
+    expect(paused.body.window.status).toBe('paused');
+    expect(await status()).toBe('paused');
+    const audited = await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'window.supervise' AND target = $1", [`window:${W2}`]);
+    expect(audited.rows[0]!.n).toBeGreaterThanOrEqual(1);
+    expect((await call('POST', `/api/halls/${HALL}/windows/${W2}/supervise`, { op: 'next' }, sup)).status).toBe(400);
+    expect((await call('POST', `/api/halls/${HALL}/windows/${W2}/supervise`, { op: 'resume' }, staff)).status).toBe(403);
+    expect((await call('POST', '/api/halls/h-west/windows/h-west-w1/supervise', { op: 'pause' }, sup)).status).toBe(404);
+    expect((await call('POST', `/api/halls/${HALL}/windows/${W2}/supervise`, { op: 'resume' }, sup)).status).toBe(200);
+    expect(await status()).toBe('open');
+  });
 });

@@ -19,6 +19,7 @@ import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
 const hallParams = z.object({ hallId: idSchema });
+const superviseSchema = z.object({ op: z.enum(['pause', 'resume', 'close', 'open']) }).strict();
 const windowParams = z.object({ hallId: idSchema, windowId: idSchema });
 
 /**
@@ -92,6 +93,18 @@ export function queueRoutes({ db, clock, queue, pii, logger }: RouteDeps): Route
       throw new HallError('HALL_ERR_NOT_AT_WINDOW', `sign in at window ${windowId} first`, at ? { signedIn: at.username } : undefined);
     }
     const result = await runWindowOp(queue, hallId, windowId, op, { userId: req.user!.userId });
+    res.json(result.reply);
+  });
+
+  // A hall supervisor (值班长) steers the hall's windows without working at one: pause, resume or
+  // close a window (a desk left unattended, lunch cover), audited. Calling and serving stay with the
+  // clerk signed in at the window (ops above).
+  const supervise = authorize(db, clock, 'queue.supervise', { hallParam: 'hallId' });
+  r.post('/api/halls/:hallId/windows/:windowId/supervise', supervise, async (req, res) => {
+    const { hallId, windowId } = parse(windowParams, req.params);
+    const { op } = parse(superviseSchema, req.body);
+    const result = await runWindowOp(queue, hallId, windowId, { op }, { userId: req.user!.userId });
+    await audit(req, 'window.supervise', windowId, { hallId, op });
     res.json(result.reply);
   });
 
