@@ -84,6 +84,8 @@ export const configSchema = z.object({
    * commit waits for the WAL flush: more connections let more commits share a flush
    * (bench:queue, docs/benchmarks.md). Keep processes × PG_POOL_MAX under max_connections.
    */
+  /** Hours a processed device message id (and its reply) is kept for retries and redeliveries; older rows are pruned. */
+  INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */

@@ -23,6 +23,7 @@ import { checkDevice, markDeviceSeen } from './store/devices-repo.ts';
 import { startDeviceRevocation } from './device-revocation.ts';
 import { loadTlsMaterial, TLS_MIN_VERSION } from './security/tls.ts';
 import { recordDeadLetter } from './store/dead-letters-repo.ts';
+import { pruneInbox } from './store/inbox-repo.ts';
 import { loadPiiKeys } from './security/keys.ts';
 import { createPiiCipher } from './security/pii.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -45,6 +46,8 @@ export interface App {
   broker: RunningBroker | null;
   /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
   sweepSocketSessions(): Promise<number>;
+  /** Deletes inbox rows past INBOX_RETENTION_HOURS (runs every 10 minutes by itself); returns how many. */
+  pruneInbox(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -176,11 +179,22 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       if (sim) closers.push(() => sim.stop());
     }
 
+    // ── Housekeeping ── the inbox only serves retries; keep it to its retention.
+    const pruneInboxNow = async () => {
+      const n = await pruneInbox(db, new Date(clock.now().getTime() - config.INBOX_RETENTION_HOURS * 3_600_000));
+      if (n > 0) logger.info({ deleted: n, retentionHours: config.INBOX_RETENTION_HOURS }, 'inbox pruned');
+      return n;
+    };
+    const pruneTimer = setInterval(() => { pruneInboxNow().catch((err: unknown) => logger.warn({ err }, 'inbox prune failed')); }, 10 * 60_000);
+    pruneTimer.unref();
+    closers.push(async () => clearInterval(pruneTimer));
+
     ready = true;
     logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
     return {
       config, httpPort, mqttUrl, db, metrics, analytics, broker, queue,
       sweepSocketSessions: () => realtime.sweepSessions(),
+      pruneInbox: pruneInboxNow,
       async close() { ready = false; await closeAll(); },
     };
   } catch (e) {

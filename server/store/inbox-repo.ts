@@ -22,3 +22,24 @@ export async function findReply(db: Db, deviceId: string, msgId: string): Promis
   const row = r.rows[0];
   return row ? { replyType: row.reply_type, reply: row.reply } : null;
 }
+
+/**
+ * Deletes inbox rows received before `before`, a batch at a time so no long
+ * lock or huge transaction builds up. The inbox exists for retries and QoS 1
+ * redeliveries (docs/mqtt.md); a device retries within seconds, so rows past
+ * the retention (INBOX_RETENTION_HOURS, default 24) only grow the table — by
+ * every device message, tens of millions a day at full load. The BRIN index on
+ * received_at finds them. Returns how many were deleted.
+ */
+export async function pruneInbox(db: Db, before: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const r = await db.query({
+      name: 'inbox-prune',
+      text: 'DELETE FROM inbox WHERE ctid = ANY (ARRAY(SELECT ctid FROM inbox WHERE received_at < $1 LIMIT $2))',
+      values: [before, batch],
+    });
+    total += r.rowCount ?? 0;
+    if ((r.rowCount ?? 0) < batch) return total;
+  }
+}
