@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { HallError, type Role } from '../../contracts/index.ts';
+import { HallError, idSchema, type Role } from '../../contracts/index.ts';
 import type { StaffPrincipal } from '../domain/access/scope.ts';
 import { hallScope } from '../domain/access/scope.ts';
 import { can, type Permission } from '../domain/access/permissions.ts';
@@ -76,6 +76,9 @@ export function authorize(db: Db, clock: Clock, permission: Permission, opts: Au
       if (!can(user.role, permission)) return void deny('HALL_ERR_FORBIDDEN', `${req.method} ${req.path}`);
       const hallId = opts.hallParam ? req.params[opts.hallParam] : undefined;
       if (typeof hallId !== 'string') return next();
+      // A hall id that cannot exist (a NUL byte, a slash…) is a bad request, not a database error:
+      // PostgreSQL refuses NUL in text, which turned into a 500 (found by tests/e2e/fuzz.test.ts).
+      if (!idSchema.safeParse(hallId).success) return next(new HallError('HALL_ERR_BAD_REQUEST', `hallId ${JSON.stringify(hallId.slice(0, 70))} is not an id`));
       hallInScope(db, hallScope(user), hallId).then((ok) => {
         if (ok) return next();
         void deny('HALL_ERR_NOT_FOUND', `hall:${hallId}`, `no hall ${hallId}`);

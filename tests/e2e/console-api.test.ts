@@ -217,6 +217,10 @@ describe('window console API', () => {
     expect((await call('GET', '/api/halls/h-west/windows/h-west-w1/console', undefined, staff)).status).toBe(404);
     expect((await call('POST', '/api/halls/h-west/windows/h-west-w1/signin', {}, staff)).status).toBe(404);
     expect((await call('GET', `/api/halls/${HALL}/windows`)).status).toBe(401);
+    // A hall id that cannot be one (NUL byte) is a coded 400, not a database error (found by the fuzzer).
+    const nul = await call<{ error: { code: string } }>('GET', '/api/halls/%00/windows', undefined, staff);
+    expect(nul.status).toBe(400);
+    expect(nul.body.error.code).toBe('HALL_ERR_BAD_REQUEST');
   });
 
   it('sign-in over someone needs takeOver; moving windows and signing out close or pause the window left', async () => {
