@@ -4,7 +4,8 @@
  * so the pages translate codes, never server prose.
  */
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 0) {
+  /** `details` of the refusal body, e.g. the configuration `problems` of a refused admin change. */
+  constructor(readonly code: string, message: string, readonly status = 0, readonly details?: unknown) {
     super(message);
     this.name = 'ApiError';
   }
@@ -20,16 +21,16 @@ function codeForStatus(status: number): string {
   return 'HALL_ERR_BAD_REQUEST';
 }
 
-function errorOf(body: unknown): { code: string; message: string } | null {
+function errorOf(body: unknown): { code: string; message: string; details?: unknown } | null {
   if (typeof body !== 'object' || body === null || !('error' in body)) return null;
   const e = (body as { error: unknown }).error;
   if (typeof e !== 'object' || e === null) return null;
-  const { code, message } = e as { code?: unknown; message?: unknown };
-  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : code } : null;
+  const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
+  return typeof code === 'string' ? { code, message: typeof message === 'string' ? message : code, details } : null;
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
@@ -54,7 +55,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     const e = errorOf(body);
-    throw new ApiError(e?.code ?? codeForStatus(res.status), e?.message ?? res.statusText, res.status);
+    throw new ApiError(e?.code ?? codeForStatus(res.status), e?.message ?? res.statusText, res.status, e?.details);
   }
   if (body === undefined) throw new ApiError('BAD_RESPONSE', `no JSON body from ${path}`, res.status);
   return body as T;

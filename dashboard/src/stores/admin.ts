@@ -1,7 +1,7 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { ConfigProblemView, HallConfigView } from '@contracts/config-admin.ts';
-import { ApiError, codeOf } from '../api/http.ts';
+import { api, ApiError, codeOf } from '../api/http.ts';
 import { useAuthStore } from './auth.ts';
 
 /**
@@ -14,30 +14,6 @@ import { useAuthStore } from './auth.ts';
 export interface AdminError { code: string; problems: ConfigProblemView[] }
 
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** fetch with a method the shared api() helper does not offer, keeping `details.problems` of a refusal. */
-async function send<T>(method: 'GET' | Method, path: string, token: string | null, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new ApiError('NETWORK', err instanceof Error ? err.message : String(err));
-  }
-  const json: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const e = (json as { error?: { code?: unknown; message?: unknown; details?: { problems?: unknown } } } | undefined)?.error;
-    const err = new ApiError(typeof e?.code === 'string' ? e.code : res.status === 403 ? 'HALL_ERR_FORBIDDEN' : 'HALL_ERR_BAD_REQUEST',
-      typeof e?.message === 'string' ? e.message : res.statusText, res.status);
-    (err as ApiError & { problems?: unknown }).problems = Array.isArray(e?.details?.problems) ? e.details.problems : [];
-    throw err;
-  }
-  if (json === undefined) throw new ApiError('BAD_RESPONSE', `no JSON body from ${path}`, res.status);
-  return json as T;
-}
 
 export const useAdminStore = defineStore('admin', () => {
   const hallId = ref<string | null>(null);
@@ -52,7 +28,8 @@ export const useAdminStore = defineStore('admin', () => {
     const auth = useAuthStore();
     const code = codeOf(err);
     if (code === 'HALL_ERR_UNAUTHENTICATED' || code === 'HALL_ERR_SESSION_EXPIRED') auth.expire();
-    const problems = ((err as { problems?: unknown }).problems as ConfigProblemView[] | undefined) ?? [];
+    const details = err instanceof ApiError ? err.details as { problems?: unknown } | undefined : undefined;
+    const problems = Array.isArray(details?.problems) ? details.problems as ConfigProblemView[] : [];
     error.value = { code, problems };
   }
 
@@ -63,7 +40,7 @@ export const useAdminStore = defineStore('admin', () => {
     loading.value = true;
     error.value = null;
     try {
-      config.value = await send<HallConfigView>('GET', `/api/halls/${encodeURIComponent(id)}/config`, auth.token);
+      config.value = await api<HallConfigView>(`/api/halls/${encodeURIComponent(id)}/config`, { token: auth.token });
     } catch (err) {
       fail(err);
     } finally {
@@ -78,7 +55,7 @@ export const useAdminStore = defineStore('admin', () => {
     saving.value = true;
     error.value = null;
     try {
-      const r = await send<{ config: HallConfigView }>(method, `/api/halls/${encodeURIComponent(hallId.value)}${path}`, auth.token, body);
+      const r = await api<{ config: HallConfigView }>(`/api/halls/${encodeURIComponent(hallId.value)}${path}`, { method, token: auth.token, ...(body === undefined ? {} : { body }) });
       config.value = r.config;
       savedAt.value = Date.now();
       return true;
