@@ -63,10 +63,25 @@ describe('queue adapter: engine state in PostgreSQL', () => {
     const cases = (await s.app.db.query('SELECT window_id, outcome FROM cases WHERE hall_id = $1', [hall])).rows;
     expect(cases).toEqual([{ window_id: w1, outcome: 'done' }]);
 
+    // Each call goes to the LED / voice display (DOMAIN.md "Queue and calling": 请A001号到5号窗口办理).
     const call = await until(() => shown.find((m) => m.topic === topics.display(hall, 'main')));
     expect(call.data.text).toBe(`请${String(t2.data.ticketNo)}号到1号窗口办理`);
     await until(() => shown.filter((m) => m.topic === topics.display(hall, w1)).length >= 2 ? true : null); // the recall repeats it
     expect(t1.data.ticketNo).toBe('A001');
+  });
+
+  it('the slip (号票, DOMAIN.md "Queue and calling"): hall, department, number, people ahead, wait range, masked ID and name', async () => {
+    // Window 1 is open now, so the queue has capacity and the slip can say how long.
+    const slip = await ticketer.request('ticket.request', { itemCode: 'ZH-001', identity: { method: 'id-card', idNumber: '11010519491231002X', name: '李四' } });
+    expect(slip.type).toBe('ticket.issued');
+    expect(slip.data).toMatchObject({
+      hallName: '东湖镇便民服务中心', department: expect.any(String), ticketNo: expect.stringMatching(/^A\d{3}$/),
+      waitingAhead: 1, idNumberMasked: '1101**********002X', nameMasked: '李*', class: 'walk-in',
+    });
+    const range = slip.data.estimatedWait as { lowMin: number; highMin: number };
+    expect(range.lowMin).toBeLessThanOrEqual(range.highMin);
+    expect(slip.data.ticketPage).toBe(`/t/${String(slip.data.ticketId)}`);
+    expect(JSON.stringify(slip.data)).not.toContain('11010519491231002X');
   });
 
   it('refuses calling at a paused window with a code and changes nothing', async () => {
@@ -93,7 +108,7 @@ describe('queue adapter: engine state in PostgreSQL', () => {
     expect(r.reply).toMatchObject({ current: { ticketNo: 'A001', status: 'called' } });
     // The live line holds what rules can still touch; the finished ticket stays in PostgreSQL.
     const v = await s.app.queue.view(hall);
-    expect(Object.values(v.state.tickets).map((t) => t.status)).toEqual(['called']);
+    expect(Object.values(v.state.tickets).map((t) => t.status)).toEqual(['called', 'waiting']); // A001 called; the slip test's ticket waits
     const done = await s.app.db.query("SELECT count(*)::int AS n FROM tickets WHERE hall_id = $1 AND status = 'done'", [hall]);
     expect(done.rows[0]).toEqual({ n: 1 });
   });
