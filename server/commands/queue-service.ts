@@ -5,11 +5,12 @@ import {
 } from '../domain/queue/index.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
-import { withTx, type Db } from '../store/pool.ts';
-import { claimMessage, storeReply } from '../store/inbox-repo.ts';
+import { withTx, type Db, type Tx } from '../store/pool.ts';
+import { findReply } from '../store/inbox-repo.ts';
 import { loadHallQueueConfig, type LoadedConfig } from '../store/queue-config-repo.ts';
 import {
-  ensureQueueStateRow, loadQueueState, lockQueueState, queueStateVersion, writeQueueState, type CaseRow, type TicketExtras,
+  confirmNoChange, DuplicateMessage, ensureQueueStateRow, loadQueueState, lockQueueState, queueStateVersion, StaleQueueState, writeQueueState,
+  type CaseRow, type TicketExtras,
 } from '../store/queue-state-repo.ts';
 
 /**
@@ -18,14 +19,16 @@ import {
  * hall's seq, an outbox event. Safe when many windows and several server
  * processes act at once").
  *
- * One operation = one transaction: claim the device message (redeliveries
- * get the first reply), lock the hall's `hall_queue_state` row, apply the
- * engine, take as many hall seqs as it produced events, write tickets, state,
- * outbox, cases and reply in one statement, commit. The row lock serialises a
- * hall's operations across processes; its `version` tells each process
- * whether the state it keeps in memory is still the database's (one process:
- * always; several: reloaded after another wrote). A refusal (HallError) rolls
- * back and changes nothing.
+ * One operation = one transaction (ADR 0006, ADR 0007). A hall's operations
+ * run one at a time in this process. When the process holds the hall's state
+ * (it wrote or loaded it last), the engine runs on it and ONE autocommit
+ * statement writes the result: it checks the state row's `version`, takes
+ * one hall seq per event, claims the device message (redeliveries get the
+ * first reply), and writes tickets, state, outbox, cases and reply. If the
+ * version moved (another process, a configuration change) the statement
+ * writes nothing and the operation runs again in a transaction that locks
+ * the state row, reloads, and uses the same statement. A refusal (HallError)
+ * writes nothing.
  */
 export interface QueueServiceDeps { db: Db; clock: Clock; tz: string }
 
@@ -59,6 +62,10 @@ export type RunResult =
   | ({ readonly duplicate: false; readonly replyType: string | null; readonly reply: unknown } & QueueCommitted);
 
 interface Cached { loaded: LoadedConfig; state: HallDayState; version: number }
+
+interface Attempt {
+  done: QueueCommitted; reply: { replyType: string; reply: unknown } | undefined; changed: boolean; loaded: LoadedConfig; after: HallDayState;
+}
 
 export interface QueueService {
   run(hallId: string, cmd: CommandInput, ctx?: RunContext): Promise<RunResult>;
@@ -99,76 +106,135 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     return loaded;
   }
 
-  async function run(hallId: string, input: CommandInput, ctx: RunContext = {}): Promise<RunResult> {
+  /**
+   * Computes one operation on `before` (the state at `version`) and writes it
+   * with writeQueueState on `q` — the pool (the fast path: one autocommit
+   * statement) or the locking transaction (the fallback). Refusals
+   * (HallError) throw before anything is written.
+   */
+  async function attempt(q: Db | Tx, hallId: string, loaded: LoadedConfig, cached: HallDayState, version: number, now: Date, input: CommandInput, ctx: RunContext): Promise<Attempt> {
+    const before = liveState(cached, now, loaded.config);
+    const cmd = typeof input === 'function' ? input(rollDay(before, now, loaded.config).state, loaded.config) : input;
+    const { state: after, events: qevents } = applyCommand(before, cmd, now, loaded.config);
+    // Provisional seqs 1…n; the statement takes n seqs from the hall row and returns the base to add.
+    const events = qevents.map((qe, i) => toDomainEvent(hallId, i + 1, qe, ctx));
+    const device = ctx.deviceId && ctx.msgId ? { deviceId: ctx.deviceId, msgId: ctx.msgId } : null;
+    const receivedAt = ctx.receivedAt !== undefined ? { receivedAt: ctx.receivedAt } : {};
+    if (events.length === 0 && after === before) {
+      // Nothing happened (call next with nobody waiting): no seq, no version; the device's reply is kept.
+      const done: QueueCommitted = { hallId, events, state: after, config: loaded.config, hallName: loaded.hallName, version, ...receivedAt };
+      const reply = ctx.reply?.(done);
+      await confirmNoChange(q, hallId, version, reply && device ? { ...device, ...reply } : undefined);
+      return { done, reply, changed: false, loaded, after };
+    }
+    const ticketSeq = new Map<string, number>();
+    const cases: CaseRow[] = [];
+    const staffTicketIds = new Set<string>();
+    for (const e of events) {
+      const d = e.data as Record<string, unknown>;
+      if (e.type === 'ticket.issued') ticketSeq.set(String(d.ticketId), e.seq);
+      if (e.type === 'ticket.called' || e.type === 'service.started' || e.type === 'ticket.completed') staffTicketIds.add(String(d.ticketId));
+      if (e.type === 'case.opened') {
+        cases.push({
+          id: String(d.caseId), ticketId: String(d.ticketId), itemCode: String(d.itemCode), departmentId: String(d.departmentId),
+          windowId: String(d.windowId), outcome: String(d.outcome), takenAt: String(d.takenAt), calledAt: String(d.calledAt),
+          startedAt: String(d.startedAt), endedAt: String(d.endedAt), seq: e.seq,
+        });
+      }
+    }
+    const provisional: QueueCommitted = { hallId, events, state: after, config: loaded.config, hallName: loaded.hallName, version: version + 1, ...receivedAt };
+    const reply = ctx.reply?.(provisional);
+    const extras = new Map<string, TicketExtras>();
+    if (cmd.type === 'take' && ctx.extras) extras.set(cmd.ticketId, ctx.extras);
+    const base = await writeQueueState(q, {
+      hallId, before, after, version: version + 1, at: now, events, ticketSeq, extras, cases, staffTicketIds,
+      staffUserId: ctx.userId ?? null,
+      ...(reply && device ? { reply: { ...device, ...reply } } : {}),
+    });
+    // The seqs the statement gave: event i is base + i, and so is a reply's top-level seq (as stored with the inbox row).
+    const done: QueueCommitted = { ...provisional, events: events.map((e) => ({ ...e, seq: base + e.seq })) };
+    const r = reply?.reply as { seq?: unknown } | undefined;
+    if (r && typeof r === 'object' && typeof r.seq === 'number') r.seq += base;
+    return { done, reply, changed: true, loaded, after };
+  }
+
+  /** A duplicate device message: the reply stored with its first delivery. */
+  async function duplicateOf(ctx: RunContext): Promise<RunResult> {
+    const found = await findReply(deps.db, ctx.deviceId!, ctx.msgId!);
+    return { duplicate: true, replyType: found?.replyType ?? null, reply: found?.reply ?? null };
+  }
+
+  function committedResult(a: Attempt, hallId: string, now: Date): RunResult {
+    if (a.changed) {
+      cache.set(hallId, { loaded: a.loaded, state: liveState(a.after, now, a.loaded.config), version: a.done.version });
+      for (const fn of listeners) fn(a.done);
+    }
+    return { duplicate: false, replyType: a.reply?.replyType ?? null, reply: a.reply?.reply ?? null, ...a.done };
+  }
+
+  async function runNow(hallId: string, input: CommandInput, ctx: RunContext): Promise<RunResult> {
     const now = deps.clock.now();
     await ensure(hallId, now);
-    let committed: QueueCommitted | null = null;
-    try {
-      const res = await withTx(deps.db, async (tx): Promise<RunResult> => {
-        if (ctx.deviceId && ctx.msgId) {
-          const claim = await claimMessage(tx, ctx.deviceId, ctx.msgId);
-          if (!claim.fresh) return { duplicate: true, replyType: claim.replyType, reply: claim.reply };
+    const c = cache.get(hallId);
+    if (c) {
+      // Fast path: this process holds the state it last wrote; one statement checks that it is
+      // still the database's and writes the operation (migration 012).
+      try {
+        return committedResult(await attempt(deps.db, hallId, c.loaded, c.state, c.version, now, input, ctx), hallId, now);
+      } catch (e) {
+        if (e instanceof DuplicateMessage) return duplicateOf(ctx);
+        if (e instanceof HallError) {
+          // The engine runs before the statement claims the message: a redelivery of an operation that
+          // went through is refused by the state it left (the window holds the ticket now) — answer it
+          // with the stored reply. A refusal decided on a state that is still current stands; otherwise
+          // decide again under the lock.
+          if (ctx.deviceId && ctx.msgId && await findReply(deps.db, ctx.deviceId, ctx.msgId)) return duplicateOf(ctx);
+          const v = await queueStateVersion(deps.db, hallId);
+          if (v && v.version === c.version && v.configVersion === c.loaded.version) throw e;
+        } else if (!(e instanceof StaleQueueState)) {
+          cache.delete(hallId);
+          throw e;
         }
+        cache.delete(hallId);
+      }
+    }
+    // Fallback: lock the state row (and the hall row), load what changed, run the operation in that transaction.
+    let done: Attempt;
+    try {
+      const a = await withTx(deps.db, async (tx): Promise<Attempt> => {
         const lock = await lockQueueState(tx, hallId);
         if (!lock) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
         const loaded = await configFor(tx, hallId, lock.configVersion);
-        const c = cache.get(hallId);
-        const before = liveState(c && c.version === lock.version && c.loaded === loaded
-          ? c.state
-          : (await loadQueueState(tx, hallId, loaded.config, now)).state, now, loaded.config);
-
-        const cmd = typeof input === 'function' ? input(rollDay(before, now, loaded.config).state, loaded.config) : input;
-        const { state: after, events: qevents } = applyCommand(before, cmd, now, loaded.config);
-
-        const n = qevents.length;
-        // One seq per event; the hall row is locked since lockQueueState, the write statement stores the new seq.
-        const firstSeq = lock.seq + 1;
-        const ticketSeq = new Map<string, number>();
-        const cases: CaseRow[] = [];
-        const staffTicketIds = new Set<string>();
-        const events = qevents.map((qe, i) => toDomainEvent(hallId, firstSeq + i, qe, ctx));
-        for (const e of events) {
-          const d = e.data as Record<string, unknown>;
-          if (e.type === 'ticket.issued') ticketSeq.set(String(d.ticketId), e.seq);
-          if (e.type === 'ticket.called' || e.type === 'service.started' || e.type === 'ticket.completed') staffTicketIds.add(String(d.ticketId));
-          if (e.type === 'case.opened') {
-            cases.push({
-              id: String(d.caseId), ticketId: String(d.ticketId), itemCode: String(d.itemCode), departmentId: String(d.departmentId),
-              windowId: String(d.windowId), outcome: String(d.outcome), takenAt: String(d.takenAt), calledAt: String(d.calledAt),
-              startedAt: String(d.startedAt), endedAt: String(d.endedAt), seq: e.seq,
-            });
-          }
-        }
-        const version = lock.version + 1;
-        const done: QueueCommitted = {
-          hallId, events, state: after, config: loaded.config, hallName: loaded.hallName, version,
-          ...(ctx.receivedAt !== undefined ? { receivedAt: ctx.receivedAt } : {}),
-        };
-        const reply = ctx.reply?.(done);
-        if (n === 0 && after === before) {
-          // Nothing happened (call next with nobody waiting): no seq, no version; only the device's reply is kept.
-          if (reply && ctx.deviceId && ctx.msgId) await storeReply(tx, ctx.deviceId, ctx.msgId, reply.replyType, reply.reply);
-          return { duplicate: false, replyType: reply?.replyType ?? null, reply: reply?.reply ?? null, ...done, version: lock.version };
-        }
-        const extras = new Map<string, TicketExtras>();
-        if (cmd.type === 'take' && ctx.extras) extras.set(cmd.ticketId, ctx.extras);
-        await writeQueueState(tx, {
-          hallId, before, after, version, hallSeq: lock.seq + n, at: now, events, ticketSeq, extras, cases, staffTicketIds,
-          staffUserId: ctx.userId ?? null,
-          ...(reply && ctx.deviceId && ctx.msgId ? { reply: { deviceId: ctx.deviceId, msgId: ctx.msgId, ...reply } } : {}),
-        });
-        // Kept before COMMIT: if the commit fails the database keeps the old
-        // version, and the next operation sees the mismatch and reloads.
-        cache.set(hallId, { loaded, state: liveState(after, now, loaded.config), version });
-        committed = done;
-        return { duplicate: false, replyType: reply?.replyType ?? null, reply: reply?.reply ?? null, ...done };
+        const cur = cache.get(hallId);
+        const state = cur && cur.version === lock.version && cur.loaded === loaded
+          ? cur.state
+          : (await loadQueueState(tx, hallId, loaded.config, now)).state;
+        return attempt(tx, hallId, loaded, state, lock.version, now, input, ctx);
       });
-      if (committed) for (const fn of listeners) fn(committed);
-      return res;
+      done = a;
     } catch (e) {
+      if (e instanceof DuplicateMessage) return duplicateOf(ctx);
+      if (e instanceof HallError && ctx.deviceId && ctx.msgId && await findReply(deps.db, ctx.deviceId, ctx.msgId)) return duplicateOf(ctx);
       if (!(e instanceof HallError)) cache.delete(hallId);
       throw e;
     }
+    return committedResult(done, hallId, now);
+  }
+
+  /**
+   * One hall's operations go one at a time within this process (a promise
+   * chain per hall): they never race each other for the state row, and the
+   * commit listeners see them in seq order. Across processes the state row's
+   * version (fast path) and its row lock (fallback) keep them apart.
+   */
+  const tails = new Map<string, Promise<unknown>>();
+  function run(hallId: string, input: CommandInput, ctx: RunContext = {}): Promise<RunResult> {
+    const prev = tails.get(hallId) ?? Promise.resolve();
+    const p = prev.then(() => runNow(hallId, input, ctx));
+    const tail = p.catch(() => undefined);
+    tails.set(hallId, tail);
+    void tail.then(() => { if (tails.get(hallId) === tail) tails.delete(hallId); });
+    return p;
   }
 
   async function view(hallId: string): Promise<QueueView> {

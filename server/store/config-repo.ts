@@ -76,7 +76,9 @@ export async function changeHallConfig(ctx: ConfigChangeCtx, hallId: string, cha
   });
   return withTx(ctx.db, async (tx) => {
     // Lock order of the queue service (docs/architecture.md "Ordering"): queue state row, then the hall row.
-    await tx.query('SELECT 1 FROM hall_queue_state WHERE hall_id = $1 FOR UPDATE', [hallId]);
+    // The state row's version moves too: a process's one-statement write (migration 012) checks only that
+    // version, so a configuration change must make every cached state stale.
+    await tx.query('UPDATE hall_queue_state SET version = version + 1 WHERE hall_id = $1', [hallId]);
     const h = await tx.query<{ config_version: number }>('SELECT config_version FROM halls WHERE id = $1 FOR UPDATE', [hallId]);
     if (!h.rows[0]) refuse('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
     const before = await loadHallQueueConfig(tx, hallId, ctx.tz);

@@ -122,29 +122,56 @@ export interface StateWrite {
   hallId: string;
   before: HallDayState;
   after: HallDayState;
+  /** The state row's version after this operation; the write happens only if the row is at `version - 1`. */
   version: number;
-  /** The hall's seq after this operation (the hall row is locked by lockQueueState). */
-  hallSeq: number;
   at: Date;
+  /**
+   * The operation's events with PROVISIONAL seqs 1…n: the statement takes n
+   * seqs from the hall row and stores event i as (hall seq before) + i.
+   */
   events: readonly DomainEvent[];
-  /** Seq of each new ticket's issuing event. */
+  /** Provisional seq (1…n) of each new ticket's issuing event. */
   ticketSeq: ReadonlyMap<string, number>;
   extras: ReadonlyMap<string, TicketExtras>;
+  /** Cases completion opened; their `seq` is provisional like the events'. */
   cases: readonly CaseRow[];
   staffUserId: number | null;
   /** Staff stamp goes on the tickets the operation acted on (called / completed at a window). */
   staffTicketIds: ReadonlySet<string>;
+  /** The device message being answered: claimed here, with its reply (a top-level provisional `seq` is rebased too). */
   reply?: { deviceId: string; msgId: string; replyType: string; reply: unknown };
 }
 
+/** The statement found the device message handled before (SQLSTATE HQ409 of queue_write_guard). */
+export class DuplicateMessage extends Error {
+  constructor() { super('device message already handled'); }
+}
+/** The statement found the state row at another version (SQLSTATE 40001 of queue_write_guard). */
+export class StaleQueueState extends Error {
+  constructor() { super('hall queue state moved on'); }
+}
+
+function guardError(e: unknown): unknown {
+  const code = (e as { code?: string }).code;
+  if (code === 'HQ409') return new DuplicateMessage();
+  if (code === '40001') return new StaleQueueState();
+  return e;
+}
+
 /**
- * Writes one operation in ONE statement (one round trip while the hall locks
- * are held): the state row with its new version, every ticket the operation
+ * Writes one operation in ONE statement (migration 012, ADR 0006): the state
+ * row moves from `version - 1` to `version`, the hall row gives n seqs, the
+ * device message is claimed with its reply, and every ticket the operation
  * changed (the engine is copy-on-write, so a changed ticket is a new object),
- * the tickets a new day dropped, the daily counters the wall reads, the cases
- * completion opened, the outbox events and the device's stored reply.
+ * the tickets a new day dropped, the daily counters the wall reads, the
+ * cases completion opened and the outbox events are written. If the state
+ * row is at another version (StaleQueueState) or the message was handled
+ * before (DuplicateMessage) the guard aborts the statement and nothing is
+ * written. Run alone it is its own transaction; inside the locking
+ * transaction (queue-service's fallback) it is one more statement of it.
+ * Returns the hall seq before the operation: event i has seq base + i.
  */
-export async function writeQueueState(tx: Tx, w: StateWrite): Promise<void> {
+export async function writeQueueState(q: Db | Tx, w: StateWrite): Promise<number> {
   const changed: Record<string, unknown>[] = [];
   for (const t of Object.values(w.after.tickets)) {
     if (w.before.tickets[t.id] === t) continue;
@@ -165,19 +192,43 @@ export async function writeQueueState(tx: Tx, w: StateWrite): Promise<void> {
     return s === 'waiting' || s === 'called' || s === 'serving' || s === 'skipped';
   });
   const counters = w.before.issued === w.after.issued ? {} : w.after.issued;
-  await tx.query({
-    name: 'queue-state-write',
-    text: WRITE_SQL,
-    values: [
-      // An unchanged part of the state is sent as NULL and kept by COALESCE: the row's large JSON values
-      // (windows, recent service times) are not re-encoded and re-compressed by every take.
-      w.hallId, w.after.day, w.version, changedJson(w.before.issued, w.after.issued), changedJson(w.before.queueCalls, w.after.queueCalls),
-      changedJson(w.before.windows, w.after.windows), changedJson(w.before.recentServiceMin, w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
-      JSON.stringify(counters), JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))), droppedByDay,
-      w.reply?.deviceId ?? null, w.reply?.msgId ?? null, w.reply?.replyType ?? null, w.reply ? JSON.stringify(w.reply.reply) : null,
-      w.hallSeq,
-    ],
-  });
+  try {
+    const r = await q.query<{ base: number }>({
+      name: 'queue-state-write',
+      text: WRITE_SQL,
+      values: [
+        // An unchanged part of the state is sent as NULL and kept by COALESCE: the row's large JSON values
+        // (windows, recent service times) are not re-encoded and re-compressed by every take.
+        w.hallId, w.after.day, w.version, changedJson(w.before.issued, w.after.issued), changedJson(w.before.queueCalls, w.after.queueCalls),
+        changedJson(w.before.windows, w.after.windows), changedJson(w.before.recentServiceMin, w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
+        JSON.stringify(counters), JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))), droppedByDay,
+        w.reply?.deviceId ?? null, w.reply?.msgId ?? null, w.reply?.replyType ?? null, w.reply ? JSON.stringify(w.reply.reply) : null,
+        w.events.length,
+      ],
+    });
+    return r.rows[0]!.base;
+  } catch (e) {
+    throw guardError(e);
+  }
+}
+
+/**
+ * An operation that changed nothing (call next with nobody waiting): checks
+ * that the state it was decided on is current and claims the device message
+ * with its reply, in one statement. Same guard as writeQueueState.
+ */
+export async function confirmNoChange(q: Db | Tx, hallId: string, version: number, reply?: StateWrite['reply']): Promise<void> {
+  try {
+    await q.query({
+      name: 'queue-no-change',
+      text: `WITH s AS (SELECT 1 FROM hall_queue_state WHERE hall_id = $1 AND version = $2),
+        i AS (INSERT INTO inbox (device_id, msg_id, reply_type, reply) SELECT $3, $4, $5, $6 FROM s WHERE $3::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1)
+        SELECT queue_write_guard(EXISTS (SELECT FROM s), $3::text IS NULL OR EXISTS (SELECT FROM i))`,
+      values: [hallId, version, reply?.deviceId ?? null, reply?.msgId ?? null, reply?.replyType ?? null, reply ? JSON.stringify(reply.reply) : null],
+    });
+  } catch (e) {
+    throw guardError(e);
+  }
 }
 
 /** JSON of `after`, or null when the engine kept the same object (copy-on-write: same object = unchanged). */
@@ -193,27 +244,39 @@ const TICKET_COLS = `id uuid, hall_id text, queue_id text, item_code text, day d
 const TICKET_NAMES = TICKET_COLS.split(',').map((c) => c.trim().split(/\s+/)[0]!);
 const UPDATABLE = ['queue_id', 'status', 'n', 'class', 'target_window_id', 'window_id', 'called_at', 'started_at', 'ended_at', 'outcome', 'calls',
   'recalls', 'skip_count', 'skipped_at', 'return_at_queue_call', 'reactivations', 'transfers', 'drop_reason'];
+const TICKET_SELECT = TICKET_NAMES.map((c) => (c === 'seq' ? 'CASE WHEN x.seq = 0 THEN 0 ELSE h.base + x.seq END' : `x.${c}`)).join(', ');
 
+// Order of work (and of row locks, the order of ADR 0006): the main query
+// reads h first, which reads s, so the state row is updated (and locked)
+// first, then the hall row, then the inbox row; the guard then sees whether
+// s and i did their part, and raises if not, which undoes all of it. The
+// CTEs nobody reads (t, o, c, k, d) run after the main query, all gated on h.
 // Sub-statements of one WITH see one snapshot and touch disjoint rows (a
 // ticket is either in today's changed set or among yesterday's dropped).
 const WRITE_SQL = `WITH
-h AS (UPDATE halls SET seq = $18 WHERE id = $1),
 s AS (UPDATE hall_queue_state SET day = $2, version = $3, issued = COALESCE($4, issued), queue_calls = COALESCE($5, queue_calls),
         windows = COALESCE($6, windows), recent_service = COALESCE($7, recent_service), updated_at = $8
-      WHERE hall_id = $1),
+      WHERE hall_id = $1 AND version = $3 - 1 RETURNING 1),
+h AS (UPDATE halls SET seq = seq + $18 WHERE id = $1 AND EXISTS (SELECT FROM s) RETURNING seq - $18 AS base),
+i AS (INSERT INTO inbox (device_id, msg_id, reply_type, reply)
+      SELECT $14, $15, $16, CASE WHEN jsonb_typeof($17::jsonb -> 'seq') = 'number'
+        THEN jsonb_set($17::jsonb, '{seq}', to_jsonb(h.base + ($17::jsonb ->> 'seq')::bigint)) ELSE $17::jsonb END
+      FROM h WHERE $14::text IS NOT NULL
+      ON CONFLICT DO NOTHING RETURNING 1),
 t AS (INSERT INTO tickets (${TICKET_NAMES.join(', ')})
-      SELECT ${TICKET_NAMES.join(', ')} FROM jsonb_to_recordset($9::jsonb) AS x(${TICKET_COLS})
+      SELECT ${TICKET_SELECT} FROM h, jsonb_to_recordset($9::jsonb) AS x(${TICKET_COLS})
       ON CONFLICT (id) DO UPDATE SET ${UPDATABLE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
         staff_user_id = COALESCE(EXCLUDED.staff_user_id, tickets.staff_user_id)),
 o AS (INSERT INTO outbox (hall_id, seq, type, payload, created_at)
-      SELECT $1, (e->>'seq')::bigint, e->>'type', e, $8 FROM jsonb_array_elements($10::jsonb) e),
+      SELECT $1, h.base + e.ord, e.v->>'type', jsonb_set(e.v, '{seq}', to_jsonb(h.base + e.ord)), $8
+      FROM h, jsonb_array_elements($10::jsonb) WITH ORDINALITY AS e(v, ord)),
 c AS (INSERT INTO queue_counters (queue_id, day, last_no)
-      SELECT key, $2::date, value::int FROM jsonb_each_text($11::jsonb)
+      SELECT key, $2::date, value::int FROM h, jsonb_each_text($11::jsonb)
       ON CONFLICT (queue_id, day) DO UPDATE SET last_no = GREATEST(queue_counters.last_no, EXCLUDED.last_no)),
 k AS (INSERT INTO cases (id, hall_id, ticket_id, item_code, department_id, window_id, staff_user_id, outcome, applicant_key, taken_at, called_at, started_at, ended_at, seq)
       SELECT x.id, $1, x."ticketId", x."itemCode", x."departmentId", x."windowId", x."staffUserId", x.outcome,
-        (SELECT applicant_key FROM tickets WHERE id = x."ticketId"), x."takenAt", x."calledAt", x."startedAt", x."endedAt", x.seq
-      FROM jsonb_to_recordset($12::jsonb) AS x(id uuid, "ticketId" uuid, "itemCode" text, "departmentId" text, "windowId" text, "staffUserId" bigint,
+        (SELECT applicant_key FROM tickets WHERE id = x."ticketId"), x."takenAt", x."calledAt", x."startedAt", x."endedAt", h.base + x.seq
+      FROM h, jsonb_to_recordset($12::jsonb) AS x(id uuid, "ticketId" uuid, "itemCode" text, "departmentId" text, "windowId" text, "staffUserId" bigint,
         outcome text, "takenAt" timestamptz, "calledAt" timestamptz, "startedAt" timestamptz, "endedAt" timestamptz, seq bigint)),
-d AS (UPDATE tickets SET status = 'dropped', drop_reason = 'day-end' WHERE id = ANY($13::uuid[]))
-UPDATE inbox SET reply_type = $16, reply = $17 WHERE device_id = $14 AND msg_id = $15`;
+d AS (UPDATE tickets SET status = 'dropped', drop_reason = 'day-end' WHERE id = ANY($13::uuid[]) AND EXISTS (SELECT FROM h))
+SELECT (SELECT base FROM h) AS base, queue_write_guard(EXISTS (SELECT FROM s), $14::text IS NULL OR EXISTS (SELECT FROM i)) AS ok`;
