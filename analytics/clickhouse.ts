@@ -34,10 +34,20 @@ export async function createAnalytics(opts: { url?: string | undefined; dataDir:
 }
 
 /**
- * The events table every domain event lands in (issue 5 adds the relay,
- * aggregates and models). Ordered by hall then time: the screens ask per hall
- * and per period. `ReplacingMergeTree` on (hall_id, seq) makes a re-sent
- * event collapse, which backs the relay's at-least-once delivery.
+ * Insert-deduplication for every table the relay fills or a materialized
+ * view feeds (ADR 0008): a batch re-sent with the same
+ * `insert_deduplication_token` is dropped, and so are the blocks it would
+ * push into the views, so a retried batch never counts twice.
+ */
+const DEDUP = 'non_replicated_deduplication_window = 10000';
+
+/**
+ * The analytics schema (issue 5 "Schema"), created or brought up to date at
+ * start. `events` holds every domain event, ordered by hall then time (the
+ * screens ask per hall and per period); ReplacingMergeTree on (hall_id, at,
+ * seq) also collapses a re-sent event that escaped deduplication. The
+ * per-minute and per-hour tables are filled by materialized views as events
+ * arrive; `halls_dim` / `regions_dim` carry the region tree for drill-down.
  */
 export async function migrateAnalytics(client: ClickHouseClient): Promise<void> {
   await client.command({ query: `CREATE TABLE IF NOT EXISTS events (
@@ -46,5 +56,35 @@ export async function migrateAnalytics(client: ClickHouseClient): Promise<void> 
       type LowCardinality(String),
       at DateTime64(3, 'UTC'),
       payload String
-    ) ENGINE = ReplacingMergeTree ORDER BY (hall_id, at, seq)` });
+    ) ENGINE = ReplacingMergeTree ORDER BY (hall_id, at, seq) SETTINGS ${DEDUP}` });
+  // A data directory created before the relay existed has the table without the setting.
+  await client.command({ query: `ALTER TABLE events MODIFY SETTING ${DEDUP}` });
+  // Per hall, minute and event type: live curves (calls, takes per minute) for the screens.
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS event_counts_minute (
+      hall_id LowCardinality(String), minute DateTime('UTC'), type LowCardinality(String), n UInt64
+    ) ENGINE = SummingMergeTree ORDER BY (hall_id, minute, type) SETTINGS ${DEDUP}` });
+  await client.command({ query: `CREATE MATERIALIZED VIEW IF NOT EXISTS event_counts_minute_mv TO event_counts_minute AS
+      SELECT hall_id, toStartOfMinute(at) AS minute, type, count() AS n FROM events GROUP BY hall_id, minute, type` });
+  // Per hall, hour, type, window and item, with the summed wait and handling minutes: the hourly and
+  // daily series of the indicators by hall, window, item and department (departments via items).
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS event_stats_hourly (
+      hall_id LowCardinality(String), hour DateTime('UTC'), type LowCardinality(String),
+      window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String),
+      n UInt64, waited_min Float64, service_min Float64
+    ) ENGINE = SummingMergeTree ORDER BY (hall_id, hour, type, window_id, item_code, department_id) SETTINGS ${DEDUP}` });
+  await client.command({ query: `CREATE MATERIALIZED VIEW IF NOT EXISTS event_stats_hourly_mv TO event_stats_hourly AS
+      SELECT hall_id, toStartOfHour(at) AS hour, type,
+        JSONExtractString(payload, 'data', 'windowId') AS window_id,
+        JSONExtractString(payload, 'data', 'itemCode') AS item_code,
+        JSONExtractString(payload, 'data', 'departmentId') AS department_id,
+        count() AS n,
+        sum(JSONExtractFloat(payload, 'data', 'waitedMin')) AS waited_min,
+        sum(JSONExtractFloat(payload, 'data', 'serviceMin')) AS service_min
+      FROM events GROUP BY hall_id, hour, type, window_id, item_code, department_id` });
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS halls_dim (
+      id String, name String, region_code LowCardinality(String), level LowCardinality(String), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY id` });
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS regions_dim (
+      code String, name String, level LowCardinality(String), parent_code Nullable(String), version UInt64
+    ) ENGINE = ReplacingMergeTree(version) ORDER BY code` });
 }

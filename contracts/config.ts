@@ -86,6 +86,10 @@ export const configSchema = z.object({
    */
   /** Hours a processed device message id (and its reply) is kept for retries and redeliveries; older rows are pruned. */
   INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  /** Outbox relay to ClickHouse (issue 5, ADR 0008): pause between steps when idle; 0 turns the timer off (steps only on demand). */
+  RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** Events per relay batch (one ClickHouse insert) at most. */
+  RELAY_BATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */

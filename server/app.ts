@@ -10,6 +10,7 @@ import { simFileSchema } from '../contracts/index.ts';
 import { createBroker, type RunningBroker } from '../broker/create-broker.ts';
 import { startIngest, type Ingest } from '../ingest/ingest.ts';
 import { createAnalytics, type Analytics } from '../analytics/clickhouse.ts';
+import { createOutboxRelay, type OutboxRelay } from '../ingest/outbox-relay.ts';
 import { startSimulator, type RunningSim } from '../device-sim/simulator.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -43,6 +44,8 @@ export interface App {
   /** Queue operations (issue 4): the same service the caller devices and the console use. */
   queue: QueueService;
   analytics: Analytics;
+  /** Outbox → ClickHouse (issue 5): runs every RELAY_INTERVAL_MS by itself; `drain()` sends everything now. */
+  relay: OutboxRelay;
   broker: RunningBroker | null;
   /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
   sweepSocketSessions(): Promise<number>;
@@ -98,6 +101,16 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     // ── ClickHouse ──
     const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR });
     closers.push(() => analytics.close());
+    // Outbox → ClickHouse (issue 5, ADR 0008); stopped before ClickHouse and PostgreSQL close.
+    const relay = createOutboxRelay({
+      db, client: analytics.client, logger, batchMax: config.RELAY_BATCH_MAX, intervalMs: config.RELAY_INTERVAL_MS,
+      onBatch(n) {
+        metrics.relayEvents.inc(n);
+        relay.lag().then((l) => metrics.relayLag.set(l.events), () => undefined);
+      },
+      onError() { metrics.relayErrors.inc(); },
+    });
+    closers.push(() => relay.stop());
 
     // ── MQTT broker ──
     let broker: RunningBroker | null = null;
@@ -189,10 +202,12 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     pruneTimer.unref();
     closers.push(async () => clearInterval(pruneTimer));
 
+    if (config.RELAY_INTERVAL_MS > 0) relay.start();
+
     ready = true;
     logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
     return {
-      config, httpPort, mqttUrl, db, metrics, analytics, broker, queue,
+      config, httpPort, mqttUrl, db, metrics, analytics, broker, queue, relay,
       sweepSocketSessions: () => realtime.sweepSessions(),
       pruneInbox: pruneInboxNow,
       async close() { ready = false; await closeAll(); },
