@@ -6,7 +6,11 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * (non_replicated_deduplication_window) and drops a block it has seen, in
  * `events` and in the views it feeds, so sending a batch twice counts once.
  */
-export interface EventRow { hall_id: string; seq: number; type: string; at: string; payload: string }
+export interface EventRow {
+  hall_id: string; seq: number; type: string; at: string; payload: string;
+  /** The data fields of analytics/clickhouse.ts EVENT_COLUMNS; left out, ClickHouse extracts them from the payload. */
+  window_id?: string; item_code?: string; department_id?: string; waited_min?: number; service_min?: number;
+}
 
 export async function insertEvents(client: ClickHouseClient, rows: readonly EventRow[], token: string): Promise<void> {
   if (rows.length === 0) return;

@@ -88,6 +88,10 @@ export const configSchema = z.object({
   INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
   /** Outbox relay to ClickHouse (issue 5, ADR 0008): pause between steps when idle; 0 turns the timer off (steps only on demand). */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** SEED=demo only: days of SYNTHETIC history written to ClickHouse on a fresh demo, so the leadership screens have trends (analytics/demo-history.ts); 0 = none. */
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(366).default(45),
+  /** Folder of the deployment's region maps, `{regionCode}.geojson` each (leadership screens); unset → synthetic tiles. */
+  MAP_GEOJSON_DIR: z.string().min(1).optional(),
   /** Events per relay batch (one ClickHouse insert) at most. */
   RELAY_BATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),

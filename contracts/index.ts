@@ -12,3 +12,6 @@ export * from './auth.ts';
 export * from './audit.ts';
 export * from './config.ts';
 export * from './sim.ts';
+export * from './indicators.ts';
+export * from './indicator-rest.ts';
+export * from './analytics-rest.ts';

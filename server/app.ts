@@ -11,6 +11,7 @@ import { createBroker, type RunningBroker } from '../broker/create-broker.ts';
 import { startIngest, type Ingest } from '../ingest/ingest.ts';
 import { createAnalytics, type Analytics } from '../analytics/clickhouse.ts';
 import { createOutboxRelay, type OutboxRelay } from '../ingest/outbox-relay.ts';
+import { seedDemoHistory } from './commands/demo-history.ts';
 import { startSimulator, type RunningSim } from '../device-sim/simulator.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -161,7 +162,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       ? createHttpsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}), minVersion: TLS_MIN_VERSION }, handler)
       : createServer(handler);
     const http: HttpServer = serve(createHttpApp({
-      db, clock, config, logger, metrics, pii, queue,
+      db, clock, config, logger, metrics, pii, queue, analytics: analytics.client,
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
     const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
@@ -203,6 +204,14 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     closers.push(async () => clearInterval(pruneTimer));
 
     if (config.RELAY_INTERVAL_MS > 0) relay.start();
+
+    // ── Demo history ── a synthetic past for the leadership screens' trends, once, in the background.
+    if (config.SEED === 'demo' && config.DEMO_HISTORY_DAYS > 0) {
+      const history = seedDemoHistory(db, analytics.client, clock.now(), config.DEMO_HISTORY_DAYS)
+        .then((n) => { if (n > 0) logger.info({ events: n, days: config.DEMO_HISTORY_DAYS }, 'synthetic demo history written to ClickHouse'); })
+        .catch((err: unknown) => logger.warn({ err }, 'demo history not written'));
+      closers.push(() => history);
+    }
 
     ready = true;
     logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');

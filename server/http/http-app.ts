@@ -15,6 +15,8 @@ import { piiRoutes } from './routes/pii-routes.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import { queueRoutes } from './routes/queue-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
+import { indicatorRoutes } from './routes/indicator-routes.ts';
+import { analyticsRoutes } from './routes/analytics-routes.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
@@ -71,6 +73,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(piiRoutes(deps));
   app.use(queueRoutes(deps));
   app.use(configRoutes(deps));
+  app.use(indicatorRoutes(deps));
+  app.use(analyticsRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

@@ -42,6 +42,24 @@ export async function hallInScope(db: Db, scope: HallScope, hallId: string): Pro
   return (r.rowCount ?? 0) > 0;
 }
 
+/**
+ * Halls of a region and the regions below it (or every hall when `regionCode`
+ * is null) that the scope may see: the halls an indicator query for that
+ * region covers (issue 5). Null when the region does not exist or lies wholly
+ * outside the scope, so the caller can answer like for a hall it may not see.
+ */
+export async function hallsOfRegionInScope(db: Db, scope: HallScope, regionCode: string | null): Promise<string[] | null> {
+  if (scope.kind === 'none') return null;
+  const args = [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null, regionCode];
+  const r = await db.query<{ id: string }>(`
+    WITH RECURSIVE want AS (
+      SELECT code FROM regions WHERE code = $4
+      UNION ALL SELECT r.code FROM regions r JOIN want ON r.parent_code = want.code)
+    SELECT id FROM (${SCOPE_SQL}) s JOIN halls h USING (id)
+    WHERE $4::text IS NULL OR h.region_code IN (SELECT code FROM want) ORDER BY id`, args);
+  return r.rows.length > 0 ? r.rows.map((x) => x.id) : null;
+}
+
 /** The calling time zone when a caller does not pass one (contracts/config.ts HALL_TZ default). */
 const DEFAULT_TZ = 'Asia/Shanghai';
 /** How many calls the wall's ticker keeps (newest first); apply-delta.ts keeps the same number. */

@@ -10,7 +10,10 @@ import type { Db } from './pool.ts';
 /** Events of one hall with seq in (from, to]. */
 export interface SeqRange { hallId: string; from: number; to: number }
 export interface RelayPlan { token: string; ranges: SeqRange[]; events: number }
-export interface RelayRow { hall_id: string; seq: number; type: string; at: string; payload: string }
+export interface RelayRow {
+  hall_id: string; seq: number; type: string; at: string; payload: string;
+  window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number;
+}
 
 /** The plan sent but not acknowledged (a crash or a failed insert), if any. */
 export async function pendingPlan(db: Db): Promise<RelayPlan | null> {
@@ -53,7 +56,11 @@ export async function planBatch(db: Db, max: number): Promise<RelayPlan | null> 
 /** The plan's outbox rows in (hall, seq) order, the event's own time as `at`. */
 export async function readPlanRows(db: Db, plan: RelayPlan): Promise<RelayRow[]> {
   const r = await db.query<RelayRow>(
-    `SELECT o.hall_id, o.seq, o.type, o.payload->>'at' AS at, o.payload::text AS payload
+    // The columns ClickHouse groups by come out of the jsonb here (analytics/clickhouse.ts EVENT_COLUMNS): no JSON parsing there.
+    `SELECT o.hall_id, o.seq, o.type, o.payload->>'at' AS at, o.payload::text AS payload,
+            COALESCE(o.payload->'data'->>'windowId', '') AS window_id, COALESCE(o.payload->'data'->>'itemCode', '') AS item_code,
+            COALESCE(o.payload->'data'->>'departmentId', '') AS department_id,
+            COALESCE((o.payload->'data'->>'waitedMin')::float8, 0) AS waited_min, COALESCE((o.payload->'data'->>'serviceMin')::float8, 0) AS service_min
        FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "from" bigint, "to" bigint)
        JOIN outbox o ON o.hall_id = p."hallId" AND o.seq > p."from" AND o.seq <= p."to"
       ORDER BY o.hall_id, o.seq`, [JSON.stringify(plan.ranges)]);

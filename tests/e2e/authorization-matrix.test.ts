@@ -85,6 +85,15 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'PUT /api/halls/:hallId/windows/:windowId/periods': 'config.manage',
   'PUT /api/halls/:hallId/devices/:deviceId/items': 'config.manage',
   'PUT /api/halls/:hallId/devices/:deviceId/window': 'config.manage',
+  // Issue 5: the indicator catalog and its values (docs/indicators.md).
+  'GET /api/indicators': 'indicator.read',
+  'GET /api/indicators/values': 'indicator.read',
+  'GET /api/halls/:hallId/indicators': 'indicator.read',
+  // Issue 5: the leadership screens' series, rankings, region roll-up and map.
+  'GET /api/analytics/trend': 'indicator.read',
+  'GET /api/analytics/ranking': 'indicator.read',
+  'GET /api/analytics/regions': 'indicator.read',
+  'GET /api/analytics/map': 'indicator.read',
 };
 
 const HALL_IN = 'h-east';

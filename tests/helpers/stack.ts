@@ -34,7 +34,8 @@ export interface Stack {
 
 export async function startStack(env: Record<string, string> = {}, dataDir?: string, opts: { clock?: Clock } = {}): Promise<Stack> {
   const dir = dataDir ?? await mkdtemp(path.join(tmpdir(), 'hall-test-'));
-  const fullEnv = { DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', SIM: 'off', LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', ...env };
+  // No synthetic demo history (DEMO_HISTORY_DAYS): tests count the events they make; a test that wants it passes it.
+  const fullEnv = { DATA_DIR: dir, HTTP_PORT: '0', MQTT_PORT: '0', SIM: 'off', LOG_LEVEL: 'info', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', DEMO_HISTORY_DAYS: '0', ...env };
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
   const clock = opts.clock ?? systemClock;

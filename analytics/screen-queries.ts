@@ -1,0 +1,99 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * The leadership screens' series and rankings (issue 5 "Leadership
+ * screens"; 004 常态化监测, 大厅运行研判报告), read from `event_stats_hourly`
+ * (analytics/clickhouse.ts: summed per hall, hour, type, window, item and
+ * department as events arrive) — never from raw events, so a year of a city
+ * stays fast (docs/benchmarks.md bench:analytics). Inputs are query
+ * parameters only; which SQL runs is chosen from constants by enums.
+ *
+ * Counting rules (docs/indicators.md "Screen series"): taken = ticket.issued,
+ * called = ticket.called, served = ticket.completed, cases = case.opened;
+ * average wait = summed waitedMin of calls / calls (a ticket called twice
+ * counts twice here; the catalog's queue.wait.avg counts first calls only);
+ * average handling = summed serviceMin / completions.
+ */
+export interface PeriodScope { hallIds: readonly string[]; from: string; to: string; tz: string }
+
+const SUMS = `
+  sumIf(n, type = 'ticket.issued') AS taken,
+  sumIf(n, type = 'ticket.called') AS called,
+  sumIf(n, type = 'ticket.completed') AS served,
+  sumIf(n, type = 'case.opened') AS cases,
+  sumIf(n, type = 'ticket.skipped') AS skipped,
+  round(sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0), 2) AS avg_wait_min,
+  round(sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0), 2) AS avg_service_min`;
+const WHERE = `has({hallIds:Array(String)}, hall_id) AND hour >= toStartOfHour({from:DateTime64(3)}) AND hour < {to:DateTime64(3)}`;
+
+export interface Sums { taken: number; called: number; served: number; cases: number; skipped: number; avgWaitMin: number | null; avgServiceMin: number | null }
+interface SumRow { taken: string | number; called: string | number; served: string | number; cases: string | number; skipped: string | number; avg_wait_min: number | null; avg_service_min: number | null }
+
+function sumsOf(r: SumRow): Sums {
+  return {
+    taken: Number(r.taken), called: Number(r.called), served: Number(r.served), cases: Number(r.cases), skipped: Number(r.skipped),
+    avgWaitMin: r.avg_wait_min, avgServiceMin: r.avg_service_min,
+  };
+}
+
+/** Epoch seconds: the same instant on a server in any time zone (see indicators/evaluate.ts). */
+const instant = (iso: string): string => (Date.parse(iso) / 1000).toFixed(3);
+const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: instant(s.from), to: instant(s.to), tz: s.tz });
+
+export type Bucket = 'day' | 'hour';
+const BUCKET: Record<Bucket, string> = {
+  // The hall's calendar day (tz), as YYYY-MM-DD.
+  day: `formatDateTime(toDate(hour, {tz:String}), '%F')`,
+  hour: `formatDateTime(hour, '%FT%TZ', 'UTC')`,
+};
+
+/** Taken / called / served / cases and average wait and handling per day or hour. */
+export async function trendSeries(ch: ClickHouseClient, s: PeriodScope, bucket: Bucket): Promise<(Sums & { t: string })[]> {
+  const rows = await (await ch.query({
+    query: `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`,
+    query_params: params(s), format: 'JSONEachRow',
+  })).json<SumRow & { t: string }>();
+  return rows.map((r) => ({ t: r.t, ...sumsOf(r) }));
+}
+
+export type RankBy = 'hall' | 'window' | 'item' | 'department';
+// Aliases differ from column names: ClickHouse lets a SELECT alias shadow a column in WHERE.
+const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item: 'item_code', department: 'department_id' };
+
+/**
+ * Sums per hall, window, item or department, busiest first. Which events
+ * carry which key: windows on calls and completions, items on takes and
+ * cases, departments on cases (contracts/queue-events.ts), so e.g. a
+ * window's `taken` is 0 by construction.
+ */
+export async function ranking(ch: ClickHouseClient, s: PeriodScope, by: RankBy, limit: number): Promise<(Sums & { key: string; hallId: string })[]> {
+  const key = KEY[by];
+  const rows = await (await ch.query({
+    query: `SELECT ${key} AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} AND ${key} != ''
+      GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`,
+    query_params: { ...params(s), limit }, format: 'JSONEachRow',
+  })).json<SumRow & { key: string; any_hall: string }>();
+  return rows.map((r) => ({ key: r.key, hallId: r.any_hall, ...sumsOf(r) }));
+}
+
+/** Sums per hall (the region roll-up adds them up per child region). */
+export async function sumsByHall(ch: ClickHouseClient, s: PeriodScope): Promise<Map<string, Sums>> {
+  const rows = await (await ch.query({
+    query: `SELECT hall_id, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} GROUP BY hall_id`, query_params: params(s), format: 'JSONEachRow',
+  })).json<SumRow & { hall_id: string }>();
+  return new Map(rows.map((r) => [r.hall_id, sumsOf(r)]));
+}
+
+/** Adds per-hall sums; averages weighted by their counts. */
+export function addSums(parts: readonly Sums[]): Sums {
+  const t: Sums = { taken: 0, called: 0, served: 0, cases: 0, skipped: 0, avgWaitMin: null, avgServiceMin: null };
+  let waitMin = 0; let serviceMin = 0;
+  for (const p of parts) {
+    t.taken += p.taken; t.called += p.called; t.served += p.served; t.cases += p.cases; t.skipped += p.skipped;
+    waitMin += (p.avgWaitMin ?? 0) * p.called;
+    serviceMin += (p.avgServiceMin ?? 0) * p.served;
+  }
+  t.avgWaitMin = t.called > 0 ? Math.round((waitMin / t.called) * 100) / 100 : null;
+  t.avgServiceMin = t.served > 0 ? Math.round((serviceMin / t.served) * 100) / 100 : null;
+  return t;
+}

@@ -1,0 +1,107 @@
+import type { HallScope } from '../domain/access/scope.ts';
+import type { Db } from './pool.ts';
+
+/**
+ * The region tree (行政区划: 市 → 区县 → 镇街 → 村社区) as far as a caller's
+ * scope reaches, for the leadership screens' drill-down (issue 5; 001
+ * §1.1.1.17 scope). Small tables: read whole and shaped in memory.
+ */
+export interface RegionRow { code: string; name: string; level: string; parent_code: string | null }
+export interface ScopedHall { id: string; name: string; level: string; region_code: string }
+
+export interface RegionLevelView {
+  region: { code: string; name: string; level: string } | null;
+  hallIds: string[];
+  children: { kind: 'region' | 'hall'; id: string; name: string; level: string; hallIds: string[] }[];
+}
+
+const SCOPED_HALLS = `
+  WITH RECURSIVE sub AS (
+    SELECT code FROM regions WHERE code = $2
+    UNION ALL SELECT r.code FROM regions r JOIN sub ON r.parent_code = sub.code)
+  SELECT h.id, h.name, h.level, h.region_code FROM halls h WHERE
+    $1 = 'all' OR ($1 = 'hall' AND h.id = $3) OR ($1 = 'region' AND h.region_code IN (SELECT code FROM sub))
+  ORDER BY h.id`;
+
+/**
+ * One level of the tree: the region asked for (or the top of the scope), its
+ * child regions that hold halls in scope, and the halls placed at the region
+ * itself. Null when the region does not exist or holds no hall in scope —
+ * answered like a hall the caller may not see.
+ */
+export async function regionLevel(db: Db, scope: HallScope, regionCode: string | null): Promise<RegionLevelView | null> {
+  if (scope.kind === 'none') return null;
+  const [h, r] = await Promise.all([
+    db.query<ScopedHall>(SCOPED_HALLS, [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null]),
+    db.query<RegionRow>('SELECT code, name, level, parent_code FROM regions'),
+  ]);
+  const regions = new Map(r.rows.map((x) => [x.code, x]));
+  const halls = h.rows;
+  if (halls.length === 0) return null;
+  /** Region codes from a code up to the root. */
+  const chain = (code: string): string[] => {
+    const out: string[] = [];
+    for (let c: string | null = code; c !== null && !out.includes(c); c = regions.get(c)?.parent_code ?? null) out.push(c);
+    return out;
+  };
+  // The top of the scope: the deepest region that every hall in scope lies under.
+  let at = regionCode;
+  if (at === null) {
+    const chains = halls.map((x) => chain(x.region_code).reverse());
+    let i = 0;
+    while (chains.every((c) => c[i] !== undefined && c[i] === chains[0]![i])) i++;
+    at = i > 0 ? chains[0]![i - 1]! : null;
+  }
+  const under = at === null ? halls : halls.filter((x) => chain(x.region_code).includes(at));
+  if (under.length === 0) return null;
+  const node = at === null ? null : regions.get(at) ?? null;
+  if (at !== null && !node) return null;
+  const children: RegionLevelView['children'] = [];
+  const byChild = new Map<string, string[]>();
+  for (const x of under) {
+    const c = chain(x.region_code);
+    const idx = at === null ? c.length : c.indexOf(at);
+    if (idx === 0) {
+      children.push({ kind: 'hall', id: x.id, name: x.name, level: x.level, hallIds: [x.id] });
+    } else {
+      const child = c[idx - 1]!;
+      byChild.set(child, [...(byChild.get(child) ?? []), x.id]);
+    }
+  }
+  for (const [code, ids] of [...byChild.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const reg = regions.get(code)!;
+    children.push({ kind: 'region', id: code, name: reg.name, level: reg.level, hallIds: ids });
+  }
+  return {
+    region: node ? { code: node.code, name: node.name, level: node.level } : null,
+    hallIds: under.map((x) => x.id),
+    children,
+  };
+}
+
+/** Display names for ranking keys (hall, window, item, department ids). */
+export async function namesOf(db: Db, by: 'hall' | 'window' | 'item' | 'department', keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const sql = {
+    hall: 'SELECT id AS key, name FROM halls WHERE id = ANY($1)',
+    window: "SELECT w.id AS key, h.name || ' ' || w.name AS name FROM windows w JOIN halls h ON h.id = w.hall_id WHERE w.id = ANY($1)",
+    item: 'SELECT DISTINCT ON (code) code AS key, name FROM items WHERE code = ANY($1) ORDER BY code, hall_id',
+    department: "SELECT d.id AS key, h.name || ' ' || d.name AS name FROM departments d JOIN halls h ON h.id = d.hall_id WHERE d.id = ANY($1)",
+  }[by];
+  const r = await db.query<{ key: string; name: string }>(sql, [keys]);
+  return new Map(r.rows.map((x) => [x.key, x.name]));
+}
+
+/** The demo halls' windows and items, for the synthetic demo history (analytics/demo-history.ts). */
+export async function demoHallProfiles(db: Db): Promise<{ id: string; level: string; windows: { id: string; no: string }[]; items: { code: string; queueId: string; departmentId: string }[] }[]> {
+  const [h, w, i] = await Promise.all([
+    db.query<{ id: string; level: string }>('SELECT id, level FROM halls ORDER BY id'),
+    db.query<{ id: string; hall_id: string; no: string }>('SELECT id, hall_id, no FROM windows ORDER BY hall_id, length(no), no'),
+    db.query<{ hall_id: string; code: string; queue_id: string; department_id: string }>('SELECT hall_id, code, queue_id, department_id FROM items ORDER BY hall_id, code'),
+  ]);
+  return h.rows.map((x) => ({
+    id: x.id, level: x.level,
+    windows: w.rows.filter((y) => y.hall_id === x.id).map((y) => ({ id: y.id, no: y.no })),
+    items: i.rows.filter((y) => y.hall_id === x.id).map((y) => ({ code: y.code, queueId: y.queue_id, departmentId: y.department_id })),
+  }));
+}
