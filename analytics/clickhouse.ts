@@ -43,7 +43,7 @@ const DEDUP = 'non_replicated_deduplication_window = 10000';
 
 /** Columns of `events` taken from the event's data: [column, type, data field]. */
 export const EVENT_COLUMNS = [
-  ['window_id', 'String', 'windowId'], ['item_code', 'String', 'itemCode'], ['department_id', 'String', 'departmentId'],
+  ['ticket_id', 'String', 'ticketId'], ['window_id', 'String', 'windowId'], ['item_code', 'String', 'itemCode'], ['department_id', 'String', 'departmentId'],
   ['waited_min', 'Float64', 'waitedMin'], ['service_min', 'Float64', 'serviceMin'],
 ] as const;
 
@@ -70,7 +70,9 @@ export async function migrateAnalytics(client: ClickHouseClient): Promise<void> 
   // an insert that leaves them out gets them from the payload (the DEFAULT).
   for (const [name, type, field] of EVENT_COLUMNS) {
     const extract = type === 'Float64' ? `JSONExtractFloat(payload, 'data', '${field}')` : `JSONExtractString(payload, 'data', '${field}')`;
-    await client.command({ query: `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${name} ${type === 'Float64' ? 'Float64' : 'LowCardinality(String)'} DEFAULT ${extract}` });
+    // Ticket ids are unique per ticket: a plain String; the others repeat and are dictionary-encoded.
+    const colType = type === 'Float64' ? 'Float64' : name === 'ticket_id' ? 'String' : 'LowCardinality(String)';
+    await client.command({ query: `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${name} ${colType} DEFAULT ${extract}` });
   }
   // Per hall, minute and event type: live curves (calls, takes per minute) for the screens.
   await client.command({ query: `CREATE TABLE IF NOT EXISTS event_counts_minute (

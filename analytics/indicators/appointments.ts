@@ -19,7 +19,7 @@ FROM (
            AND countIf(type = 'appointment.cancelled') = 0) AS due,
          countIf(type = 'appointment.checked-in') > 0 AS checked_in,
          countIf(type = 'appointment.missed') > 0 AS missed
-  FROM events FINAL
+  FROM events
   WHERE ${IN_HALLS}
     AND type IN ('appointment.booked', 'appointment.cancelled', 'appointment.checked-in', 'appointment.missed')
     AND at >= {from:DateTime64(3)} - INTERVAL 90 DAY AND at < {to:DateTime64(3)}

@@ -9,7 +9,7 @@ import { IN_HALLS, IN_PERIOD, dataMs, percent, type IndicatorDefinition } from '
  */
 
 const concludedIn = (value: string): string => `SELECT ${value} AS value
-FROM events FINAL
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'case.concluded'`;
 const CONCLUDED_MS = 'toUnixTimestamp64Milli(at)';
 
@@ -20,7 +20,7 @@ const CONCLUDED_MS = 'toUnixTimestamp64Milli(at)';
  */
 const LATE_UPLOAD = `${dataMs('uploadedAt')} - ${dataMs('concludedAt')} > 5 * 86400000`;
 const uploadedIn = (value: string): string => `SELECT ${value} AS value
-FROM events FINAL
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'case.uploaded'`;
 
 export const caseIndicators: readonly IndicatorDefinition[] = [

@@ -20,7 +20,7 @@ const segments = (state: string, where: string): string => `
     SELECT ${state} AS seg_state, toUnixTimestamp64Milli(at) AS at_ms,
            leadInFrame(toUnixTimestamp64Milli(at), 1, ${TO_MS})
              OVER (PARTITION BY hall_id, ${dataString('deviceId')} ORDER BY at, seq ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_ms
-    FROM events FINAL
+    FROM events
     WHERE ${IN_HALLS} AND ${where}
       AND at >= {from:DateTime64(3)} - INTERVAL 30 DAY AND at < {to:DateTime64(3)}
   )`;

@@ -1,5 +1,5 @@
 import { SRC } from './sources.ts';
-import { IN_HALLS, IN_HALL_DAY, IN_PERIOD, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition } from './types.ts';
+import { IN_HALLS, IN_HALL_DAY, IN_PERIOD, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition, dataFloat } from './types.ts';
 
 /**
  * Queue and window indicators (排队叫号): what the caller's data panel and the
@@ -19,7 +19,7 @@ FROM (
   SELECT hall_id, ${dataString('ticketId')} AS ticket_id,
          argMax(type, (at, seq)) AS last_type,
          countIf(type = 'ticket.issued') AS issued
-  FROM events FINAL
+  FROM events
   WHERE ${IN_HALLS} AND ${IN_HALL_DAY} AND type IN ${TICKET_STATUS_EVENTS}
   GROUP BY hall_id, ticket_id
   HAVING issued > 0
@@ -31,8 +31,8 @@ FROM (
  * calls report a longer `waitedMin` that is not waiting for the hall.
  */
 const firstWaits = `
-  SELECT hall_id, ${dataString('ticketId')} AS ticket_id, min(JSONExtractFloat(payload, 'data', 'waitedMin')) AS waited
-  FROM events FINAL
+  SELECT hall_id, ${dataString('ticketId')} AS ticket_id, min(${dataFloat('waitedMin')}) AS waited
+  FROM events
   WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.called'
   GROUP BY hall_id, ticket_id`;
 
@@ -43,7 +43,7 @@ FROM (
   SELECT hall_id, ${dataString('windowId')} AS window_id,
          argMaxIf(type, (at, seq), type LIKE 'window.%') AS status_event,
          argMaxIf(type, (at, seq), type NOT LIKE 'window.%') AS ticket_event
-  FROM events FINAL
+  FROM events
   WHERE ${IN_HALLS} AND ${IN_HALL_DAY}
     AND type IN ('window.opened', 'window.paused', 'window.resumed', 'window.closed',
                  'ticket.called', 'service.started', 'ticket.skipped', 'ticket.transferred', 'ticket.completed')
@@ -106,8 +106,8 @@ export const queueIndicators: readonly IndicatorDefinition[] = [
       en: 'Mean serviceMin of tickets completed in the period: start of service (or the call, when start was not pressed) to completion.',
     },
     thresholds: { direction: 'lower-better', good: 20, warn: 40 }, whenEmpty: null, sources: [...queueSources, SRC.resultModels],
-    sql: `SELECT avgOrNull(JSONExtractFloat(payload, 'data', 'serviceMin')) AS value
-FROM events FINAL
+    sql: `SELECT avgOrNull(${dataFloat('serviceMin')}) AS value
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.completed'`,
   },
   {
@@ -142,7 +142,7 @@ WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.completed'`,
     },
     thresholds: null, whenEmpty: 0, sources: [SRC.provincialPush, SRC.hallReport],
     sql: `SELECT count() / ((${TO_MS} - ${FROM_MS}) / 3600000) AS value
-FROM events FINAL
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.called'`,
   },
   {
@@ -153,7 +153,7 @@ WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.called'`,
     },
     thresholds: { direction: 'lower-better', good: 5, warn: 10 }, whenEmpty: null, sources: [SRC.domainQueue, SRC.callerData],
     sql: `SELECT ${percent("countIf(type = 'ticket.skipped')", "countIf(type = 'ticket.called')")} AS value
-FROM events FINAL
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type IN ('ticket.called', 'ticket.skipped')`,
   },
 ];

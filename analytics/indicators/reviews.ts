@@ -12,7 +12,7 @@ import { IN_HALLS, IN_PERIOD, FROM_MS, TO_MS, dataMs, dataString, percent, type 
 
 /** One pass over the period's reviews. */
 const reviewsOf = (value: string): string => `SELECT ${value} AS value
-FROM events FINAL
+FROM events
 WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'review.submitted'`;
 const LEVEL = "JSONExtractInt(payload, 'data', 'level')";
 const ACTIVE = "JSONExtractBool(payload, 'data', 'active')";
@@ -31,7 +31,7 @@ FROM (
          countIf(type = 'review.rectification-opened') > 0 AS opened,
          minIf(toUnixTimestamp64Milli(at), type = 'review.rectified') AS rectified_ms,
          countIf(type = 'review.rectified') > 0 AS rectified
-  FROM events FINAL
+  FROM events
   WHERE ${IN_HALLS} AND type IN ('review.rectification-opened', 'review.rectified')
     AND at >= {from:DateTime64(3)} - INTERVAL 90 DAY AND at < {to:DateTime64(3)}
   GROUP BY hall_id, review_id

@@ -31,8 +31,18 @@ export const IN_HALL_DAY = 'at >= toStartOfDay(toTimeZone({to:DateTime64(3)}, {t
 /** Period bounds as epoch milliseconds: integer arithmetic, no time-zone typing between DateTime64 kinds. */
 export const FROM_MS = 'toUnixTimestamp64Milli({from:DateTime64(3)})';
 export const TO_MS = 'toUnixTimestamp64Milli({to:DateTime64(3)})';
-/** A field of the event's `data` (payload is the whole event JSON). */
-export const dataString = (field: string): string => `JSONExtractString(payload, 'data', '${field}')`;
+/**
+ * Data fields that `events` also holds as columns (analytics/clickhouse.ts
+ * EVENT_COLUMNS: sent by the relay, else extracted at insert): reading the
+ * column spares parsing every payload (bench:analytics, docs/benchmarks.md).
+ */
+const COLUMN_OF: Readonly<Record<string, string>> = {
+  ticketId: 'ticket_id', windowId: 'window_id', itemCode: 'item_code', departmentId: 'department_id', waitedMin: 'waited_min', serviceMin: 'service_min',
+};
+/** A field of the event's `data`: its column when it has one, else from the payload (the whole event JSON). */
+export const dataString = (field: string): string => COLUMN_OF[field] ?? `JSONExtractString(payload, 'data', '${field}')`;
+/** A numeric field of the event's `data` (0 when absent), its column when it has one. */
+export const dataFloat = (field: string): string => COLUMN_OF[field] ?? `JSONExtractFloat(payload, 'data', '${field}')`;
 /** An ISO instant inside `data`, as epoch milliseconds (NULL when absent or unparsable). */
 export const dataMs = (field: string): string => `toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(${dataString(field)}, 3, 'UTC'))`;
 /** `100 * part / whole`, NULL when there is nothing to divide by. */

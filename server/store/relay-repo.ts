@@ -12,7 +12,7 @@ export interface SeqRange { hallId: string; from: number; to: number }
 export interface RelayPlan { token: string; ranges: SeqRange[]; events: number }
 export interface RelayRow {
   hall_id: string; seq: number; type: string; at: string; payload: string;
-  window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number;
+  ticket_id: string; window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number;
 }
 
 /** The plan sent but not acknowledged (a crash or a failed insert), if any. */
@@ -58,7 +58,7 @@ export async function readPlanRows(db: Db, plan: RelayPlan): Promise<RelayRow[]>
   const r = await db.query<RelayRow>(
     // The columns ClickHouse groups by come out of the jsonb here (analytics/clickhouse.ts EVENT_COLUMNS): no JSON parsing there.
     `SELECT o.hall_id, o.seq, o.type, o.payload->>'at' AS at, o.payload::text AS payload,
-            COALESCE(o.payload->'data'->>'windowId', '') AS window_id, COALESCE(o.payload->'data'->>'itemCode', '') AS item_code,
+            COALESCE(o.payload->'data'->>'ticketId', '') AS ticket_id, COALESCE(o.payload->'data'->>'windowId', '') AS window_id, COALESCE(o.payload->'data'->>'itemCode', '') AS item_code,
             COALESCE(o.payload->'data'->>'departmentId', '') AS department_id,
             COALESCE((o.payload->'data'->>'waitedMin')::float8, 0) AS waited_min, COALESCE((o.payload->'data'->>'serviceMin')::float8, 0) AS service_min
        FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "from" bigint, "to" bigint)
