@@ -1,12 +1,15 @@
 import { use } from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, MapChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 /**
- * ECharts registered piece by piece: only the bar chart, grid, tooltip and
- * the canvas renderer reach the bundle (the full build is about 3× larger).
+ * ECharts registered piece by piece: only the bar, line and map charts, grid,
+ * legend, tooltip, visual map and the canvas renderer reach the bundle (the
+ * full build is about 3× larger). The line chart, legend, map and visual map
+ * serve the leadership screens (issue 5: trends, the region map coloured by a
+ * measure; docs/leadership.md).
  */
-use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
+use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
-export { init, graphic, type EChartsType } from 'echarts/core';
+export { init, graphic, registerMap, type EChartsType } from 'echarts/core';

@@ -5,6 +5,7 @@ import zhCN from './zh-CN.ts';
 import en from './en.ts';
 import { roles } from '../../../contracts/rest.ts'; // relative: the root vitest config has no @contracts alias
 import { deviceKinds } from '../../../contracts/ids.ts';
+import { indicatorAreaSchema, indicatorLevelSchema, indicatorUnitSchema } from '../../../contracts/indicators.ts';
 
 /**
  * vue-i18n accepts any string as a key, so a misspelt key would only show up
@@ -63,6 +64,11 @@ describe('locales', () => {
       'live.state': ['live', 'connecting', 'offline'],
       'devices.kind': deviceKinds,
       'devices.paper': ['ok', 'low', 'out'],
+      // issue 5: built from the indicator catalog's enums (contracts/indicators.ts) and the period presets.
+      'leader.units': indicatorUnitSchema.options,
+      'leader.level': indicatorLevelSchema.options,
+      'leader.area': indicatorAreaSchema.options,
+      'leader.periods': ['today', '7d', '30d'],
     };
     for (const [prefix, names] of Object.entries(variants)) {
       for (const n of names) expect(zh.has(`${prefix}.${n}`), `${prefix}.${n}`).toBe(true);

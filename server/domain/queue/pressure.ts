@@ -20,7 +20,14 @@ import { serviceStats } from './wait-estimate.ts';
 export type PressureLevel = 'clear' | 'normal' | 'busy' | 'crowded' | 'saturated';
 export const PRESSURE_LEVELS: readonly PressureLevel[] = ['clear', 'normal', 'busy', 'crowded', 'saturated'];
 export const PRESSURE_LABELS_ZH: Readonly<Record<PressureLevel, string>> = { clear: '畅通', normal: '正常', busy: '繁忙', crowded: '拥挤', saturated: '饱和' };
-const BOUNDS_MIN = [10, 20, 30, 60] as const;
+/** Upper bounds (exclusive) of 畅通, 正常, 繁忙, 拥挤 in clearing minutes; beyond the last is 饱和. */
+export const PRESSURE_BOUNDS_MIN: readonly number[] = [10, 20, 30, 60];
+
+/** The level of a clearing time: the one rule the wall, the console and issue 5's forecast share. */
+export function pressureLevelOfClearMin(clearMin: number): PressureLevel {
+  const i = PRESSURE_BOUNDS_MIN.findIndex((b) => clearMin < b);
+  return PRESSURE_LEVELS[i === -1 ? PRESSURE_LEVELS.length - 1 : i]!;
+}
 
 export interface Pressure {
   readonly waiting: number;
@@ -47,6 +54,5 @@ export function hallPressure(state: HallDayState, config: HallQueueConfig): Pres
   if (waiting === 0) return { waiting, openWindows, loadMin: 0, clearMin: null, level: 'clear' };
   if (openWindows === 0) return { waiting, openWindows, loadMin, clearMin: null, level: 'saturated' };
   const clearMin = loadMin / openWindows;
-  const i = BOUNDS_MIN.findIndex((b) => clearMin < b);
-  return { waiting, openWindows, loadMin, clearMin, level: PRESSURE_LEVELS[i === -1 ? 4 : i]! };
+  return { waiting, openWindows, loadMin, clearMin, level: pressureLevelOfClearMin(clearMin) };
 }
