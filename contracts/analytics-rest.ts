@@ -47,3 +47,24 @@ export const regionsResponseSchema = z.object({
 export type TrendResponse = z.infer<typeof trendResponseSchema>;
 export type RankingResponse = z.infer<typeof rankingResponseSchema>;
 export type RegionsResponse = z.infer<typeof regionsResponseSchema>;
+
+/** Next-hour pressure forecast and staffing advice per hall (server/domain/models; docs/models.md). */
+export const forecastQuerySchema = z.object({
+  region: regionCode.optional(),
+  hall: idSchema.optional(),
+  targetP90Min: z.coerce.number().min(0).max(240).default(30),
+}).strict().refine((q) => !(q.region && q.hall), { message: 'region or hall, not both', path: ['hall'] });
+export const pressureLevelSchema = z.enum(['clear', 'normal', 'busy', 'crowded', 'saturated']);
+export const hallForecastSchema = z.object({
+  hallId: z.string(), name: z.string(), hourStart: z.string(),
+  waitingNow: z.number(), openWindows: z.number(), windows: z.number(),
+  serviceMin: z.number(), serviceFrom: z.enum(['history', 'default']),
+  history: z.array(z.number().nullable()),
+  forecast: z.object({
+    weeksUsed: z.number(), expectedWalkIns: z.number(), expectedAppointments: z.number(), expectedArrivals: z.number(),
+    loadMin: z.number(), clearMin: z.number().nullable(), level: pressureLevelSchema, labelZh: z.string(),
+  }),
+  staffing: z.object({ windows: z.number(), p90WaitMin: z.number().nullable(), meetsTarget: z.boolean(), utilisation: z.number().nullable() }),
+});
+export const forecastResponseSchema = z.object({ hourStart: z.string(), targetP90Min: z.number(), halls: z.array(hallForecastSchema) });
+export type ForecastResponse = z.infer<typeof forecastResponseSchema>;

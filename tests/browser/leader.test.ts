@@ -90,6 +90,10 @@ describe('leadership screen in chromium', () => {
     await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBe(5); // the five demo halls, the village point included
     await poll(async () => Number(await page.getByTestId('trend-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(6);
     expect(await page.getByTestId('child-row-440902').textContent()).toContain('城东区');
+    // The models on the screen: next-hour pressure and staffing advice per hall (GET /api/analytics/forecast).
+    await page.getByTestId('next-hour').waitFor();
+    expect(await page.getByTestId('next-hour').locator('li').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('next-hour').textContent()).toMatch(/建议开 \d+ 窗/);
     await page.waitForTimeout(1_200); // chart animations settle before the picture
     await page.screenshot({ path: `${SHOTS}/leader-1920-zh.png` });
 

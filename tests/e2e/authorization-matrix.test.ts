@@ -94,6 +94,7 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'GET /api/analytics/ranking': 'indicator.read',
   'GET /api/analytics/regions': 'indicator.read',
   'GET /api/analytics/map': 'indicator.read',
+  'GET /api/analytics/forecast': 'indicator.read',
 };
 
 const HALL_IN = 'h-east';

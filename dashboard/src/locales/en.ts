@@ -315,6 +315,8 @@ const en: typeof zhCN = {
     alarms: 'Alarms',
     alarmsNone: 'No indicator is in warning',
     worstWait: 'Longest average wait',
+    nextHour: { title: 'Next hour', expected: 'expected', people: 'people', advise: 'open', windowsUnit: 'windows', openNow: 'now', adviceTitle: 'Windows a queueing model (Erlang C) needs to keep 90% of waits under 30 minutes' },
+    pressure: { clear: 'Clear', normal: 'Normal', busy: 'Busy', crowded: 'Crowded', saturated: 'Saturated' },
     noRows: 'No data in this period',
     noData: 'no data yet',
     loading: 'loading…',

@@ -360,6 +360,8 @@ export default {
     alarms: '预警汇总',
     alarmsNone: '当前无预警指标',
     worstWait: '平均等候最长',
+    nextHour: { title: '下一小时研判', expected: '预计到', people: '人', advise: '建议开', windowsUnit: '窗', openNow: '现开', adviceTitle: '按排队模型 (Erlang C) 使90%的等候不超过30分钟所需的窗口数' },
+    pressure: { clear: '畅通', normal: '正常', busy: '繁忙', crowded: '拥挤', saturated: '饱和' },
     noRows: '本周期暂无数据',
     noData: '暂无数据',
     loading: '加载中…',

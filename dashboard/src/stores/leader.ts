@@ -2,7 +2,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { IndicatorDescription, IndicatorResult } from '@contracts/indicators.ts';
 import type { IndicatorValuesResponse } from '@contracts/indicator-rest.ts';
-import type { RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
+import type { ForecastResponse, RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
 import { api, ApiError, codeOf } from '../api/http.ts';
 import { periodOf, regionChain, type Period, type PeriodPreset } from '../components/leader/period.ts';
 import { useAuthStore } from './auth.ts';
@@ -41,6 +41,8 @@ export const useLeaderStore = defineStore('leader', () => {
   const map = shallowRef<MapResponse | null>(null);
   const trend = shallowRef<TrendResponse | null>(null);
   const ranking = shallowRef<RankingResponse | null>(null);
+  /** Next hour per hall: pressure forecast and staffing advice (the models, docs/models.md); independent of the period. */
+  const forecast = shallowRef<ForecastResponse | null>(null);
   /** The top of the caller's scope (city for `leader`, district for `east-leader`). */
   const top = shallowRef<RegionsResponse['region'] | undefined>(undefined);
   /** Region names met so far (regions and map answers), for the breadcrumb of a deep link. */
@@ -113,6 +115,7 @@ export const useLeaderStore = defineStore('leader', () => {
     map.value = null;
     trend.value = null;
     ranking.value = null;
+    forecast.value = null;
     top.value = undefined;
     names.value = {};
     shownKey = '';
@@ -132,6 +135,7 @@ export const useLeaderStore = defineStore('leader', () => {
       regions.value = null;
       trend.value = null;
       ranking.value = null;
+      forecast.value = null;
       if (!sameRegion(scope.value)) map.value = null; // the map does not depend on the period
     }
     const gen = ++generation;
@@ -157,6 +161,7 @@ export const useLeaderStore = defineStore('leader', () => {
         part(gen, get<MapResponse>('/api/analytics/map', { region }), (r) => { map.value = r; mapRegion = region; remember(r.areas); }),
         part(gen, get<TrendResponse>('/api/analytics/trend', { region, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
         part(gen, get<RankingResponse>('/api/analytics/ranking', { region, ...range, by: rankBy.value, limit: '50' }), (r) => { ranking.value = r; }),
+        part(gen, get<ForecastResponse>('/api/analytics/forecast', { region }), (r) => { forecast.value = r; }),
       );
     } else {
       const hall = s.hallId;
@@ -166,6 +171,7 @@ export const useLeaderStore = defineStore('leader', () => {
         part(gen, get<IndicatorValuesResponse>(`/api/halls/${encodeURIComponent(hall)}/indicators`, range), (r) => { values.value = r.values; }),
         part(gen, get<TrendResponse>('/api/analytics/trend', { hall, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
         part(gen, get<RankingResponse>('/api/analytics/ranking', { hall, ...range, by: 'window', limit: '50' }), (r) => { ranking.value = r; }),
+        part(gen, get<ForecastResponse>('/api/analytics/forecast', { hall }), (r) => { forecast.value = r; }),
       );
     }
     jobs.push(fillNames(gen, s));
@@ -214,7 +220,7 @@ export const useLeaderStore = defineStore('leader', () => {
   }
 
   return {
-    preset, period, scope, rankBy, catalog, values, regions, map, trend, ranking, top, names, loading, errorCode,
+    preset, period, scope, rankBy, catalog, values, regions, map, trend, ranking, forecast, top, names, loading, errorCode,
     catalogById, valueById, hallName, crumbs, load, setPreset, setRankBy, refresh,
   };
 });

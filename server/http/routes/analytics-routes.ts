@@ -2,9 +2,12 @@ import { Router } from 'express';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  HallError, mapQuerySchema, rankingQuerySchema, regionsQuerySchema, trendQuerySchema,
-  type RankingResponse, type RegionsResponse, type TrendResponse,
+  forecastQuerySchema, HallError, mapQuerySchema, rankingQuerySchema, regionsQuerySchema, trendQuerySchema,
+  type ForecastResponse, type RankingResponse, type RegionsResponse, type TrendResponse,
 } from '../../../contracts/index.ts';
+import { forecastInputs } from '../../../analytics/forecast-inputs.ts';
+import { forecastNextHour, staffingAdvice } from '../../domain/models/index.ts';
+import { policyOf } from '../../domain/queue/index.ts';
 import { addSums, ranking, sumsByHall, trendSeries, type PeriodScope, type Sums } from '../../../analytics/screen-queries.ts';
 import { hallScope, type StaffPrincipal } from '../../domain/access/scope.ts';
 import { syntheticMap } from '../../domain/geo/synthetic-map.ts';
@@ -21,7 +24,7 @@ import type { RouteDeps } from './deps.ts';
  * names from PostgreSQL, all narrowed to the caller's scope with
  * `indicator.read`. A region or hall outside the scope is a 404.
  */
-export function analyticsRoutes({ db, clock, config, analytics, logger }: RouteDeps): Router {
+export function analyticsRoutes({ db, clock, config, analytics, logger, queue }: RouteDeps): Router {
   const r = Router();
   const read = authorize(db, clock, 'indicator.read');
 
@@ -69,6 +72,48 @@ export function analyticsRoutes({ db, clock, config, analytics, logger }: RouteD
   });
 
   /**
+   * The models on the screen (issue 5 "Models": pressure with a next-hour
+   * forecast, staffing advice): for each hall in scope, the next hour's
+   * expected arrivals from the same weekday's same hour of the last 4 weeks,
+   * the load and level on the wall's scale with the windows open now and the
+   * people waiting now, and how many windows keep the p90 wait under the
+   * target (Erlang C; docs/models.md). Appointments have not landed: none
+   * are added yet.
+   */
+  r.get('/api/analytics/forecast', read, async (req, res) => {
+    const q = parse(forecastQuerySchema, req.query);
+    const hallIds = await hallsFor(req.user!, q);
+    const now = clock.now().getTime();
+    const hourStart = Math.ceil(now / 3_600_000) * 3_600_000;
+    const weeks = 4;
+    const history = await forecastInputs(analytics, hallIds, hourStart, weeks);
+    const halls: ForecastResponse['halls'] = [];
+    for (const hallId of hallIds) {
+      const v = await queue.view(hallId);
+      const h = history.get(hallId)!;
+      const waitingNow = Object.values(v.state.tickets).filter((t) => t.status === 'waiting').length;
+      const openWindows = Object.values(v.state.windows).filter((w) => w.status === 'open').length;
+      const serviceFrom = h.meanServiceMin === null ? 'default' as const : 'history' as const;
+      const serviceMin = h.meanServiceMin ?? policyOf(v.config).defaultServiceMin;
+      const f = forecastNextHour({
+        history: h.walkIns.map((w) => (w === null ? null : { walkIns: w, booked: 0, checkedIn: 0 })), bookedToday: 0, serviceMin, openWindows, waitingNow,
+      }, { weeks });
+      const s = staffingAdvice({ hallId, arrivalsPerHour: f.expectedArrivals, meanServiceMin: serviceMin, windows: v.config.windows.length }, { targetP90Min: q.targetP90Min });
+      halls.push({
+        hallId, name: v.hallName, hourStart: new Date(hourStart).toISOString(), waitingNow, openWindows, windows: v.config.windows.length,
+        serviceMin: Math.round(serviceMin * 100) / 100, serviceFrom, history: h.walkIns,
+        forecast: {
+          weeksUsed: f.weeksUsed, expectedWalkIns: round2(f.expectedWalkIns), expectedAppointments: round2(f.expectedAppointments), expectedArrivals: round2(f.expectedArrivals),
+          loadMin: round2(f.loadMin), clearMin: f.clearMin === null ? null : round2(f.clearMin), level: f.level, labelZh: f.labelZh,
+        },
+        staffing: { windows: s.windows, p90WaitMin: s.p90WaitMin === null ? null : round2(s.p90WaitMin), meetsTarget: s.meetsTarget, utilisation: s.utilisation === null ? null : round2(s.utilisation) },
+      });
+    }
+    const body: ForecastResponse = { hourStart: new Date(hourStart).toISOString(), targetP90Min: q.targetP90Min, halls };
+    res.json(body);
+  });
+
+  /**
    * The map of a region's children: the deployment's GeoJSON
    * (MAP_GEOJSON_DIR/{code}.geojson) when there is one, else the demo's
    * synthetic tiles. Only codes in scope are kept.
@@ -105,3 +150,5 @@ function parseFeatures(text: string): { properties?: { code?: unknown } }[] | nu
     return null;
   }
 }
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
