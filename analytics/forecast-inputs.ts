@@ -6,7 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * "Pressure … a next-hour forecast from same-weekday same-hour history"):
  * per hall, the tickets taken in the same hour of the same weekday in past
  * weeks (null for a week the hall took no ticket that day: closed), and the
- * mean handling minutes over those weeks. From `event_stats_hourly`.
+ * mean handling minutes over those weeks. From `event_counts_hourly`.
  */
 export interface HallHistory { walkIns: (number | null)[]; meanServiceMin: number | null }
 
@@ -15,20 +15,20 @@ export async function forecastInputs(ch: ClickHouseClient, hallIds: readonly str
   const sec = (ms: number) => Math.floor(ms / 1000);
   const rows = await (await ch.query({
     query: `SELECT hall_id, toUnixTimestamp(hour) AS h, sumIf(n, type = 'ticket.issued') AS taken
-      FROM event_stats_hourly
+      FROM event_counts_hourly
       WHERE has({hallIds:Array(String)}, hall_id) AND has({hours:Array(UInt32)}, toUnixTimestamp(hour)) GROUP BY hall_id, h`,
     query_params: { hallIds: [...hallIds], hours: hours.map(sec) }, format: 'JSONEachRow',
   })).json<{ hall_id: string; h: number; taken: string }>();
   // A day (24 h from the same hour) with any ticket taken tells the hall was open that week.
   const open = await (await ch.query({
     query: `SELECT hall_id, arrayJoin({hours:Array(UInt32)}) AS h, sumIf(n, type = 'ticket.issued' AND toUnixTimestamp(hour) >= h - 43200 AND toUnixTimestamp(hour) < h + 43200) AS day_taken
-      FROM event_stats_hourly
+      FROM event_counts_hourly
       WHERE has({hallIds:Array(String)}, hall_id) AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id, h`,
     query_params: { hallIds: [...hallIds], hours: hours.map(sec), from: sec(Math.min(...hours)) - 43200, to: sec(Math.max(...hours)) + 43200 }, format: 'JSONEachRow',
   })).json<{ hall_id: string; h: number; day_taken: string }>();
   const service = await (await ch.query({
     query: `SELECT hall_id, sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0) AS m
-      FROM event_stats_hourly WHERE has({hallIds:Array(String)}, hall_id) AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id`,
+      FROM event_counts_hourly WHERE has({hallIds:Array(String)}, hall_id) AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id`,
     query_params: { hallIds: [...hallIds], from: sec(hourStartMs - weeks * 7 * 86_400_000), to: sec(hourStartMs) }, format: 'JSONEachRow',
   })).json<{ hall_id: string; m: number | null }>();
   const taken = new Map(rows.map((r) => [`${r.hall_id}|${r.h}`, Number(r.taken)]));

@@ -2,10 +2,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
 
 /**
  * The leadership screens' series and rankings (issue 5 "Leadership
- * screens"; 004 常态化监测, 大厅运行研判报告), read from `event_stats_hourly`
- * (analytics/clickhouse.ts: summed per hall, hour, type, window, item and
- * department as events arrive) — never from raw events, so a year of a city
- * stays fast (docs/benchmarks.md bench:analytics). Inputs are query
+ * screens"; 004 常态化监测, 大厅运行研判报告), read from the aggregates the
+ * views keep (analytics/clickhouse.ts): `event_counts_hourly` (hall, hour,
+ * type) for series, totals and roll-ups, `event_stats_daily` (hall, hall day,
+ * type, window, item, department) for rankings by window, item and
+ * department — never from raw events, so a year of a city stays fast
+ * (docs/benchmarks.md bench:analytics). Rankings by window, item and
+ * department count whole hall days touching the period. Inputs are query
  * parameters only; which SQL runs is chosen from constants by enums.
  *
  * Counting rules (docs/indicators.md "Screen series"): taken = ticket.issued,
@@ -25,6 +28,7 @@ const SUMS = `
   round(sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0), 2) AS avg_wait_min,
   round(sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0), 2) AS avg_service_min`;
 const WHERE = `has({hallIds:Array(String)}, hall_id) AND hour >= toStartOfHour({from:DateTime64(3)}) AND hour < {to:DateTime64(3)}`;
+const WHERE_DAYS = `has({hallIds:Array(String)}, hall_id) AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
 
 export interface Sums { taken: number; called: number; served: number; cases: number; skipped: number; avgWaitMin: number | null; avgServiceMin: number | null }
 interface SumRow { taken: string | number; called: string | number; served: string | number; cases: string | number; skipped: string | number; avg_wait_min: number | null; avg_service_min: number | null }
@@ -50,7 +54,7 @@ const BUCKET: Record<Bucket, string> = {
 /** Taken / called / served / cases and average wait and handling per day or hour. */
 export async function trendSeries(ch: ClickHouseClient, s: PeriodScope, bucket: Bucket): Promise<(Sums & { t: string })[]> {
   const rows = await (await ch.query({
-    query: `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`,
+    query: `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`,
     query_params: params(s), format: 'JSONEachRow',
   })).json<SumRow & { t: string }>();
   return rows.map((r) => ({ t: r.t, ...sumsOf(r) }));
@@ -68,18 +72,19 @@ const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item
  */
 export async function ranking(ch: ClickHouseClient, s: PeriodScope, by: RankBy, limit: number): Promise<(Sums & { key: string; hallId: string })[]> {
   const key = KEY[by];
-  const rows = await (await ch.query({
-    query: `SELECT ${key} AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} AND ${key} != ''
-      GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`,
-    query_params: { ...params(s), limit }, format: 'JSONEachRow',
-  })).json<SumRow & { key: string; any_hall: string }>();
+  const query = by === 'hall'
+    ? `SELECT hall_id AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_counts_hourly WHERE ${WHERE}
+      GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`
+    : `SELECT ${key} AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_stats_daily WHERE ${WHERE_DAYS} AND ${key} != ''
+      GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`;
+  const rows = await (await ch.query({ query, query_params: { ...params(s), limit }, format: 'JSONEachRow' })).json<SumRow & { key: string; any_hall: string }>();
   return rows.map((r) => ({ key: r.key, hallId: r.any_hall, ...sumsOf(r) }));
 }
 
 /** Sums per hall (the region roll-up adds them up per child region). */
 export async function sumsByHall(ch: ClickHouseClient, s: PeriodScope): Promise<Map<string, Sums>> {
   const rows = await (await ch.query({
-    query: `SELECT hall_id, ${SUMS} FROM event_stats_hourly WHERE ${WHERE} GROUP BY hall_id`, query_params: params(s), format: 'JSONEachRow',
+    query: `SELECT hall_id, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY hall_id`, query_params: params(s), format: 'JSONEachRow',
   })).json<SumRow & { hall_id: string }>();
   return new Map(rows.map((r) => [r.hall_id, sumsOf(r)]));
 }

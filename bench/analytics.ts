@@ -165,21 +165,24 @@ async function main(): Promise<void> {
     const range = { from: (y1.getTime() / 1000).toFixed(3), to: (now.getTime() / 1000).toFixed(3) };
     await time('screen.trend.daily-year', 'city-365d', sql(`SELECT toDate(hour, 'Asia/Shanghai') AS day, sumIf(n, type = 'ticket.issued') AS taken, sumIf(n, type = 'ticket.completed') AS served,
         sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0) AS avg_wait
-      FROM event_stats_hourly WHERE hour >= {from:DateTime64(3)} AND hour < {to:DateTime64(3)} GROUP BY day ORDER BY day`, range));
-    await time('screen.trend.hourly-30d', 'city-30d', sql(`SELECT hour, sum(n) AS n FROM event_stats_hourly
+      FROM event_counts_hourly WHERE hour >= {from:DateTime64(3)} AND hour < {to:DateTime64(3)} GROUP BY day ORDER BY day`, range));
+    await time('screen.trend.hourly-30d', 'city-30d', sql(`SELECT hour, sum(n) AS n FROM event_counts_hourly
       WHERE type = 'ticket.issued' AND hour >= {from:DateTime64(3)} GROUP BY hour ORDER BY hour`, { from: (d30.getTime() / 1000).toFixed(3) }));
     await time('screen.ranking.halls-30d', 'city-30d', sql(`SELECT hall_id, sumIf(n, type = 'ticket.completed') AS served,
         sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0) AS avg_wait
-      FROM event_stats_hourly WHERE hour >= {from:DateTime64(3)} GROUP BY hall_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
+      FROM event_counts_hourly WHERE hour >= {from:DateTime64(3)} GROUP BY hall_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
     await time('screen.ranking.windows-30d', 'hall-30d', sql(`SELECT window_id, sumIf(n, type = 'ticket.completed') AS served, sumIf(service_min, type = 'ticket.completed') AS minutes
-      FROM event_stats_hourly WHERE hall_id = 'bh1' AND hour >= {from:DateTime64(3)} AND window_id != '' GROUP BY window_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.regions.rollup-30d', 'city-30d', sql(`SELECT r.code, r.name, sum(s.n) AS served FROM event_stats_hourly s
+      FROM event_stats_daily WHERE hall_id = 'bh1' AND day >= toDate({from:DateTime64(3)}) AND window_id != '' GROUP BY window_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
+    await time('screen.ranking.items-30d', 'city-30d', sql(`SELECT item_code, sumIf(n, type = 'ticket.issued') AS taken, sumIf(n, type = 'case.opened') AS cases
+      FROM event_stats_daily WHERE day >= toDate({from:DateTime64(3)}) AND item_code != '' GROUP BY item_code ORDER BY cases DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
+    await time('screen.regions.rollup-30d', 'city-30d', sql(`SELECT r.code, r.name, sum(s.n) AS served FROM event_counts_hourly s
       JOIN (SELECT id, region_code FROM halls_dim FINAL) h ON h.id = s.hall_id
       JOIN (SELECT code, name, parent_code FROM regions_dim FINAL) t ON t.code = h.region_code
       JOIN (SELECT code, name FROM regions_dim FINAL) r ON r.code = if(t.parent_code IS NULL OR t.parent_code = '449900', t.code, t.parent_code)
       WHERE s.type = 'ticket.completed' AND s.hour >= {from:DateTime64(3)} GROUP BY r.code, r.name ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.live.minute-today', 'city-today', sql(`SELECT minute, sum(n) AS n FROM event_counts_minute
-      WHERE type = 'ticket.called' AND minute >= {from:DateTime64(3)} GROUP BY minute ORDER BY minute`, { from: (dayStart.getTime() / 1000).toFixed(3) }));
+    // Per minute from the raw events of today (no per-minute table: it would be as big as the events).
+    await time('screen.live.minute-today', 'city-today', sql(`SELECT toStartOfMinute(at) AS minute, count() AS n FROM events
+      WHERE type = 'ticket.called' AND at >= {from:DateTime64(3)} GROUP BY minute ORDER BY minute`, { from: (dayStart.getTime() / 1000).toFixed(3) }));
 
     const result = {
       at: new Date().toISOString(),

@@ -100,7 +100,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     const queue = createQueueService({ db, clock, tz: config.HALL_TZ });
 
     // ── ClickHouse ──
-    const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR });
+    const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR, tz: config.HALL_TZ });
     closers.push(() => analytics.close());
     // Outbox → ClickHouse (issue 5, ADR 0008); stopped before ClickHouse and PostgreSQL close.
     const relay = createOutboxRelay({

@@ -2,7 +2,7 @@
  * bench:analytics — the synthetic year of a city, generated INSIDE ClickHouse
  * (INSERT … SELECT FROM numbers()), so that the load rate measured is the
  * engine's: parsing nothing from Node, but writing `events` and feeding its
- * materialized views (event_counts_minute, event_stats_hourly) exactly as
+ * materialized views (event_counts_hourly, event_stats_daily) exactly as
  * relayed events do. Event shapes follow contracts/queue-events.ts, so the
  * indicator catalog computes real values on them.
  *

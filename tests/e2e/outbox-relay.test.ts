@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack, until, type Stack } from '../helpers/stack.ts';
 import { createOutboxRelay, type OutboxRelay } from '../../ingest/outbox-relay.ts';
 import { insertEvents } from '../../analytics/events-writer.ts';
+import { migrateAnalytics } from '../../analytics/clickhouse.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';
 import { createLogger } from '../../server/logger.ts';
 
@@ -32,9 +33,9 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
   /** Rows in events (before any merge), distinct (hall, seq), and the views' sums. */
   const counts = async () => {
     const [e] = await ch<{ rows: string; distinct: string }>('SELECT count() AS rows, uniqExact(hall_id, seq) AS distinct FROM events');
-    const [m] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_counts_minute');
-    const [h] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_stats_hourly');
-    return { rows: Number(e!.rows), distinct: Number(e!.distinct), minute: Number(m!.n), hourly: Number(h!.n) };
+    const [m] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_counts_hourly');
+    const [h] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_stats_daily');
+    return { rows: Number(e!.rows), distinct: Number(e!.distinct), hourly: Number(m!.n), daily: Number(h!.n) };
   };
   const window = async () => (await s.app.db.query<{ id: string }>("SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1", [hall])).rows[0]!.id;
   const item = async (w: string) => (await s.app.db.query<{ code: string }>(
@@ -54,7 +55,7 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     const sent = await s.app.relay.drain();
     expect(sent).toBeGreaterThan(0);
     const total = await outboxCount();
-    expect(await counts()).toEqual({ rows: total, distinct: total, minute: total, hourly: total });
+    expect(await counts()).toEqual({ rows: total, distinct: total, hourly: total, daily: total });
     expect(await s.app.relay.lag()).toEqual({ events: 0, halls: 0 });
     // The same (hall, seq, type) as in PostgreSQL.
     const pg = (await s.app.db.query<{ seq: number; type: string }>('SELECT seq, type FROM outbox WHERE hall_id = $1 ORDER BY seq', [hall])).rows;
@@ -63,7 +64,7 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     const [dim] = await ch<{ region_code: string; name: string }>('SELECT region_code, name FROM halls_dim FINAL WHERE id = {h:String}', { h: hall });
     const region = (await s.app.db.query<{ region_code: string }>('SELECT region_code FROM halls WHERE id = $1', [hall])).rows[0]!.region_code;
     expect(dim?.region_code).toBe(region);
-    const [calls] = await ch<{ n: string }>("SELECT sum(n) AS n FROM event_stats_hourly WHERE hall_id = {h:String} AND type = 'ticket.called'", { h: hall });
+    const [calls] = await ch<{ n: string }>("SELECT sum(n) AS n FROM event_stats_daily WHERE hall_id = {h:String} AND type = 'ticket.called'", { h: hall });
     expect(Number(calls!.n)).toBe(pg.filter((r) => r.type === 'ticket.called').length);
   });
 
@@ -89,9 +90,21 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     await fresh.drain();
     await fresh.stop();
     const total = await outboxCount();
-    expect(await counts()).toEqual({ rows: total, distinct: total, minute: total, hourly: total });
+    expect(await counts()).toEqual({ rows: total, distinct: total, hourly: total, daily: total });
     expect((await s.app.db.query('SELECT 1 FROM relay_pending')).rowCount).toBe(0);
     expect(await s.app.relay.lag()).toEqual({ events: 0, halls: 0 });
+  });
+
+  it('a data directory from before a view: the view\'s table is filled once from the events already there', async () => {
+    await s.app.relay.drain();
+    await s.app.relay.stop(); // lets go of the relay lock again, for the relays the next tests make
+    const before = await counts();
+    await s.app.analytics.client.command({ query: 'DROP VIEW event_stats_daily_mv' });
+    await s.app.analytics.client.command({ query: 'DROP TABLE event_stats_daily' });
+    await migrateAnalytics(s.app.analytics.client, s.app.config.HALL_TZ);
+    expect(await counts()).toEqual(before);
+    await migrateAnalytics(s.app.analytics.client, s.app.config.HALL_TZ); // again: nothing doubles
+    expect(await counts()).toEqual(before);
   });
 
   it('a batch sent twice with its token is stored once', async () => {
@@ -101,8 +114,8 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     await insertEvents(s.app.analytics.client, [row], 'relay-test-token');
     const after = await counts();
     expect(after.rows - before.rows).toBe(1);
-    expect(after.minute - before.minute).toBe(1);
     expect(after.hourly - before.hourly).toBe(1);
+    expect(after.daily - before.daily).toBe(1);
   });
 
   it('while ClickHouse fails the hall keeps working; afterwards the relay catches up by itself', async () => {
@@ -132,7 +145,8 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     }
     const total = await outboxCount();
     expect(await counts()).toMatchObject({ distinct: total + 1 }); // + the row of the token test above
-    expect((await counts()).minute).toBe(total + 1);
+    expect((await counts()).hourly).toBe(total + 1);
+    expect((await counts()).daily).toBe(total + 1);
     expect(relay.stats().batches).toBeGreaterThanOrEqual(3);
   });
 });
