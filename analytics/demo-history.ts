@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { insertEvents, type EventRow } from './events-writer.ts';
+import { chInstant } from './indicators/evaluate.ts';
 
 /**
  * A SYNTHETIC history for the demo city (issue 5: the leadership screens need
@@ -93,7 +94,7 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
 
 /** True when `events` holds nothing before `beforeIso` (a fresh demo, or one started today for the first time). */
 export async function hasNoHistory(ch: ClickHouseClient, beforeIso: string): Promise<boolean> {
-  const r = await (await ch.query({ query: 'SELECT count() AS n FROM events WHERE at < {before:DateTime64(3)}', query_params: { before: (Date.parse(beforeIso) / 1000).toFixed(3) }, format: 'JSONEachRow' })).json<{ n: string }>();
+  const r = await (await ch.query({ query: 'SELECT count() AS n FROM events WHERE at < {before:DateTime64(3)}', query_params: { before: chInstant(beforeIso) }, format: 'JSONEachRow' })).json<{ n: string }>();
   return Number(r[0]?.n ?? 0) === 0;
 }
 

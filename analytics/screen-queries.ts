@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { chInstant, round2 } from './indicators/evaluate.ts';
 
 /**
  * The leadership screens' series and rankings (issue 5 "Leadership
@@ -40,9 +41,7 @@ function sumsOf(r: SumRow): Sums {
   };
 }
 
-/** Epoch seconds: the same instant on a server in any time zone (see indicators/evaluate.ts). */
-const instant = (iso: string): string => (Date.parse(iso) / 1000).toFixed(3);
-const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: instant(s.from), to: instant(s.to), tz: s.tz });
+const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
 
 export type Bucket = 'day' | 'hour';
 const BUCKET: Record<Bucket, string> = {
@@ -98,7 +97,7 @@ export function addSums(parts: readonly Sums[]): Sums {
     waitMin += (p.avgWaitMin ?? 0) * p.called;
     serviceMin += (p.avgServiceMin ?? 0) * p.served;
   }
-  t.avgWaitMin = t.called > 0 ? Math.round((waitMin / t.called) * 100) / 100 : null;
-  t.avgServiceMin = t.served > 0 ? Math.round((serviceMin / t.served) * 100) / 100 : null;
+  t.avgWaitMin = t.called > 0 ? round2(waitMin / t.called) : null;
+  t.avgServiceMin = t.served > 0 ? round2(serviceMin / t.served) : null;
   return t;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './ids.ts';
+import { idSchema, regionCodeSchema } from './ids.ts';
 
 /**
  * REST shapes of the leadership screens' series, rankings, region roll-up
@@ -8,7 +8,8 @@ import { idSchema } from './ids.ts';
  * given — every hall the caller may see.
  */
 const MAX_PERIOD_DAYS = 366;
-const regionCode = z.string().regex(/^\d{6,12}$/);
+// A region code (ids.ts): that region and the regions below it.
+const regionCode = regionCodeSchema;
 
 const period = {
   region: regionCode.optional(),
@@ -16,16 +17,17 @@ const period = {
   from: z.iso.datetime(),
   to: z.iso.datetime(),
 };
-const checks = <T extends z.ZodType<{ region?: string | undefined; hall?: string | undefined; from: string; to: string }>>(s: T) => s
+/** The period rules every indicator and screen query shares: from before to, at most 366 days, region or hall. */
+export const periodChecks = <T extends z.ZodType<{ region?: string | undefined; hall?: string | undefined; from: string; to: string }>>(s: T) => s
   .refine((q) => !(q.region && q.hall), { message: 'region or hall, not both', path: ['hall'] })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_PERIOD_DAYS * 86_400_000, { message: `a period of at most ${MAX_PERIOD_DAYS} days`, path: ['from'] });
 
-export const trendQuerySchema = checks(z.object({ ...period, bucket: z.enum(['day', 'hour']).default('day') }).strict());
-export const rankingQuerySchema = checks(z.object({
+export const trendQuerySchema = periodChecks(z.object({ ...period, bucket: z.enum(['day', 'hour']).default('day') }).strict());
+export const rankingQuerySchema = periodChecks(z.object({
   ...period, by: z.enum(['hall', 'window', 'item', 'department']).default('hall'), limit: z.coerce.number().int().min(1).max(500).default(50),
 }).strict());
-export const regionsQuerySchema = checks(z.object(period).strict());
+export const regionsQuerySchema = periodChecks(z.object(period).strict());
 export const mapQuerySchema = z.object({ region: regionCode.optional() }).strict();
 
 export const sumsSchema = z.object({

@@ -36,7 +36,7 @@ export function paramsOf(sql: string): IndicatorParam[] {
  * string would be read in the server's time zone (a ClickHouse server may
  * run on Asia/Shanghai); an epoch is the same instant everywhere.
  */
-function chInstant(iso: string): string {
+export function chInstant(iso: string): string {
   return (Date.parse(iso) / 1000).toFixed(3);
 }
 
@@ -49,7 +49,7 @@ function bind(sql: string, scope: IndicatorScope): Record<string, string | strin
 const rowsSchema = z.array(z.object({ value: z.union([z.number(), z.string(), z.null()]) })).length(1);
 
 /** Values are rounded to 2 decimals: screens show them so, and tests compare them exactly. */
-const round2 = (v: number): number => Math.round(v * 100) / 100;
+export const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 async function run(client: ClickHouseClient, def: IndicatorDefinition, scope: IndicatorScope): Promise<IndicatorResult> {
   const rs = await client.query({ query: def.sql, query_params: bind(def.sql, scope), format: 'JSONEachRow' });

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { demoHistoryRows, hasNoHistory, writeDemoHistory } from '../../analytics/demo-history.ts';
 import type { Db } from '../store/pool.ts';
-import { demoHallProfiles } from '../store/regions-repo.ts';
+import { demoHallProfiles } from '../store/seed-demo.ts';
 
 /** Relative size of a hall by level: the city centre is busiest, a village point sees a few people a day. */
 const WEIGHT: Record<string, number> = { city: 1, district: 0.6, town: 0.2, village: 0.05 };

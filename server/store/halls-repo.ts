@@ -10,17 +10,23 @@ import { loadHallQueueConfig } from './queue-config-repo.ts';
 import { loadQueueState } from './queue-state-repo.ts';
 import { staffOfHall, type WindowStaff } from './window-staff-repo.ts';
 
-const SCOPE_SQL = `
+/** Ids of the halls a scope may see; parameters $1 kind, $2 region code, $3 hall id (scopeArgs). */
+export const SCOPE_SQL = `
   WITH RECURSIVE sub AS (
     SELECT code FROM regions WHERE code = $2
     UNION ALL SELECT r.code FROM regions r JOIN sub ON r.parent_code = sub.code)
   SELECT h.id FROM halls h WHERE
     $1 = 'all' OR ($1 = 'hall' AND h.id = $3) OR ($1 = 'region' AND h.region_code IN (SELECT code FROM sub))`;
 
+/** $1–$3 of SCOPE_SQL for a scope. */
+export function scopeArgs(scope: HallScope): [string, string | null, string | null] {
+  return [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null];
+}
+
 /** Halls a scope may see, with their service items (item codes used by ticket machines). */
 export async function listHalls(db: Db, scope: HallScope): Promise<HallSummary[]> {
   if (scope.kind === 'none') return [];
-  const args = [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null];
+  const args = scopeArgs(scope);
   const halls = await db.query<{ id: string; name: string; region_code: string; level: HallSummary['level']; address: string | null }>(
     `SELECT id, name, region_code, level, address FROM halls WHERE id IN (${SCOPE_SQL}) ORDER BY id`, args);
   const items = await db.query<{ hall_id: string; code: string; name: string; department: string; queue_id: string }>(
@@ -38,7 +44,7 @@ export async function listHalls(db: Db, scope: HallScope): Promise<HallSummary[]
 export async function hallInScope(db: Db, scope: HallScope, hallId: string): Promise<boolean> {
   if (scope.kind === 'none') return false;
   const r = await db.query(`SELECT 1 FROM (${SCOPE_SQL}) s WHERE s.id = $4`,
-    [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null, hallId]);
+    [...scopeArgs(scope), hallId]);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -50,7 +56,7 @@ export async function hallInScope(db: Db, scope: HallScope, hallId: string): Pro
  */
 export async function hallsOfRegionInScope(db: Db, scope: HallScope, regionCode: string | null): Promise<string[] | null> {
   if (scope.kind === 'none') return null;
-  const args = [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null, regionCode];
+  const args = [...scopeArgs(scope), regionCode];
   const r = await db.query<{ id: string }>(`
     WITH RECURSIVE want AS (
       SELECT code FROM regions WHERE code = $4

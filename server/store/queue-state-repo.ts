@@ -16,21 +16,21 @@ export async function ensureQueueStateRow(db: Db, hallId: string, day: string): 
 }
 
 /**
- * Locks the hall's queue state row until commit: the hall's queue operations
+ * Locks the hall's queue state row and its hall row until commit (the
+ * fallback of ADR 0007; lock order of ADR 0006): the hall's queue operations
  * go one at a time, across processes. Returns the row's version and the
- * hall's configuration version, so a process can tell whether its cached
- * state and configuration are current.
+ * hall's configuration version, so the process can tell whether its cached
+ * state and configuration are current. The write statement then takes the
+ * hall's seqs itself.
  */
-export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number; seq: number } | null> {
-  // Both rows in one statement, queue state first (the lock order of ADR 0006): the hall row's seq is
-  // then ours until commit, so the write statement can set it without another round trip.
-  const r = await tx.query<{ version: number; config_version: number; seq: number }>({
+export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
+  const r = await tx.query<{ version: number; config_version: number }>({
     name: 'queue-lock',
-    text: 'SELECT s.version, h.config_version, h.seq FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s, h',
+    text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s, h',
     values: [hallId],
   });
   const row = r.rows[0];
-  return row ? { version: row.version, configVersion: row.config_version, seq: row.seq } : null;
+  return row ? { version: row.version, configVersion: row.config_version } : null;
 }
 
 /** The current version without a lock (read paths check their cache with it). */

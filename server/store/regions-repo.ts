@@ -1,5 +1,6 @@
 import type { HallScope } from '../domain/access/scope.ts';
 import type { Db } from './pool.ts';
+import { SCOPE_SQL, scopeArgs } from './halls-repo.ts';
 
 /**
  * The region tree (行政区划: 市 → 区县 → 镇街 → 村社区) as far as a caller's
@@ -15,13 +16,8 @@ export interface RegionLevelView {
   children: { kind: 'region' | 'hall'; id: string; name: string; level: string; hallIds: string[] }[];
 }
 
-const SCOPED_HALLS = `
-  WITH RECURSIVE sub AS (
-    SELECT code FROM regions WHERE code = $2
-    UNION ALL SELECT r.code FROM regions r JOIN sub ON r.parent_code = sub.code)
-  SELECT h.id, h.name, h.level, h.region_code FROM halls h WHERE
-    $1 = 'all' OR ($1 = 'hall' AND h.id = $3) OR ($1 = 'region' AND h.region_code IN (SELECT code FROM sub))
-  ORDER BY h.id`;
+// The scope rule is halls-repo's, used as is.
+const SCOPED_HALLS = `SELECT h.id, h.name, h.level, h.region_code FROM halls h WHERE h.id IN (${SCOPE_SQL}) ORDER BY h.id`;
 
 /**
  * One level of the tree: the region asked for (or the top of the scope), its
@@ -32,7 +28,7 @@ const SCOPED_HALLS = `
 export async function regionLevel(db: Db, scope: HallScope, regionCode: string | null): Promise<RegionLevelView | null> {
   if (scope.kind === 'none') return null;
   const [h, r] = await Promise.all([
-    db.query<ScopedHall>(SCOPED_HALLS, [scope.kind, scope.kind === 'region' ? scope.regionCode : null, scope.kind === 'hall' ? scope.hallId : null]),
+    db.query<ScopedHall>(SCOPED_HALLS, scopeArgs(scope)),
     db.query<RegionRow>('SELECT code, name, level, parent_code FROM regions'),
   ]);
   const regions = new Map(r.rows.map((x) => [x.code, x]));
@@ -92,16 +88,3 @@ export async function namesOf(db: Db, by: 'hall' | 'window' | 'item' | 'departme
   return new Map(r.rows.map((x) => [x.key, x.name]));
 }
 
-/** The demo halls' windows and items, for the synthetic demo history (analytics/demo-history.ts). */
-export async function demoHallProfiles(db: Db): Promise<{ id: string; level: string; windows: { id: string; no: string }[]; items: { code: string; queueId: string; departmentId: string }[] }[]> {
-  const [h, w, i] = await Promise.all([
-    db.query<{ id: string; level: string }>('SELECT id, level FROM halls ORDER BY id'),
-    db.query<{ id: string; hall_id: string; no: string }>('SELECT id, hall_id, no FROM windows ORDER BY hall_id, length(no), no'),
-    db.query<{ hall_id: string; code: string; queue_id: string; department_id: string }>('SELECT hall_id, code, queue_id, department_id FROM items ORDER BY hall_id, code'),
-  ]);
-  return h.rows.map((x) => ({
-    id: x.id, level: x.level,
-    windows: w.rows.filter((y) => y.hall_id === x.id).map((y) => ({ id: y.id, no: y.no })),
-    items: i.rows.filter((y) => y.hall_id === x.id).map((y) => ({ code: y.code, queueId: y.queue_id, departmentId: y.department_id })),
-  }));
-}

@@ -139,3 +139,17 @@ async function seedCallers(db: Db, simDevices: DeviceCredentials[]): Promise<Sim
   }
   return callers;
 }
+
+/** The demo halls' windows and items, for the synthetic demo history (analytics/demo-history.ts). */
+export async function demoHallProfiles(db: Db): Promise<{ id: string; level: string; windows: { id: string; no: string }[]; items: { code: string; queueId: string; departmentId: string }[] }[]> {
+  const [h, w, i] = await Promise.all([
+    db.query<{ id: string; level: string }>('SELECT id, level FROM halls ORDER BY id'),
+    db.query<{ id: string; hall_id: string; no: string }>('SELECT id, hall_id, no FROM windows ORDER BY hall_id, length(no), no'),
+    db.query<{ hall_id: string; code: string; queue_id: string; department_id: string }>('SELECT hall_id, code, queue_id, department_id FROM items ORDER BY hall_id, code'),
+  ]);
+  return h.rows.map((x) => ({
+    id: x.id, level: x.level,
+    windows: w.rows.filter((y) => y.hall_id === x.id).map((y) => ({ id: y.id, no: y.no })),
+    items: i.rows.filter((y) => y.hall_id === x.id).map((y) => ({ code: y.code, queueId: y.queue_id, departmentId: y.department_id })),
+  }));
+}

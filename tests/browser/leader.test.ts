@@ -175,6 +175,7 @@ describe('leadership screen in chromium', () => {
     await page.close();
   });
 
+  // DOMAIN.md "Indicators and models" (004): a hall operation report (大厅运行研判报告).
   it('the hall operation report of h-east: every indicator, the trend, the window ranking, a summary; print', async () => {
     const token = await login(s, 'sup-east');
     const catalog = (await api<{ indicators: IndicatorDescription[] }>(s, 'GET', '/api/indicators', undefined, token)).body.indicators;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { api, login, startStack, type Stack } from '../helpers/stack.ts';
+import { api, login, startStack, windowAndItem, type Stack } from '../helpers/stack.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';
 import type { RankingResponse, RegionsResponse, TrendResponse } from '../../contracts/index.ts';
 
@@ -18,9 +18,7 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
   let from: string; let to: string; let mapDir: string;
 
   async function serve(hall: string, takes: number, served: number): Promise<void> {
-    const w = (await s.app.db.query<{ id: string }>('SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1', [hall])).rows[0]!.id;
-    const code = (await s.app.db.query<{ code: string }>(
-      'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1', [hall, w])).rows[0]!.code;
+    const { windowId: w, itemCode: code } = await windowAndItem(s, hall);
     await runWindowOp(s.app.queue, hall, w, { op: 'open' });
     for (let i = 0; i < takes; i++) await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
     for (let i = 0; i < served; i++) {
@@ -63,6 +61,7 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     expect(w.body.rows[0]).toMatchObject({ served: 3, called: 3 });
   });
 
+  // DOMAIN.md "Security and operations": roles and permissions per region; every service point manages only its own.
   it('regions: the city splits into its districts (and halls placed at the city itself); a district into towns', async () => {
     const city = await api<RegionsResponse>(s, 'GET', `/api/analytics/regions?from=${from}&to=${to}`, undefined, leader);
     expect(city.status, city.text).toBe(200);

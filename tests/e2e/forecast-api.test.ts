@@ -16,6 +16,7 @@ import type { ForecastResponse } from '../../contracts/index.ts';
  * starts 10:00 (02:00 UTC). The same hour on the four Wednesdays before:
  * 20 tickets (last week), 10, closed (no ticket all day), 30.
  */
+// DOMAIN.md "Indicators and models" (001): the pressure model (压力模型).
 describe('forecast API: next-hour pressure and staffing advice', () => {
   let s: Stack; let token: string;
   const hall = 'h-east';

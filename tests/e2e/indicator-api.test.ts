@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { api, login, startStack, type Stack } from '../helpers/stack.ts';
+import { api, login, startStack, windowAndItem, type Stack } from '../helpers/stack.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';
 import type { IndicatorDescription, IndicatorValuesResponse } from '../../contracts/index.ts';
 
@@ -21,9 +21,7 @@ describe('indicator API: catalog and values from the relayed events', () => {
     [leader, eastLeader, supEast, staff] = await Promise.all([login(s, 'leader'), login(s, 'east-leader'), login(s, 'sup-east'), login(s, 'staff-east')]);
     from = new Date(s.clock.now().getTime() - 3_600_000).toISOString();
     // Three takes at a window's queue, one called and served: two left waiting.
-    const w = (await s.app.db.query<{ id: string }>('SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1', [hall])).rows[0]!.id;
-    const code = (await s.app.db.query<{ code: string }>(
-      'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1', [hall, w])).rows[0]!.code;
+    const { windowId: w, itemCode: code } = await windowAndItem(s, hall);
     await runWindowOp(s.app.queue, hall, w, { op: 'open' });
     for (let i = 0; i < 3; i++) await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
     await runWindowOp(s.app.queue, hall, w, { op: 'next' });

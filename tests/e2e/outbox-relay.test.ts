@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startStack, until, type Stack } from '../helpers/stack.ts';
+import { startStack, until, windowAndItem, type Stack } from '../helpers/stack.ts';
 import { createOutboxRelay, type OutboxRelay } from '../../ingest/outbox-relay.ts';
 import { insertEvents } from '../../analytics/events-writer.ts';
 import { migrateAnalytics } from '../../analytics/clickhouse.ts';
@@ -37,13 +37,9 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     const [h] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_stats_daily');
     return { rows: Number(e!.rows), distinct: Number(e!.distinct), hourly: Number(m!.n), daily: Number(h!.n) };
   };
-  const window = async () => (await s.app.db.query<{ id: string }>("SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1", [hall])).rows[0]!.id;
-  const item = async (w: string) => (await s.app.db.query<{ code: string }>(
-    'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1', [hall, w])).rows[0]!.code;
   /** A few queue operations: takes, a call and a completion (each one transaction with its outbox events). */
   async function serveSome(n: number): Promise<void> {
-    const w = await window();
-    const code = await item(w);
+    const { windowId: w, itemCode: code } = await windowAndItem(s, hall);
     await runWindowOp(s.app.queue, hall, w, { op: 'open' }).catch(() => undefined);
     for (let i = 0; i < n; i++) await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
     await runWindowOp(s.app.queue, hall, w, { op: 'next' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { startStack, windowAndItem, type Stack } from '../helpers/stack.ts';
 import { createQueueService, type QueueService, type RunResult } from '../../server/commands/queue-service.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';
 import { changeHallConfig, patchHall } from '../../server/store/config-repo.ts';
@@ -31,11 +31,9 @@ describe('queue: one statement per operation, checked by version', () => {
   const seqs = async () => (await s.app.db.query<{ seq: number }>('SELECT seq FROM outbox WHERE hall_id = $1 ORDER BY seq', [hall])).rows.map((r) => r.seq);
   const hallSeq = async () => (await s.app.db.query<{ seq: number }>('SELECT seq FROM halls WHERE id = $1', [hall])).rows[0]!.seq;
   const committed = (r: RunResult) => { if (r.duplicate) throw new Error('unexpected duplicate'); return r; };
-  const firstWindow = async () => (await s.app.db.query<{ id: string }>("SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1", [hall])).rows[0]!.id;
+  const firstWindow = async () => (await windowAndItem(s, hall)).windowId;
   /** An item whose queue the first window serves (so its call next finds the ticket). */
-  const itemOf = async () => (await s.app.db.query<{ code: string }>(
-    `SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1`,
-    [hall, await firstWindow()])).rows[0]!.code;
+  const itemOf = async () => (await windowAndItem(s, hall)).itemCode;
 
   it('two services alternate on one hall: each sees the other\'s tickets, nobody is called twice, seqs stay gapless', async () => {
     const w = await firstWindow();

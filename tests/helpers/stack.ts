@@ -142,3 +142,11 @@ export async function until<T>(fn: () => T | Promise<T>, ms = 10_000, step = 25)
     await new Promise((r) => setTimeout(r, step));
   }
 }
+
+/** A hall's first window (natural order) and an item whose queue it serves: what a test needs to take a ticket that window can call. */
+export async function windowAndItem(s: Stack, hallId: string): Promise<{ windowId: string; itemCode: string }> {
+  const w = (await s.app.db.query<{ id: string }>('SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1', [hallId])).rows[0]!.id;
+  const code = (await s.app.db.query<{ code: string }>(
+    'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1', [hallId, w])).rows[0]!.code;
+  return { windowId: w, itemCode: code };
+}

@@ -6,15 +6,16 @@ import {
   type ForecastResponse, type RankingResponse, type RegionsResponse, type TrendResponse,
 } from '../../../contracts/index.ts';
 import { forecastInputs } from '../../../analytics/forecast-inputs.ts';
+import { round2 } from '../../../analytics/indicators/evaluate.ts';
 import { forecastNextHour, staffingAdvice } from '../../domain/models/index.ts';
 import { policyOf } from '../../domain/queue/index.ts';
 import { addSums, ranking, sumsByHall, trendSeries, type PeriodScope, type Sums } from '../../../analytics/screen-queries.ts';
 import { hallScope, type StaffPrincipal } from '../../domain/access/scope.ts';
 import { syntheticMap } from '../../domain/geo/synthetic-map.ts';
-import { hallInScope, hallsOfRegionInScope } from '../../store/halls-repo.ts';
 import { namesOf, regionLevel } from '../../store/regions-repo.ts';
 import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
+import { hallsForQuery } from './scope-halls.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
@@ -28,17 +29,7 @@ export function analyticsRoutes({ db, clock, config, analytics, logger, queue }:
   const r = Router();
   const read = authorize(db, clock, 'indicator.read');
 
-  /** The halls of `region`, of `hall`, or of the whole scope; 404 when outside it. */
-  async function hallsFor(user: StaffPrincipal, q: { region?: string | undefined; hall?: string | undefined }): Promise<string[]> {
-    const scope = hallScope(user);
-    if (q.hall) {
-      if (!(await hallInScope(db, scope, q.hall))) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${q.hall}`);
-      return [q.hall];
-    }
-    const ids = await hallsOfRegionInScope(db, scope, q.region ?? null);
-    if (!ids) throw new HallError('HALL_ERR_NOT_FOUND', q.region ? `no region ${q.region} in your scope` : 'no halls in your scope');
-    return ids;
-  }
+  const hallsFor = (user: StaffPrincipal, q: { region?: string | undefined; hall?: string | undefined }) => hallsForQuery(db, user, q);
   const scopeOf = (hallIds: string[], q: { from: string; to: string }): PeriodScope => ({ hallIds, from: q.from, to: q.to, tz: config.HALL_TZ });
 
   r.get('/api/analytics/trend', read, async (req, res) => {
@@ -87,9 +78,10 @@ export function analyticsRoutes({ db, clock, config, analytics, logger, queue }:
     const hourStart = Math.ceil(now / 3_600_000) * 3_600_000;
     const weeks = 4;
     const history = await forecastInputs(analytics, hallIds, hourStart, weeks);
+    const views = await Promise.all(hallIds.map((id) => queue.view(id)));
     const halls: ForecastResponse['halls'] = [];
-    for (const hallId of hallIds) {
-      const v = await queue.view(hallId);
+    for (const [i, hallId] of hallIds.entries()) {
+      const v = views[i]!;
       const h = history.get(hallId)!;
       const waitingNow = Object.values(v.state.tickets).filter((t) => t.status === 'waiting').length;
       const openWindows = Object.values(v.state.windows).filter((w) => w.status === 'open').length;
@@ -101,7 +93,7 @@ export function analyticsRoutes({ db, clock, config, analytics, logger, queue }:
       const s = staffingAdvice({ hallId, arrivalsPerHour: f.expectedArrivals, meanServiceMin: serviceMin, windows: v.config.windows.length }, { targetP90Min: q.targetP90Min });
       halls.push({
         hallId, name: v.hallName, hourStart: new Date(hourStart).toISOString(), waitingNow, openWindows, windows: v.config.windows.length,
-        serviceMin: Math.round(serviceMin * 100) / 100, serviceFrom, history: h.walkIns,
+        serviceMin: round2(serviceMin), serviceFrom, history: h.walkIns,
         forecast: {
           weeksUsed: f.weeksUsed, expectedWalkIns: round2(f.expectedWalkIns), expectedAppointments: round2(f.expectedAppointments), expectedArrivals: round2(f.expectedArrivals),
           loadMin: round2(f.loadMin), clearMin: f.clearMin === null ? null : round2(f.clearMin), level: f.level, labelZh: f.labelZh,
@@ -151,4 +143,3 @@ function parseFeatures(text: string): { properties?: { code?: unknown } }[] | nu
   }
 }
 
-const round2 = (v: number): number => Math.round(v * 100) / 100;

@@ -2,10 +2,9 @@ import { Router } from 'express';
 import { HallError, hallParamsSchema, indicatorPeriodQuerySchema, indicatorValuesQuerySchema, type IndicatorValuesResponse } from '../../../contracts/index.ts';
 import { catalog, findIndicator } from '../../../analytics/indicators/catalog.ts';
 import { evaluateAll } from '../../../analytics/indicators/evaluate.ts';
-import { hallScope } from '../../domain/access/scope.ts';
-import { hallsOfRegionInScope } from '../../store/halls-repo.ts';
 import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
+import { hallsForQuery } from './scope-halls.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
@@ -26,8 +25,7 @@ export function indicatorRoutes({ db, clock, config, analytics }: RouteDeps): Ro
   r.get('/api/indicators/values', authorize(db, clock, 'indicator.read'), async (req, res) => {
     const q = parse(indicatorValuesQuerySchema, req.query);
     const ids = checkedIds(q.ids);
-    const hallIds = await hallsOfRegionInScope(db, hallScope(req.user!), q.region ?? null);
-    if (!hallIds) throw new HallError('HALL_ERR_NOT_FOUND', q.region ? `no region ${q.region} in your scope` : 'no halls in your scope');
+    const hallIds = await hallsForQuery(db, req.user!, { region: q.region });
     const values = await evaluateAll(analytics, { hallIds, from: q.from, to: q.to, tz: config.HALL_TZ }, ids);
     const body: IndicatorValuesResponse = { scope: { hallIds, region: q.region ?? null, from: q.from, to: q.to }, values };
     res.json(body);
