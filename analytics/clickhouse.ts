@@ -47,10 +47,23 @@ function quoteTz(tz: string): string {
   return `'${tz}'`;
 }
 
+/** True when `table` exists without `column` (a data directory from an earlier schema). */
+async function lacksColumn(client: ClickHouseClient, table: string, column: string): Promise<boolean> {
+  const rows = await (await client.query({
+    query: `SELECT countIf(name = {c:String}) AS has, count() AS cols FROM system.columns WHERE database = currentDatabase() AND table = {t:String}`,
+    query_params: { t: table, c: column }, format: 'JSONEachRow',
+  })).json<{ has: string | number; cols: string | number }>();
+  return Number(rows[0]!.cols) > 0 && Number(rows[0]!.has) === 0;
+}
+
 /** Columns of `events` taken from the event's data: [column, type, data field]. */
 export const EVENT_COLUMNS = [
   ['ticket_id', 'String', 'ticketId'], ['window_id', 'String', 'windowId'], ['item_code', 'String', 'itemCode'], ['department_id', 'String', 'departmentId'],
   ['waited_min', 'Float64', 'waitedMin'], ['service_min', 'Float64', 'serviceMin'],
+  // Which call of its ticket a ticket.called is (1 = first; 0 = an event from before the engine numbered calls).
+  ['call_no', 'UInt16', 'call'],
+  // The staff user who acted at the window ('' when none): rankings and efficiency per staff.
+  ['staff_id', 'String', 'staffId'],
 ] as const;
 
 /**
@@ -79,9 +92,10 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
   // extracts them from the jsonb it already has), so ClickHouse parses no JSON on the load path;
   // an insert that leaves them out gets them from the payload (the DEFAULT).
   for (const [name, type, field] of EVENT_COLUMNS) {
-    const extract = type === 'Float64' ? `JSONExtractFloat(payload, 'data', '${field}')` : `JSONExtractString(payload, 'data', '${field}')`;
+    const extract = type === 'Float64' ? `JSONExtractFloat(payload, 'data', '${field}')`
+      : type === 'UInt16' ? `JSONExtract(payload, 'data', '${field}', 'UInt16')` : `JSONExtractString(payload, 'data', '${field}')`;
     // Ticket ids are unique per ticket: a plain String; the others repeat and are dictionary-encoded.
-    const colType = type === 'Float64' ? 'Float64' : name === 'ticket_id' ? 'String' : 'LowCardinality(String)';
+    const colType = type !== 'String' ? type : name === 'ticket_id' ? 'String' : 'LowCardinality(String)';
     await client.command({ query: `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${name} ${colType} DEFAULT ${extract}` });
   }
   // Aggregates fed by materialized views as events arrive (issue 5 "Schema"). Their keys are chosen
@@ -96,20 +110,32 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
       hall_id LowCardinality(String), hour DateTime('UTC'), type LowCardinality(String),
       n UInt64, waited_min Float64, service_min Float64
     ) ENGINE = SummingMergeTree ORDER BY (hall_id, hour, type) SETTINGS ${DEDUP}` });
-  // Per hall, hall day (HALL_TZ), type, window, item and department: rankings by window, item and department.
+  // Per hall, hall day (HALL_TZ), type, window, item, department and staff: rankings by each.
   // The day is fixed when the view is made: after a change of HALL_TZ, drop event_stats_daily(_mv) to rebuild it.
+  // A table from before a key column was added (staff_id) is rebuilt: dropped here, refilled from events below.
+  if (await lacksColumn(client, 'event_stats_daily', 'staff_id')) {
+    await client.command({ query: 'DROP VIEW IF EXISTS event_stats_daily_mv' });
+    await client.command({ query: 'DROP TABLE IF EXISTS event_stats_daily' });
+  }
   await client.command({ query: `CREATE TABLE IF NOT EXISTS event_stats_daily (
       hall_id LowCardinality(String), day Date, type LowCardinality(String),
-      window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String),
+      window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String), staff_id LowCardinality(String),
       n UInt64, waited_min Float64, service_min Float64
-    ) ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id) SETTINGS ${DEDUP}` });
+    ) ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id, staff_id) SETTINGS ${DEDUP}` });
+  // People per camera zone (zone.counted, 视频通道): one row per zone per count, for the zone indicators.
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS zone_counts (
+      hall_id LowCardinality(String), at DateTime64(3, 'UTC'), device_id LowCardinality(String), zone LowCardinality(String), people UInt32
+    ) ENGINE = MergeTree ORDER BY (hall_id, at, device_id, zone) SETTINGS ${DEDUP}` });
   const views: [string, string, string][] = [
     ['event_counts_hourly_mv', 'event_counts_hourly', `SELECT hall_id, toStartOfHour(at) AS hour, type,
         count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min
       FROM events GROUP BY hall_id, hour, type`],
-    ['event_stats_daily_mv', 'event_stats_daily', `SELECT hall_id, toDate(at, ${quoteTz(tz)}) AS day, type, window_id, item_code, department_id,
+    ['event_stats_daily_mv', 'event_stats_daily', `SELECT hall_id, toDate(at, ${quoteTz(tz)}) AS day, type, window_id, item_code, department_id, staff_id,
         count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min
-      FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id`],
+      FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id, staff_id`],
+    ['zone_counts_mv', 'zone_counts', `SELECT hall_id, at, JSONExtractString(payload, 'data', 'deviceId') AS device_id, z.1 AS zone, z.2 AS people
+      FROM events ARRAY JOIN JSONExtract(payload, 'data', 'zones', 'Array(Tuple(zone String, people UInt32))') AS z
+      WHERE type = 'zone.counted'`],
   ];
   for (const [view, table, select] of views) {
     // count() is a UInt64: quoted or not depending on the engine's JSON settings, so compare as a number.

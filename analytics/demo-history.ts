@@ -70,7 +70,7 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
         const win = { windowId: w.id, windowNo: w.no };
         push('ticket.issued', taken, { ticketId, ticketNo, queueId: item.queueId, itemCode: item.code, deviceId: null, waiting: 0, issuedToday: n, applicantKey: null, class: 'walk-in' }, { item_code: item.code });
         const called = taken + waitMin * 60_000;
-        push('ticket.called', called, { ticketId, ticketNo, ...win, queueId: item.queueId, class: 'walk-in', waitedMin: waitMin, outOfOrder: false }, { window_id: w.id, waited_min: waitMin });
+        push('ticket.called', called, { ticketId, ticketNo, ...win, queueId: item.queueId, class: 'walk-in', waitedMin: waitMin, call: 1, outOfOrder: false }, { window_id: w.id, waited_min: waitMin, call_no: 1 });
         if (rand() < 0.05) {
           push('ticket.skipped', called + 120_000, { ticketId, ticketNo, ...win, skipCount: 1, then: 'drop' }, { window_id: w.id });
           push('ticket.dropped', called + 120_000, { ticketId, ticketNo, queueId: item.queueId, reason: 'no-show' });

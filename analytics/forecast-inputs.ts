@@ -16,19 +16,19 @@ export async function forecastInputs(ch: ClickHouseClient, hallIds: readonly str
   const rows = await (await ch.query({
     query: `SELECT hall_id, toUnixTimestamp(hour) AS h, sumIf(n, type = 'ticket.issued') AS taken
       FROM event_counts_hourly
-      WHERE has({hallIds:Array(String)}, hall_id) AND has({hours:Array(UInt32)}, toUnixTimestamp(hour)) GROUP BY hall_id, h`,
+      WHERE hall_id IN {hallIds:Array(String)} AND toUnixTimestamp(hour) IN {hours:Array(UInt32)} GROUP BY hall_id, h`,
     query_params: { hallIds: [...hallIds], hours: hours.map(sec) }, format: 'JSONEachRow',
   })).json<{ hall_id: string; h: number; taken: string }>();
   // A day (24 h from the same hour) with any ticket taken tells the hall was open that week.
   const open = await (await ch.query({
     query: `SELECT hall_id, arrayJoin({hours:Array(UInt32)}) AS h, sumIf(n, type = 'ticket.issued' AND toUnixTimestamp(hour) >= h - 43200 AND toUnixTimestamp(hour) < h + 43200) AS day_taken
       FROM event_counts_hourly
-      WHERE has({hallIds:Array(String)}, hall_id) AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id, h`,
+      WHERE hall_id IN {hallIds:Array(String)} AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id, h`,
     query_params: { hallIds: [...hallIds], hours: hours.map(sec), from: sec(Math.min(...hours)) - 43200, to: sec(Math.max(...hours)) + 43200 }, format: 'JSONEachRow',
   })).json<{ hall_id: string; h: number; day_taken: string }>();
   const service = await (await ch.query({
     query: `SELECT hall_id, sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0) AS m
-      FROM event_counts_hourly WHERE has({hallIds:Array(String)}, hall_id) AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id`,
+      FROM event_counts_hourly WHERE hall_id IN {hallIds:Array(String)} AND hour >= toDateTime({from:UInt32}) AND hour < toDateTime({to:UInt32}) GROUP BY hall_id`,
     query_params: { hallIds: [...hallIds], from: sec(hourStartMs - weeks * 7 * 86_400_000), to: sec(hourStartMs) }, format: 'JSONEachRow',
   })).json<{ hall_id: string; m: number | null }>();
   const taken = new Map(rows.map((r) => [`${r.hall_id}|${r.h}`, Number(r.taken)]));

@@ -6,8 +6,8 @@ import { chInstant, round2 } from './indicators/evaluate.ts';
  * screens"; 004 常态化监测, 大厅运行研判报告), read from the aggregates the
  * views keep (analytics/clickhouse.ts): `event_counts_hourly` (hall, hour,
  * type) for series, totals and roll-ups, `event_stats_daily` (hall, hall day,
- * type, window, item, department) for rankings by window, item and
- * department — never from raw events, so a year of a city stays fast
+ * type, window, item, department, staff) for rankings by window, item,
+ * department and staff — never from raw events, so a year of a city stays fast
  * (docs/benchmarks.md bench:analytics). Rankings by window, item and
  * department count whole hall days touching the period. Inputs are query
  * parameters only; which SQL runs is chosen from constants by enums.
@@ -28,8 +28,8 @@ const SUMS = `
   sumIf(n, type = 'ticket.skipped') AS skipped,
   round(sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0), 2) AS avg_wait_min,
   round(sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0), 2) AS avg_service_min`;
-const WHERE = `has({hallIds:Array(String)}, hall_id) AND hour >= toStartOfHour({from:DateTime64(3)}) AND hour < {to:DateTime64(3)}`;
-const WHERE_DAYS = `has({hallIds:Array(String)}, hall_id) AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
+const WHERE = `hall_id IN {hallIds:Array(String)} AND hour >= toStartOfHour({from:DateTime64(3)}) AND hour < {to:DateTime64(3)}`;
+const WHERE_DAYS = `hall_id IN {hallIds:Array(String)} AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
 
 export interface Sums { taken: number; called: number; served: number; cases: number; skipped: number; avgWaitMin: number | null; avgServiceMin: number | null }
 interface SumRow { taken: string | number; called: string | number; served: string | number; cases: string | number; skipped: string | number; avg_wait_min: number | null; avg_service_min: number | null }
@@ -59,15 +59,16 @@ export async function trendSeries(ch: ClickHouseClient, s: PeriodScope, bucket: 
   return rows.map((r) => ({ t: r.t, ...sumsOf(r) }));
 }
 
-export type RankBy = 'hall' | 'window' | 'item' | 'department';
+export type RankBy = 'hall' | 'window' | 'item' | 'department' | 'staff';
 // Aliases differ from column names: ClickHouse lets a SELECT alias shadow a column in WHERE.
-const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item: 'item_code', department: 'department_id' };
+const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item: 'item_code', department: 'department_id', staff: 'staff_id' };
 
 /**
- * Sums per hall, window, item or department, busiest first. Which events
- * carry which key: windows on calls and completions, items on takes and
- * cases, departments on cases (contracts/queue-events.ts), so e.g. a
- * window's `taken` is 0 by construction.
+ * Sums per hall, window, item, department or staff, busiest first. Which
+ * events carry which key: windows on calls and completions, items on takes
+ * and cases, departments on cases, staff on what a signed-in clerk did at a
+ * window (contracts/queue-events.ts), so e.g. a window's `taken` is 0 by
+ * construction.
  */
 export async function ranking(ch: ClickHouseClient, s: PeriodScope, by: RankBy, limit: number): Promise<(Sums & { key: string; hallId: string })[]> {
   const key = KEY[by];

@@ -25,7 +25,7 @@ export const periodChecks = <T extends z.ZodType<{ region?: string | undefined; 
 
 export const trendQuerySchema = periodChecks(z.object({ ...period, bucket: z.enum(['day', 'hour']).default('day') }).strict());
 export const rankingQuerySchema = periodChecks(z.object({
-  ...period, by: z.enum(['hall', 'window', 'item', 'department']).default('hall'), limit: z.coerce.number().int().min(1).max(500).default(50),
+  ...period, by: z.enum(['hall', 'window', 'item', 'department', 'staff']).default('hall'), limit: z.coerce.number().int().min(1).max(500).default(50),
 }).strict());
 export const regionsQuerySchema = periodChecks(z.object(period).strict());
 export const mapQuerySchema = z.object({ region: regionCode.optional() }).strict();
@@ -36,7 +36,7 @@ export const sumsSchema = z.object({
 });
 export const trendResponseSchema = z.object({ bucket: z.enum(['day', 'hour']), points: z.array(sumsSchema.extend({ t: z.string() })) });
 export const rankingResponseSchema = z.object({
-  by: z.enum(['hall', 'window', 'item', 'department']),
+  by: z.enum(['hall', 'window', 'item', 'department', 'staff']),
   rows: z.array(sumsSchema.extend({ key: z.string(), name: z.string(), hallId: z.string() })),
 });
 export const regionNodeSchema = z.object({ code: z.string(), name: z.string(), level: z.string() });

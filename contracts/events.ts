@@ -38,10 +38,22 @@ export const deviceStatusEventSchema = z.object({
   data: z.object({ deviceId: z.string(), kind: deviceKindSchema, status: z.record(z.string(), z.unknown()) }),
 });
 
+/**
+ * People counted per zone by a video channel (视频通道, DOMAIN.md "Devices"):
+ * telemetry, but a hall event all the same, so it reaches ClickHouse through
+ * the outbox like everything else (analytics/clickhouse.ts `zone_counts`).
+ */
+export const zoneCountedEventSchema = z.object({
+  ...base,
+  type: z.literal('zone.counted'),
+  data: z.object({ deviceId: z.string(), zones: z.array(z.object({ zone: z.string(), people: z.number().int().nonnegative() })) }),
+});
+
 export const domainEventSchema = z.discriminatedUnion('type', [
   ticketIssuedEventSchema,
   deviceOnlineEventSchema,
   deviceStatusEventSchema,
+  zoneCountedEventSchema,
   ...queueEventSchemas,
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;

@@ -8,7 +8,8 @@ import { z } from 'zod';
  */
 const base = { hallId: z.string(), seq: z.number().int().positive(), at: z.string() };
 const ticketRef = { ticketId: z.string(), ticketNo: z.string() };
-const windowRef = { windowId: z.string(), windowNo: z.string() };
+/** `staffId`: the user id of the staff who acted at the window (console or caller), when one did; none from the engine itself. */
+const windowRef = { windowId: z.string(), windowNo: z.string(), staffId: z.string().optional() };
 export const ticketClassSchema = z.enum(['walk-in', 'appointment', 'green', 'transferred-back']);
 export const outcomeSchema = z.enum(['done', 'refused', 'incomplete']);
 export const displayLineSchema = z.object({ text: z.string(), voice: z.string() });
@@ -18,6 +19,8 @@ const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) => z.ob
 
 export const ticketCalledEventSchema = ev('ticket.called', {
   ...ticketRef, ...windowRef, queueId: z.string(), class: ticketClassSchema, waitedMin: z.number(),
+  /** 1 for the ticket's first call, 2 after a skip-return or a transfer, …; recalls are not calls. */
+  call: z.number().int().positive(),
   outOfOrder: z.boolean(), reason: z.string().optional(), display: displayLineSchema,
 });
 export const queueEventSchemas = [

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { HallError, upMessages, type CallerSignin, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../contracts/index.ts';
 import { issueTicket, type CommandDeps, type CommandMeta, type CommandResult } from '../server/commands/issue-ticket.ts';
-import { recordStatus } from '../server/commands/device-presence.ts';
+import { recordStatus, recordZoneCount } from '../server/commands/device-presence.ts';
 import { callerSignIn, callerSignOut } from '../server/commands/caller-signin.ts';
 import { CALLER_OPS, callerOp, type CallerOpType } from '../server/commands/caller-ops.ts';
 import type { DeviceIdentity } from '../server/store/devices-repo.ts';
@@ -18,12 +18,8 @@ type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unkno
 const HANDLERS: Partial<Record<string, Handler>> = {
   'ticketer/ticket.request': (deps, d, id, data, meta) => issueTicket(deps, d, id, data as TicketRequest, meta),
   'ticketer/device.status': async (deps, d, id, data) => ({ duplicate: false, replyType: null, reply: null, event: await recordStatus(deps, d, id, data as TicketerStatus) }),
-  'camera/camera.count': async (deps, d, _id, data) => {
-    // People counts are telemetry for issue 5's models: logged, not a hall change (no seq, no delta).
-    await deps.db.query('INSERT INTO device_state_log (at, device_id, hall_id, state, status) VALUES ($1, $2, $3, $4, $5)',
-      [deps.clock.now(), d.deviceId, d.hallId, 'count', data as CameraCount]);
-    return { duplicate: false, replyType: null, reply: null, event: null };
-  },
+  // People per zone: a hall event (zone.counted) so the relay takes it to ClickHouse (issue 5 "Schema").
+  'camera/camera.count': async (deps, d, id, data) => ({ duplicate: false, replyType: null, reply: null, event: await recordZoneCount(deps, d, id, data as CameraCount) }),
   'caller/caller.signin': (deps, d, id, data) => callerSignIn(deps, d, id, data as CallerSignin),
   'caller/caller.signout': (deps, d, id, data) => callerSignOut(deps, d, id, data as { windowId: string }),
   ...Object.fromEntries(Object.keys(CALLER_OPS).map((type): [string, Handler] => [

@@ -1,5 +1,5 @@
 import { SRC } from './sources.ts';
-import { IN_HALLS, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition } from './types.ts';
+import { IN_HALLS, IN_PERIOD, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition } from './types.ts';
 
 /**
  * Device indicators (设备监管, 001 §1.1.1.13 (2), §1.1.1.17 取号终端配置 (3)).
@@ -49,5 +49,43 @@ WHERE len > 0`,
 FROM (${segments("JSONExtractString(payload, 'data', 'status', 'paper')", `type = 'device.status' AND ${dataString('kind')} = 'ticketer' AND JSONHas(payload, 'data', 'status', 'paper')`)}
 )
 WHERE len > 0`,
+  },
+  {
+    id: 'device.zone.people.now', area: 'devices', kind: 'state', unit: 'people', nameZh: '当前在厅人数 (视频)', nameEn: 'People in the hall now (cameras)',
+    definition: {
+      zh: '截至查询终点, 各视频通道各区域最近一次上报的人数之和; 只计终点前10分钟内的上报 (更早的视为过时, 通道每30秒上报一次)。',
+      en: 'Σ over cameras and zones of each one\'s latest people count before `to`, counting only counts of the 10 minutes before `to` (older ones are stale; cameras report every 30 s).',
+    },
+    thresholds: null, whenEmpty: 0, sources: [SRC.videoHub, SRC.domainCameras, SRC.resultModels],
+    sql: `SELECT toFloat64(sum(people)) AS value
+FROM (
+  SELECT hall_id, device_id, zone, argMax(people, at) AS people
+  FROM zone_counts
+  WHERE ${IN_HALLS} AND at >= {to:DateTime64(3)} - INTERVAL 10 MINUTE AND at < {to:DateTime64(3)}
+  GROUP BY hall_id, device_id, zone
+)`,
+  },
+  {
+    id: 'device.zone.people.peak', area: 'devices', kind: 'flow', unit: 'people', nameZh: '在厅人数峰值 (视频)', nameEn: 'Peak people in the hall (cameras)',
+    definition: {
+      zh: '期间内按5分钟分段, 每段取各通道各区域的最大人数求和为大厅该段人数; 取每个大厅各段中的最大值, 各大厅相加。',
+      en: 'In 5-minute buckets of the period, a hall\'s count is Σ over cameras and zones of their largest count in the bucket; each hall\'s largest bucket, summed over halls.',
+    },
+    thresholds: null, whenEmpty: 0, sources: [SRC.videoHub, SRC.domainCameras, SRC.hallReport],
+    sql: `SELECT toFloat64(sum(peak)) AS value
+FROM (
+  SELECT hall_id, max(total) AS peak
+  FROM (
+    SELECT hall_id, bucket, sum(people) AS total
+    FROM (
+      SELECT hall_id, toStartOfInterval(at, INTERVAL 5 MINUTE) AS bucket, device_id, zone, max(people) AS people
+      FROM zone_counts
+      WHERE ${IN_HALLS} AND ${IN_PERIOD}
+      GROUP BY hall_id, bucket, device_id, zone
+    )
+    GROUP BY hall_id, bucket
+  )
+  GROUP BY hall_id
+)`,
   },
 ];

@@ -43,6 +43,8 @@ const display = (t: Ticket, w: WindowRef) => {
 
 /** One hall's events, in any order; `fixtureEvents` sorts them by time and numbers them (seq). */
 class Hall {
+  /** Calls per ticket so far: the engine numbers a ticket's calls (`call`); each ticket's lines here are written in time order. */
+  private readonly calls = new Map<string, number>();
   constructor(private readonly hallId: string, private readonly raws: Raw[]) {}
   add<T extends FixtureType>(when: string, type: T, data: DataOf<T>): this {
     this.raws.push({ hallId: this.hallId, at: when, type, data });
@@ -52,7 +54,9 @@ class Hall {
     return this.add(when, 'ticket.issued', { ...t, queueId, itemCode: 'ZH-001', deviceId: null, waiting: 0, issuedToday: 0, applicantKey: null });
   }
   call(when: string, t: Ticket, w: WindowRef, waitedMin: number, queueId = 'q-a'): this {
-    return this.add(when, 'ticket.called', { ...t, ...w, queueId, class: 'walk-in', waitedMin, outOfOrder: false, display: display(t, w) });
+    const call = (this.calls.get(t.ticketId) ?? 0) + 1;
+    this.calls.set(t.ticketId, call);
+    return this.add(when, 'ticket.called', { ...t, ...w, queueId, class: 'walk-in', waitedMin, call, outOfOrder: false, display: display(t, w) });
   }
   start(when: string, t: Ticket, w: WindowRef): this { return this.add(when, 'service.started', { ...t, ...w }); }
   complete(when: string, t: Ticket, w: WindowRef, serviceMin: number, queueId = 'q-a'): this {
@@ -67,6 +71,9 @@ class Hall {
   }
   presence(when: string, deviceId: string, kind: DeviceKind, online: boolean): this {
     return this.add(when, online ? 'device.online' : 'device.offline', { deviceId, kind });
+  }
+  zones(when: string, deviceId: string, counts: Readonly<Record<string, number>>): this {
+    return this.add(when, 'zone.counted', { deviceId, zones: Object.entries(counts).map(([zone, people]) => ({ zone, people })) });
   }
   paper(when: string, deviceId: string, paper: 'ok' | 'low' | 'out'): this {
     return this.add(when, 'device.status', { deviceId, kind: 'ticketer', status: { paper, printer: 'ok', reader: 'ok' } });
@@ -177,6 +184,26 @@ east
   .presence(at('05:30'), 'tk-e1', 'ticketer', false)
   // Silent for more than 30 days before `to`: outside the population.
   .presence(at('02:00', '2026-10-01'), 'rt-e9', 'rater', false);
+
+// ── people per camera zone (视频通道) ──────────────────────────────────────
+city
+  .zones(at('01:10'), 'cam-c1', { waiting: 12, service: 5 })
+  .zones(at('02:00'), 'cam-c1', { waiting: 20, service: 6 }).zones(at('02:00'), 'cam-c2', { entrance: 4 })
+  // Same 5-minute bucket as 02:00: each zone's largest count counts (waiting 20, not 18).
+  .zones(at('02:03'), 'cam-c1', { waiting: 18, service: 6 })
+  .zones(at('04:52'), 'cam-c1', { waiting: 8, service: 4 }).zones(at('04:53'), 'cam-c2', { entrance: 3 })
+  // The latest count of a zone is its count now (waiting 6, not 8); service keeps its 04:52 count.
+  .zones(at('04:56'), 'cam-c1', { waiting: 6 })
+  // After `to`.
+  .zones(at('05:10'), 'cam-c1', { waiting: 50, service: 2 });
+east
+  // Before `from`: not in the peak.
+  .zones(at('00:30'), 'cam-e1', { waiting: 40 })
+  .zones(at('03:00'), 'cam-e1', { waiting: 15 })
+  // More than 10 minutes before `to`: stale for "now".
+  .zones(at('04:30'), 'cam-e1', { waiting: 9 });
+west
+  .zones(at('02:00'), 'cam-w1', { waiting: 99 });
 
 // ── reviews (好差评) ──────────────────────────────────────────────────────
 city

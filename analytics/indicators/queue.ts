@@ -26,15 +26,18 @@ FROM (
 )`;
 
 /**
- * One wait per ticket: its first call in the period. A ticket called again
- * after a skip-return or a transfer keeps its take time (state.ts), so later
- * calls report a longer `waitedMin` that is not waiting for the hall.
+ * One wait per ticket: its first call (the engine numbers a ticket's calls,
+ * `call`). A ticket called again after a skip-return or a transfer keeps its
+ * take time (state.ts), so later calls report a longer `waitedMin` that is
+ * not waiting for the hall. The number makes this a plain filter instead of a
+ * grouping per ticket, which took 0.3–0.7 s for the city over 30 days
+ * (bench:analytics, docs/benchmarks.md). Events from before calls were
+ * numbered (call_no 0) count as first calls.
  */
 const firstWaits = `
-  SELECT hall_id, ${dataString('ticketId')} AS ticket_id, min(${dataFloat('waitedMin')}) AS waited
+  SELECT waited_min AS waited
   FROM events
-  WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.called'
-  GROUP BY hall_id, ticket_id`;
+  WHERE ${IN_HALLS} AND ${IN_PERIOD} AND type = 'ticket.called' AND call_no <= 1`;
 
 /** Window status (opened/paused/resumed/closed) and what it holds (last ticket event at it), per window, as of `to`. */
 const windowsAsOfTo = (select: string): string => `

@@ -30,6 +30,8 @@ export const SRC = {
   provincialPush: { file: S004, clause: 'line 1059–1060: 取号、排队、叫号、叫号办结数据推送' },
   efficiency: { file: S004, clause: '效能监督 (line 1086–1089): 异常监督、实时效能' },
   twoReductions: { file: S004, clause: '数据类指标取数分析支撑 (1)事项数据 (line 1188): “两减” 减时间' },
+  videoHub: { file: S004, clause: 'line 1139: 政务服务大厅视频汇聚接入平台 (市区级大厅8个、镇街2个、村居1个摄像头)' },
+  domainCameras: { file: 'DOMAIN.md', clause: 'Devices: cameras publish people counts per zone; the wall shows them beside the floor plan' },
   domainQueue: { file: 'DOMAIN.md', clause: 'Queue and calling: skip / no-show (过号); device management: paper out (缺纸)' },
   domainAppointments: { file: 'DOMAIN.md', clause: 'Appointments: no-show records (失约记录), no-show penalty' },
   domainCases: { file: 'DOMAIN.md', clause: 'Case flow: promised (承诺时限) and legal (法定时限) limits, deadline warnings' },

@@ -18,8 +18,12 @@ export const INDICATOR_PARAMS = ['hallIds', 'from', 'to', 'tz'] as const;
 export type IndicatorParam = (typeof INDICATOR_PARAMS)[number];
 
 // SQL fragments shared by the area files. Constants of the code, not values.
-/** Halls of the scope; `has` on the first key column lets the primary index prune. */
-export const IN_HALLS = 'has({hallIds:Array(String)}, hall_id)';
+/**
+ * Halls of the scope. `IN` an array parameter builds one set per query and lets the primary
+ * index prune; `has(array, hall_id)` pruned too but searched the 120-hall array per row, five
+ * times slower on a city's month (bench:analytics, docs/benchmarks.md).
+ */
+export const IN_HALLS = 'hall_id IN {hallIds:Array(String)}';
 /** Flow indicators: events inside [from, to). */
 export const IN_PERIOD = 'at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}';
 /**

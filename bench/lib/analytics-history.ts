@@ -9,7 +9,7 @@
  * Per ticket t (deterministic: every random draw is cityHash64(t, k)):
  * day = t / perDay, hall skewed toward low ids (u² × halls: a few big city
  * halls, many small ones), taken 08:30–17:30 (hall time, UTC+8), wait 0–45
- * min, service 3–18 min, window 1–10, item 1 of 20; 1 in 20 is skipped and
+ * min, service 3–18 min, window 1–10 (one clerk each), item 1 of 20; 1 in 20 is skipped and
  * dropped (3 events), the others are served (6 events: issued, called,
  * started, completed, case opened, rating prompt).
  */
@@ -20,14 +20,16 @@ const S = (k: number): string => `cityHash64(t, ${k})`;
 /** Tickets [first, first + count) as events. Seqs are t × 8 + k: unique per hall, in time order per ticket. */
 export function ticketEventsSql(shape: HistoryShape, first: number, count: number): string {
   const hall = `concat('bh', toString(1 + toUInt32(floor(pow((${S(1)} % 10000) / 10000.0, 2) * ${shape.halls}))))`;
-  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, item_code, department_id, waited_min, service_min)
+  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, item_code, department_id, waited_min, service_min, call_no, staff_id)
 SELECT hall_id, t * 8 + k AS seq, ev.1 AS type, ev_at AS at,
   concat('{"hallId":"', hall_id, '","seq":', toString(t * 8 + k), ',"at":"', formatDateTime(ev_at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"', ev.1, '","data":{"ticketId":"', ticket_id, '","ticketNo":"', ticket_no, '",', ev.3, '}}') AS payload,
   -- The columns the relay sends beside the payload (analytics/clickhouse.ts EVENT_COLUMNS).
   if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', window_id) AS window_id_col, if(ev.1 IN ('ticket.issued', 'case.opened'), item_code, '') AS item_code_col,
   if(ev.1 = 'case.opened', department_id, '') AS department_id_col,
-  if(ev.1 = 'ticket.called', round(wait_ms / 60000, 2), 0) AS waited_min_col, if(ev.1 = 'ticket.completed', round(service_ms / 60000, 2), 0) AS service_min_col
+  if(ev.1 = 'ticket.called', round(wait_ms / 60000, 2), 0) AS waited_min_col, if(ev.1 = 'ticket.completed', round(service_ms / 60000, 2), 0) AS service_min_col, if(ev.1 = 'ticket.called', 1, 0) AS call_no_col,
+  -- One clerk per window (the staff dimension: the same cardinality as windows).
+  if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', concat(hall_id, '-s', window_no)) AS staff_id_col
 FROM (
   SELECT number AS t, ${hall} AS hall_id,
     concat('T', toString(t)) AS ticket_id,
@@ -41,10 +43,10 @@ FROM (
     concat(hall_id, '-q', toString(${S(8)} % 4)) AS queue_id,
     concat('IT-', toString(${S(8)} % 20)) AS item_code,
     concat(hall_id, '-d', toString(${S(8)} % 4)) AS department_id,
-    concat('"windowId":"', window_id, '","windowNo":"', window_no, '"') AS win,
+    concat('"windowId":"', window_id, '","windowNo":"', window_no, '","staffId":"', hall_id, '-s', window_no, '"') AS win,
     [
       ('ticket.issued', 0, concat('"queueId":"', queue_id, '","itemCode":"', item_code, '","deviceId":null,"waiting":3,"issuedToday":1,"applicantKey":null,"class":"walk-in"')),
-      ('ticket.called', wait_ms, concat(win, ',"queueId":"', queue_id, '","class":"walk-in","waitedMin":', toString(round(wait_ms / 60000, 2)), ',"outOfOrder":false'))
+      ('ticket.called', wait_ms, concat(win, ',"queueId":"', queue_id, '","class":"walk-in","waitedMin":', toString(round(wait_ms / 60000, 2)), ',"call":1,"outOfOrder":false'))
     ] AS head,
     if(skipped,
       arrayConcat(head, [

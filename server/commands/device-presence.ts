@@ -1,4 +1,4 @@
-import type { DomainEvent, TicketerStatus } from '../../contracts/index.ts';
+import type { CameraCount, DomainEvent, TicketerStatus } from '../../contracts/index.ts';
 import { withTx } from '../store/pool.ts';
 import { takeHallSeq, writeOutbox } from '../store/outbox-repo.ts';
 import { claimMessage } from '../store/inbox-repo.ts';
@@ -36,5 +36,23 @@ export async function recordStatus(deps: Pick<CommandDeps, 'db' | 'clock'>, d: D
     const seq = await takeHallSeq(tx, d.hallId);
     await tx.query('INSERT INTO device_state_log (at, device_id, hall_id, state, status) VALUES ($1, $2, $3, $4, $5)', [at, d.deviceId, d.hallId, 'status', status]);
     return writeOutbox(tx, d.hallId, seq, at, { type: 'device.status', data: { deviceId: d.deviceId, kind: d.kind, status } });
+  });
+}
+
+/**
+ * `camera.count` (people per zone, 视频通道 analytics; DOMAIN.md "Devices") →
+ * logged and a `zone.counted` hall event: the outbox relay carries it to
+ * ClickHouse (`zone_counts`, the zone indicators), and a QoS 1 redelivery is
+ * dropped by the inbox claim.
+ */
+export async function recordZoneCount(deps: Pick<CommandDeps, 'db' | 'clock'>, d: DeviceIdentity, msgId: string, count: CameraCount): Promise<DomainEvent | null> {
+  const at = deps.clock.now();
+  return withTx(deps.db, async (tx) => {
+    if (!(await claimMessage(tx, d.deviceId, msgId)).fresh) return null;
+    // Lock order device row, then hall row, as the other device events.
+    await tx.query('UPDATE devices SET last_seen_at = $2 WHERE id = $1', [d.deviceId, at]);
+    const seq = await takeHallSeq(tx, d.hallId);
+    await tx.query('INSERT INTO device_state_log (at, device_id, hall_id, state, status) VALUES ($1, $2, $3, $4, $5)', [at, d.deviceId, d.hallId, 'count', count]);
+    return writeOutbox(tx, d.hallId, seq, at, { type: 'zone.counted', data: { deviceId: d.deviceId, zones: count.zones } });
   });
 }

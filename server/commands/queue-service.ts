@@ -285,5 +285,8 @@ function toDomainEvent(hallId: string, seq: number, qe: QueueEvent, ctx: RunCont
   let data: Record<string, unknown> = rest;
   if (type === 'ticket.issued') data = { ...rest, deviceId: ctx.extras?.deviceId ?? null, applicantKey: ctx.extras?.applicantKey ?? null };
   if (type === 'case.opened') data = { ...rest, caseId: randomUUID() };
+  // Who acted at the window: the staff dimension of the analytics (rankings and efficiency per staff,
+  // issue 5 "Schema"). An internal user id, not a name: no personal data leaves for ClickHouse.
+  if ('windowId' in rest && ctx.userId !== undefined && ctx.userId !== null) data = { ...data, staffId: String(ctx.userId) };
   return { hallId, seq, at, type, data } as DomainEvent;
 }

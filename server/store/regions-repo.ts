@@ -76,13 +76,15 @@ export async function regionLevel(db: Db, scope: HallScope, regionCode: string |
 }
 
 /** Display names for ranking keys (hall, window, item, department ids). */
-export async function namesOf(db: Db, by: 'hall' | 'window' | 'item' | 'department', keys: readonly string[]): Promise<Map<string, string>> {
+export async function namesOf(db: Db, by: 'hall' | 'window' | 'item' | 'department' | 'staff', keys: readonly string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const sql = {
     hall: 'SELECT id AS key, name FROM halls WHERE id = ANY($1)',
     window: "SELECT w.id AS key, h.name || ' ' || w.name AS name FROM windows w JOIN halls h ON h.id = w.hall_id WHERE w.id = ANY($1)",
     item: 'SELECT DISTINCT ON (code) code AS key, name FROM items WHERE code = ANY($1) ORDER BY code, hall_id',
     department: "SELECT d.id AS key, h.name || ' ' || d.name AS name FROM departments d JOIN halls h ON h.id = d.hall_id WHERE d.id = ANY($1)",
+    // Staff by login name (no personal data), with their hall when they have one.
+    staff: "SELECT u.id::text AS key, COALESCE(h.name || ' ', '') || u.username AS name FROM users u LEFT JOIN halls h ON h.id = u.hall_id WHERE u.id::text = ANY($1)",
   }[by];
   const r = await db.query<{ key: string; name: string }>(sql, [keys]);
   return new Map(r.rows.map((x) => [x.key, x.name]));

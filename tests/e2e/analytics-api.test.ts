@@ -17,13 +17,16 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
   let s: Stack; let leader: string; let eastLeader: string; let supEast: string;
   let from: string; let to: string; let mapDir: string;
 
-  async function serve(hall: string, takes: number, served: number): Promise<void> {
+  /** Takes and serves at the hall's first window; `staff` is the clerk signed in there (the staff dimension). */
+  async function serve(hall: string, takes: number, served: number, staff?: string): Promise<void> {
     const { windowId: w, itemCode: code } = await windowAndItem(s, hall);
-    await runWindowOp(s.app.queue, hall, w, { op: 'open' });
+    const userId = staff === undefined ? undefined : (await s.app.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [staff])).rows[0]!.id;
+    const ctx = userId === undefined ? {} : { userId: Number(userId) };
+    await runWindowOp(s.app.queue, hall, w, { op: 'open' }, ctx);
     for (let i = 0; i < takes; i++) await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
     for (let i = 0; i < served; i++) {
-      await runWindowOp(s.app.queue, hall, w, { op: 'next' });
-      await runWindowOp(s.app.queue, hall, w, { op: 'complete', outcome: 'done' });
+      await runWindowOp(s.app.queue, hall, w, { op: 'next' }, ctx);
+      await runWindowOp(s.app.queue, hall, w, { op: 'complete', outcome: 'done' }, ctx);
     }
   }
 
@@ -32,7 +35,7 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     s = await startStack({ RELAY_INTERVAL_MS: '0', MAP_GEOJSON_DIR: mapDir });
     [leader, eastLeader, supEast] = await Promise.all([login(s, 'leader'), login(s, 'east-leader'), login(s, 'sup-east')]);
     from = new Date(s.clock.now().getTime() - 2 * 3_600_000).toISOString();
-    await serve('h-east', 4, 3);
+    await serve('h-east', 4, 3, 'staff-east');
     await serve('h-donghu', 2, 1);
     await serve('h-west', 1, 1);
     await s.app.relay.drain();
@@ -58,6 +61,10 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     const w = await api<RankingResponse>(s, 'GET', `/api/analytics/ranking?hall=h-east&from=${from}&to=${to}&by=window`, undefined, supEast);
     expect(w.status, w.text).toBe(200);
     expect(w.body.rows).toHaveLength(1);
+    // Per staff: the clerk signed in at h-east served its 3; the windows served without a sign-in have no staff row.
+    const staff = await api<RankingResponse>(s, 'GET', `/api/analytics/ranking?from=${from}&to=${to}&by=staff`, undefined, leader);
+    expect(staff.status, staff.text).toBe(200);
+    expect(staff.body.rows.map((x) => [x.name, x.called, x.served])).toEqual([['城东区政务服务中心 staff-east', 3, 3]]);
     expect(w.body.rows[0]).toMatchObject({ served: 3, called: 3 });
   });
 
@@ -99,6 +106,6 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
       expect(r.status, q).toBe(400);
       expect(r.body.error.code).toBe('HALL_ERR_BAD_REQUEST');
     }
-    expect((await api(s, 'GET', `/api/analytics/ranking?from=${from}&to=${to}&by=staff`, undefined, leader)).status).toBe(400);
+    expect((await api(s, 'GET', `/api/analytics/ranking?from=${from}&to=${to}&by=citizen`, undefined, leader)).status).toBe(400);
   });
 });

@@ -79,6 +79,29 @@ describe('REST, scope, presence and operations', () => {
     screen.close();
   });
 
+  it('people counts of a video channel reach the wall and, through the relay, ClickHouse; a redelivery counts once', async () => {
+    const creds = await provisionDevice(s, 'h-west', 'camera', 'cam-west-count');
+    const screen = await connectScreen(s, await login(s, 'admin'));
+    await joinHall(screen, 'h-west');
+    const dev = await connectDevice(s.app.mqttUrl, creds);
+    const msg = JSON.stringify({ v: 1, id: 'cnt-1', ts: Date.now(), type: 'camera.count', data: { zones: [{ zone: 'waiting', people: 17 }, { zone: 'entrance', people: 2 }] } });
+    await dev.client.publishAsync(topics.up(creds, 'camera.count'), msg, { qos: 1 });
+    await dev.client.publishAsync(topics.up(creds, 'camera.count'), msg, { qos: 1 }); // the same message id again (QoS 1 redelivery)
+    const d = await until(() => screen.deltas.find((x) => x.event.type === 'zone.counted'));
+    expect(d.event.data).toEqual({ deviceId: 'cam-west-count', zones: [{ zone: 'waiting', people: 17 }, { zone: 'entrance', people: 2 }] });
+    const rows = await until(async () => {
+      const r = await (await s.app.analytics.client.query({
+        query: "SELECT zone, people FROM zone_counts WHERE hall_id = 'h-west' AND device_id = 'cam-west-count' ORDER BY zone", format: 'JSONEachRow',
+      })).json<{ zone: string; people: number }>();
+      return r.length > 0 ? r : undefined;
+    });
+    expect(rows).toEqual([{ zone: 'entrance', people: 2 }, { zone: 'waiting', people: 17 }]);
+    const outbox = await s.app.db.query("SELECT count(*)::int AS n FROM outbox WHERE hall_id = 'h-west' AND type = 'zone.counted' AND payload->'data'->>'deviceId' = 'cam-west-count'");
+    expect(outbox.rows[0].n).toBe(1);
+    await dev.close();
+    screen.close();
+  });
+
   it('health, readiness and Prometheus metrics with ingest counts and MQTT→socket latency', async () => {
     expect((await api(s, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     expect((await api(s, 'GET', '/readyz')).body).toMatchObject({ status: 'ready', db: true, mqtt: true, clickhouse: true });

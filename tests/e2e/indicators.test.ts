@@ -47,6 +47,12 @@ const expected: Record<string, number | null> = {
   'device.online.rate': 69.57,
   // tk-c1 out 01:20–01:50 (30) + 04:40–05:00 (20); tk-e1 out since the day before, refilled 04:05 → 01:00–04:05 (185) → 235
   'device.paper-out.minutes': 235,
+  // latest counts in 04:50–05:00: cam-c1 waiting 6 (04:56) + service 4 (04:52), cam-c2 entrance 3 (04:53) → 13
+  // (cam-e1 04:30 stale, 05:10 after `to`, h-west out of scope)
+  'device.zone.people.now': 13,
+  // h-city buckets: 01:10 → 17; 02:00 → waiting max(20, 18) + service 6 + entrance 4 = 30; 04:50 → 15; 04:55 → 6 → peak 30;
+  // h-east: 03:00 → 15, 04:30 → 9 (00:30 before `from`) → peak 15; 30 + 15
+  'device.zone.people.peak': 45,
   // 8 reviews (r-01..r-08); level ≥ 3: r-01 r-02 r-03 r-06 r-07 r-08 → 6 / 8
   'review.satisfaction.rate': 75,
   // level ≤ 2: r-04, r-05 → 2 / 8 (r-09 after `to`)
@@ -136,8 +142,10 @@ describe('indicator catalog', () => {
       const params = paramsOf(d.sql);
       expect(params).toContain('hallIds');
       expect(params).toContain('to');
-      if (d.kind === 'state') expect(params).toContain('tz');
+      // A state is as of `to`: never from `from`. Queue states read the hall day of `to` (tz); camera counts a look-back.
+      if (d.kind === 'state') expect(params).not.toContain('from');
       else expect(params).toContain('from');
+      if (d.area === 'queue' && d.kind === 'state') expect(params).toContain('tz');
       // No FINAL: exactness comes from the insert deduplication of the relay (ADR 0008), and FINAL cost 4–10× (docs/benchmarks.md).
       expect(d.sql).not.toMatch(/FINAL/);
     }

@@ -62,6 +62,15 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     expect(dim?.region_code).toBe(region);
     const [calls] = await ch<{ n: string }>("SELECT sum(n) AS n FROM event_stats_daily WHERE hall_id = {h:String} AND type = 'ticket.called'", { h: hall });
     expect(Number(calls!.n)).toBe(pg.filter((r) => r.type === 'ticket.called').length);
+    // The columns the relay takes out of the jsonb equal the payload's fields (the catalog reads the columns).
+    const [cols] = await ch<{ bad: string; firstCalls: string }>(`SELECT
+        countIf(ticket_id != JSONExtractString(payload, 'data', 'ticketId') OR window_id != JSONExtractString(payload, 'data', 'windowId')
+          OR waited_min != JSONExtractFloat(payload, 'data', 'waitedMin') OR service_min != JSONExtractFloat(payload, 'data', 'serviceMin')
+          OR call_no != JSONExtract(payload, 'data', 'call', 'UInt16') OR staff_id != JSONExtractString(payload, 'data', 'staffId')) AS bad,
+        countIf(type = 'ticket.called' AND call_no = 1) AS firstCalls
+      FROM events WHERE hall_id = {h:String}`, { h: hall });
+    expect(Number(cols!.bad)).toBe(0);
+    expect(Number(cols!.firstCalls)).toBe(pg.filter((r) => r.type === 'ticket.called').length);
   });
 
   it('a crash between the insert and the acknowledgement re-sends the same batch, and ClickHouse counts it once', async () => {
@@ -101,6 +110,23 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     expect(await counts()).toEqual(before);
     await migrateAnalytics(s.app.analytics.client, s.app.config.HALL_TZ); // again: nothing doubles
     expect(await counts()).toEqual(before);
+  });
+
+  it('a data directory from before the staff dimension: event_stats_daily without staff_id is rebuilt with it, from the events', async () => {
+    const before = await counts();
+    const client = s.app.analytics.client;
+    await client.command({ query: 'DROP VIEW event_stats_daily_mv' });
+    await client.command({ query: 'DROP TABLE event_stats_daily' });
+    // The table and view as an earlier version made them, holding only part of the history.
+    await client.command({ query: `CREATE TABLE event_stats_daily (hall_id LowCardinality(String), day Date, type LowCardinality(String),
+        window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String), n UInt64, waited_min Float64, service_min Float64)
+      ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id)` });
+    await client.command({ query: `CREATE MATERIALIZED VIEW event_stats_daily_mv TO event_stats_daily AS SELECT hall_id, toDate(at) AS day, type, window_id, item_code, department_id,
+        count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id` });
+    await migrateAnalytics(client, s.app.config.HALL_TZ);
+    expect(await counts()).toEqual(before);
+    const [cols] = await ch<{ n: string }>("SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = 'event_stats_daily' AND name = 'staff_id'");
+    expect(Number(cols!.n)).toBe(1);
   });
 
   it('a batch sent twice with its token is stored once', async () => {

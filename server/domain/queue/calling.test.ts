@@ -25,7 +25,7 @@ describe('call next (叫号)', () => {
     const r = apply(base, '08:10', next('w5'));
     expect(r.events).toEqual([{
       type: 'ticket.called', at: t('08:10').toISOString(), ticketId: 'a1', ticketNo: 'A001', windowId: 'w5', windowNo: '5', queueId: 'qA',
-      class: 'walk-in', waitedMin: 9, outOfOrder: false, display: { text: '请A001号到5号窗口办理', voice: '请A001号到5号窗口办理' },
+      class: 'walk-in', waitedMin: 9, call: 1, outOfOrder: false, display: { text: '请A001号到5号窗口办理', voice: '请A001号到5号窗口办理' },
     }]);
     expect(r.state.tickets.a1).toMatchObject({ status: 'called', windowId: 'w5', calledAt: t('08:10').toISOString(), calls: 1 });
     expect(r.state.windows.w5!.current).toBe('a1');
@@ -89,7 +89,10 @@ describe('skip / no-show (过号) and late comers', () => {
     // two more calls of qA bring it back; it waited longest, so it is called next.
     let s = run([['08:12', next('w5')], ['08:12', { type: 'complete', windowId: 'w5', outcome: 'done' }], ['08:13', next('w2')]], DEMO_HALL, r.state);
     expect(s.tickets.a1!.status).toBe('waiting');
-    s = run([['08:14', next('w5')]], DEMO_HALL, s);
+    const again = apply(s, '08:14', next('w5'));
+    // The second call of a1 says so: the wait indicators count only a ticket's first call.
+    expect(again.events).toMatchObject([{ type: 'ticket.called', ticketId: 'a1', call: 2, waitedMin: 13 }]);
+    s = again.state;
     expect(s.windows.w5!.current).toBe('a1');
     const dropped = apply(s, '08:15', { type: 'skip', windowId: 'w5' });
     expect(dropped.events.map((e) => e.type)).toEqual(['ticket.skipped', 'ticket.dropped']);

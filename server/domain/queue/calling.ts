@@ -30,7 +30,7 @@ function called(s: HallDayState, t: Ticket, cfg: WindowConfig, st: WindowState, 
     state: next,
     events: [{
       type: 'ticket.called', at, ticketId: t.id, ticketNo: t.no, windowId: cfg.id, windowNo: cfg.no, queueId: t.queueId, class: t.class,
-      waitedMin: Math.max(0, Math.round((now.getTime() - Date.parse(t.takenAt)) / 60_000)),
+      waitedMin: Math.max(0, Math.round((now.getTime() - Date.parse(t.takenAt)) / 60_000)), call: ticket.calls,
       outOfOrder, ...(reason !== undefined ? { reason } : {}), display: callDisplay(t.no, cfg.no),
     }],
   };

@@ -28,6 +28,8 @@ export type QueueEvent =
   }
   | Base & TicketRef & WindowRef & {
     readonly type: 'ticket.called'; readonly queueId: string; readonly class: TicketClass; readonly waitedMin: number;
+    /** Which call of the ticket this is (1 = first; recalls not counted): the wait indicators take the first (analytics/indicators/queue.ts). */
+    readonly call: number;
     /** Call of a chosen ticket that is not the one call-next would pick; `reason` is then required. */
     readonly outOfOrder: boolean; readonly reason?: string; readonly display: Display;
   }
