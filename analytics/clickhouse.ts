@@ -47,6 +47,9 @@ function quoteTz(tz: string): string {
   return `'${tz}'`;
 }
 
+/** Days the per-minute table keeps (TTL), and how young an event must be to feed it. */
+export const MINUTE_DAYS = 3;
+
 /** True when `table` exists without `column` (a data directory from an earlier schema). */
 async function lacksColumn(client: ClickHouseClient, table: string, column: string): Promise<boolean> {
   const rows = await (await client.query({
@@ -101,10 +104,15 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
   // Aggregates fed by materialized views as events arrive (issue 5 "Schema"). Their keys are chosen
   // so that they compact: at a city's density a (hall, minute, type) or (hall, hour, type, window,
   // item, department) key is nearly one per event (41 and 28 million rows for 55 million events in
-  // bench:analytics), which costs the load rate and saves no reading. Per minute, the screens read
-  // the raw events of today instead (a few hundred thousand rows).
-  for (const old of ['event_counts_minute_mv', 'event_stats_hourly_mv']) await client.command({ query: `DROP VIEW IF EXISTS ${old}` });
-  for (const old of ['event_counts_minute', 'event_stats_hourly']) await client.command({ query: `DROP TABLE IF EXISTS ${old}` });
+  // bench:analytics), which costs the load rate and saves no reading. Per minute there is a table of
+  // the last days only (event_counts_minute, below).
+  // The first per-minute table had a (hall, minute, type) key over all history: replaced by the one below.
+  if (await lacksColumn(client, 'event_counts_minute', 'n_taken')) {
+    await client.command({ query: 'DROP VIEW IF EXISTS event_counts_minute_mv' });
+    await client.command({ query: 'DROP TABLE IF EXISTS event_counts_minute' });
+  }
+  await client.command({ query: 'DROP VIEW IF EXISTS event_stats_hourly_mv' });
+  await client.command({ query: 'DROP TABLE IF EXISTS event_stats_hourly' });
   // Per hall, hour and type, with summed wait and handling minutes: trends, the region roll-up, forecasts.
   await client.command({ query: `CREATE TABLE IF NOT EXISTS event_counts_hourly (
       hall_id LowCardinality(String), hour DateTime('UTC'), type LowCardinality(String),
@@ -122,6 +130,14 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
       window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String), staff_id LowCardinality(String),
       n UInt64, waited_min Float64, service_min Float64
     ) ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id, staff_id) SETTINGS ${DEDUP}` });
+  // Per hall and minute, the last days only: the leadership screen's "today" curve (trend bucket=minute).
+  // Counts as columns and only events younger than MINUTE_DAYS at insert feed it (the view's WHERE), so a
+  // year of history loaded at once costs this view nothing and the table stays a few days of hall-minutes:
+  // a (hall, minute, type) table over all history was as big as the events (bench:analytics, Nov 2026).
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS event_counts_minute (
+      hall_id LowCardinality(String), minute DateTime('UTC'),
+      n_taken UInt32, n_called UInt32, n_served UInt32, n_cases UInt32, n_skipped UInt32, waited_min Float64, service_min Float64
+    ) ENGINE = SummingMergeTree ORDER BY (hall_id, minute) TTL minute + INTERVAL ${MINUTE_DAYS} DAY SETTINGS ${DEDUP}` });
   // People per camera zone (zone.counted, 视频通道): one row per zone per count, for the zone indicators.
   await client.command({ query: `CREATE TABLE IF NOT EXISTS zone_counts (
       hall_id LowCardinality(String), at DateTime64(3, 'UTC'), device_id LowCardinality(String), zone LowCardinality(String), people UInt32
@@ -133,6 +149,13 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
     ['event_stats_daily_mv', 'event_stats_daily', `SELECT hall_id, toDate(at, ${quoteTz(tz)}) AS day, type, window_id, item_code, department_id, staff_id,
         count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min
       FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id, staff_id`],
+    ['event_counts_minute_mv', 'event_counts_minute', `SELECT hall_id, toStartOfMinute(at) AS minute,
+        countIf(type = 'ticket.issued') AS n_taken, countIf(type = 'ticket.called') AS n_called, countIf(type = 'ticket.completed') AS n_served,
+        countIf(type = 'case.opened') AS n_cases, countIf(type = 'ticket.skipped') AS n_skipped,
+        sumIf(waited_min, type = 'ticket.called') AS waited_min, sumIf(service_min, type = 'ticket.completed') AS service_min
+      FROM events
+      WHERE type IN ('ticket.issued', 'ticket.called', 'ticket.completed', 'case.opened', 'ticket.skipped') AND at >= now() - INTERVAL ${MINUTE_DAYS} DAY
+      GROUP BY hall_id, minute`],
     ['zone_counts_mv', 'zone_counts', `SELECT hall_id, at, JSONExtractString(payload, 'data', 'deviceId') AS device_id, z.1 AS zone, z.2 AS people
       FROM events ARRAY JOIN JSONExtract(payload, 'data', 'zones', 'Array(Tuple(zone String, people UInt32))') AS z
       WHERE type = 'zone.counted'`],

@@ -43,17 +43,32 @@ function sumsOf(r: SumRow): Sums {
 
 const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
 
-export type Bucket = 'day' | 'hour';
+export type Bucket = 'day' | 'hour' | 'minute';
 const BUCKET: Record<Bucket, string> = {
   // The hall's calendar day (tz), as YYYY-MM-DD.
   day: `formatDateTime(toDate(hour, {tz:String}), '%F')`,
   hour: `formatDateTime(hour, '%FT%TZ', 'UTC')`,
+  minute: `formatDateTime(minute, '%FT%TZ', 'UTC')`,
 };
 
-/** Taken / called / served / cases and average wait and handling per day or hour. */
+/** The same sums from the per-minute table, which holds counts as columns (analytics/clickhouse.ts MINUTE_DAYS). */
+const SUMS_MINUTE = `
+  sum(n_taken) AS taken, sum(n_called) AS called, sum(n_served) AS served, sum(n_cases) AS cases, sum(n_skipped) AS skipped,
+  round(sum(waited_min) / nullIf(sum(n_called), 0), 2) AS avg_wait_min,
+  round(sum(service_min) / nullIf(sum(n_served), 0), 2) AS avg_service_min`;
+const WHERE_MINUTES = `hall_id IN {hallIds:Array(String)} AND minute >= toStartOfMinute({from:DateTime64(3)}) AND minute < {to:DateTime64(3)}`;
+
+/**
+ * Taken / called / served / cases and average wait and handling per day, hour
+ * or minute. Minutes come from the per-minute table, which keeps the last
+ * MINUTE_DAYS days: an older period has no minute points.
+ */
 export async function trendSeries(ch: ClickHouseClient, s: PeriodScope, bucket: Bucket): Promise<(Sums & { t: string })[]> {
+  const query = bucket === 'minute'
+    ? `SELECT ${BUCKET.minute} AS t, ${SUMS_MINUTE} FROM event_counts_minute WHERE ${WHERE_MINUTES} GROUP BY t ORDER BY t`
+    : `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`;
   const rows = await (await ch.query({
-    query: `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`,
+    query,
     query_params: params(s), format: 'JSONEachRow',
   })).json<SumRow & { t: string }>();
   return rows.map((r) => ({ t: r.t, ...sumsOf(r) }));

@@ -23,7 +23,9 @@ export const periodChecks = <T extends z.ZodType<{ region?: string | undefined; 
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_PERIOD_DAYS * 86_400_000, { message: `a period of at most ${MAX_PERIOD_DAYS} days`, path: ['from'] });
 
-export const trendQuerySchema = periodChecks(z.object({ ...period, bucket: z.enum(['day', 'hour']).default('day') }).strict());
+/** Minutes: a period of at most a day, inside the days the per-minute table keeps (analytics/clickhouse.ts MINUTE_DAYS). */
+export const trendQuerySchema = periodChecks(z.object({ ...period, bucket: z.enum(['day', 'hour', 'minute']).default('day') }).strict())
+  .refine((q) => q.bucket !== 'minute' || Date.parse(q.to) - Date.parse(q.from) <= 86_400_000, { message: 'minutes for a period of at most a day', path: ['bucket'] });
 export const rankingQuerySchema = periodChecks(z.object({
   ...period, by: z.enum(['hall', 'window', 'item', 'department', 'staff']).default('hall'), limit: z.coerce.number().int().min(1).max(500).default(50),
 }).strict());
@@ -34,7 +36,7 @@ export const sumsSchema = z.object({
   taken: z.number(), called: z.number(), served: z.number(), cases: z.number(), skipped: z.number(),
   avgWaitMin: z.number().nullable(), avgServiceMin: z.number().nullable(),
 });
-export const trendResponseSchema = z.object({ bucket: z.enum(['day', 'hour']), points: z.array(sumsSchema.extend({ t: z.string() })) });
+export const trendResponseSchema = z.object({ bucket: z.enum(['day', 'hour', 'minute']), points: z.array(sumsSchema.extend({ t: z.string() })) });
 export const rankingResponseSchema = z.object({
   by: z.enum(['hall', 'window', 'item', 'department', 'staff']),
   rows: z.array(sumsSchema.extend({ key: z.string(), name: z.string(), hallId: z.string() })),

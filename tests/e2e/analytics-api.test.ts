@@ -53,6 +53,18 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     expect(day.body.points.reduce((a, p) => a + p.taken, 0)).toBe(6); // h-east 4 + h-donghu 2; h-west is outside the district
   });
 
+  it('trend per minute (the screen\'s "today" curve) from the per-minute table: the same totals, minutes as points', async () => {
+    const r = await api<TrendResponse>(s, 'GET', `/api/analytics/trend?from=${from}&to=${to}&bucket=minute`, undefined, leader);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.bucket).toBe('minute');
+    const sum = (k: 'taken' | 'called' | 'served') => r.body.points.reduce((a, p) => a + p[k], 0);
+    expect({ taken: sum('taken'), called: sum('called'), served: sum('served') }).toEqual({ taken: 7, called: 5, served: 5 });
+    for (const p of r.body.points) expect(p.t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
+    // More than a day in minutes is refused.
+    const long = new Date(Date.parse(to) - 2 * 86_400_000).toISOString();
+    expect((await api(s, 'GET', `/api/analytics/trend?from=${long}&to=${to}&bucket=minute`, undefined, leader)).status).toBe(400);
+  });
+
   it('ranking: halls by served with their names; windows of one hall', async () => {
     const r = await api<RankingResponse>(s, 'GET', `/api/analytics/ranking?from=${from}&to=${to}&by=hall`, undefined, leader);
     expect(r.status, r.text).toBe(200);
