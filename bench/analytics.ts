@@ -11,7 +11,8 @@
  * 2. Bulk history: generates `--days` × `--tickets-per-day` tickets inside
  *    ClickHouse (bench/lib/analytics-history.ts; ~6 events per ticket, plus
  *    window open/close per window and day) into `events`, which feeds the
- *    per-minute and per-hour views as relayed events do. Reports events/s.
+ *    views (per hour; per day; per minute for the last days) as relayed
+ *    events do, and `--camera-days` of camera people counts. Reports events/s.
  * 3. Relay path: `--relay-events` outbox rows written to PostgreSQL, then
  *    `relay.drain()` moves them (plan, read, insert with token, ack) — the
  *    product's own load path. Reports events/s.
@@ -31,18 +32,20 @@ import { createApplication } from '../server/app.ts';
 import { createLogger } from '../server/logger.ts';
 import { catalog } from '../analytics/indicators/catalog.ts';
 import { evaluateIndicator } from '../analytics/indicators/evaluate.ts';
-import { ticketEventsSql, windowEventsSql } from './lib/analytics-history.ts';
+import { ticketEventsSql, windowEventsSql, zoneEventsSql } from './lib/analytics-history.ts';
+import { ranking, sumsByHall, trendSeries, type PeriodScope } from '../analytics/screen-queries.ts';
+import { forecastInputs } from '../analytics/forecast-inputs.ts';
 import { summarize, round, type Summary } from './lib/stats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-interface Options { days: number; perDay: number; halls: number; reps: number; relayEvents: number; chunk: number; out: string }
+interface Options { days: number; perDay: number; halls: number; reps: number; relayEvents: number; chunk: number; cameraDays: number; out: string }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
       days: { type: 'string' }, 'tickets-per-day': { type: 'string' }, halls: { type: 'string' }, reps: { type: 'string' },
-      'relay-events': { type: 'string' }, chunk: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'relay-events': { type: 'string' }, chunk: { type: 'string' }, 'camera-days': { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -53,6 +56,7 @@ function options(): Options {
   --reps N              runs of each screen query (10)
   --relay-events N      outbox rows moved through the relay (300000)
   --chunk N             tickets per bulk INSERT (1000000)
+  --camera-days N       days of camera people counts, 8 cameras per district hall and 2 per town hall, every 30 s (7)
   --out FILE            JSON result (bench/results/analytics-<time>.json)
 `);
     process.exit(0);
@@ -60,7 +64,7 @@ function options(): Options {
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
   return {
     days: num(values.days, 365), perDay: num(values['tickets-per-day'], 25000), halls: num(values.halls, 120), reps: num(values.reps, 10),
-    relayEvents: num(values['relay-events'], 300000), chunk: num(values.chunk, 1_000_000),
+    relayEvents: num(values['relay-events'], 300000), chunk: num(values.chunk, 1_000_000), cameraDays: num(values['camera-days'], 7),
     out: values.out ?? path.join(HERE, 'results', `analytics-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
   };
 }
@@ -102,6 +106,8 @@ async function main(): Promise<void> {
       log(`  tickets ${first + Math.min(o.chunk, tickets - first)} (${round((performance.now() - c0) / 1000, 1)} s)`);
     }
     await ch.command({ query: windowEventsSql(shape, o.days) });
+    // People per camera zone: the last --camera-days days, every camera every 30 s of opening hours.
+    await ch.command({ query: zoneEventsSql(shape, o.days, Math.min(o.cameraDays, o.days)) });
     const bulkSeconds = (performance.now() - t0) / 1000;
     const total = Number((await (await ch.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
     log(`  ${total} events in ${round(bulkSeconds, 1)} s = ${Math.round(total / bulkSeconds)} events/s`);
@@ -111,11 +117,13 @@ async function main(): Promise<void> {
     })).json<{ table: string; rows: string; compressed: string; raw: string }>());
 
     // ── relay path: outbox rows in PostgreSQL → relay → ClickHouse ──
+    // Dated 400 days back, outside every screen scope: the screens below read a normal day of the
+    // history, not a day with the relay's 300,000 extra calls in 20 halls (twice a city's whole day).
     log(`relay: ${o.relayEvents} outbox rows …`);
     const relayHalls = Math.min(o.halls, 20);
     await app.db.query(`INSERT INTO outbox (hall_id, seq, type, payload, created_at)
       SELECT 'bh' || (1 + i % $2), 100000000000 + i / $2, 'ticket.called',
-        jsonb_build_object('hallId', 'bh' || (1 + i % $2), 'seq', 100000000000 + i / $2, 'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'type', 'ticket.called',
+        jsonb_build_object('hallId', 'bh' || (1 + i % $2), 'seq', 100000000000 + i / $2, 'at', to_char((now() - interval '400 days') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'type', 'ticket.called',
           'data', jsonb_build_object('ticketId', 'R' || i, 'ticketNo', 'A001', 'windowId', 'bh' || (1 + i % $2) || '-w1', 'windowNo', '1', 'queueId', 'q',
             'class', 'walk-in', 'waitedMin', (i % 40)::float8, 'outOfOrder', false)), now()
       FROM generate_series(0, $1 - 1) i`, [o.relayEvents, relayHalls]);
@@ -158,31 +166,21 @@ async function main(): Promise<void> {
     for (const [name, scope] of Object.entries(scopes)) {
       for (const d of catalog) await time(d.id, name, async () => (await evaluateIndicator(ch, d.id, scope)).value);
     }
-    const sql = (query: string, params: Record<string, unknown>) => async () => {
-      const rows = await (await ch.query({ query, query_params: params, format: 'JSONEachRow' })).json<Record<string, unknown>>();
-      return rows.length;
-    };
-    const range = { from: (y1.getTime() / 1000).toFixed(3), to: (now.getTime() / 1000).toFixed(3) };
-    await time('screen.trend.daily-year', 'city-365d', sql(`SELECT toDate(hour, 'Asia/Shanghai') AS day, sumIf(n, type = 'ticket.issued') AS taken, sumIf(n, type = 'ticket.completed') AS served,
-        sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0) AS avg_wait
-      FROM event_counts_hourly WHERE hour >= {from:DateTime64(3)} AND hour < {to:DateTime64(3)} GROUP BY day ORDER BY day`, range));
-    await time('screen.trend.hourly-30d', 'city-30d', sql(`SELECT hour, sum(n) AS n FROM event_counts_hourly
-      WHERE type = 'ticket.issued' AND hour >= {from:DateTime64(3)} GROUP BY hour ORDER BY hour`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.ranking.halls-30d', 'city-30d', sql(`SELECT hall_id, sumIf(n, type = 'ticket.completed') AS served,
-        sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0) AS avg_wait
-      FROM event_counts_hourly WHERE hour >= {from:DateTime64(3)} GROUP BY hall_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.ranking.windows-30d', 'hall-30d', sql(`SELECT window_id, sumIf(n, type = 'ticket.completed') AS served, sumIf(service_min, type = 'ticket.completed') AS minutes
-      FROM event_stats_daily WHERE hall_id = 'bh1' AND day >= toDate({from:DateTime64(3)}) AND window_id != '' GROUP BY window_id ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.ranking.items-30d', 'city-30d', sql(`SELECT item_code, sumIf(n, type = 'ticket.issued') AS taken, sumIf(n, type = 'case.opened') AS cases
-      FROM event_stats_daily WHERE day >= toDate({from:DateTime64(3)}) AND item_code != '' GROUP BY item_code ORDER BY cases DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    await time('screen.regions.rollup-30d', 'city-30d', sql(`SELECT r.code, r.name, sum(s.n) AS served FROM event_counts_hourly s
-      JOIN (SELECT id, region_code FROM halls_dim FINAL) h ON h.id = s.hall_id
-      JOIN (SELECT code, name, parent_code FROM regions_dim FINAL) t ON t.code = h.region_code
-      JOIN (SELECT code, name FROM regions_dim FINAL) r ON r.code = if(t.parent_code IS NULL OR t.parent_code = '449900', t.code, t.parent_code)
-      WHERE s.type = 'ticket.completed' AND s.hour >= {from:DateTime64(3)} GROUP BY r.code, r.name ORDER BY served DESC`, { from: (d30.getTime() / 1000).toFixed(3) }));
-    // Per minute from the raw events of today (no per-minute table: it would be as big as the events).
-    await time('screen.live.minute-today', 'city-today', sql(`SELECT toStartOfMinute(at) AS minute, count() AS n FROM events
-      WHERE type = 'ticket.called' AND at >= {from:DateTime64(3)} GROUP BY minute ORDER BY minute`, { from: (dayStart.getTime() / 1000).toFixed(3) }));
+    // The leadership screen's own reads (analytics/screen-queries.ts, analytics/forecast-inputs.ts), as the routes run them.
+    const period = (sc: { hallIds: string[]; from: string; to: string }): PeriodScope => ({ ...sc, tz: 'Asia/Shanghai' });
+    const year = period({ hallIds: halls, from: y1.toISOString(), to: now.toISOString() });
+    const today = period(scopes['city-today']);
+    const month = period(scopes['city-30d']);
+    await time('screen.trend.day', 'city-365d', async () => (await trendSeries(ch, year, 'day')).length);
+    await time('screen.trend.hour', 'city-30d', async () => (await trendSeries(ch, month, 'hour')).length);
+    await time('screen.trend.minute', 'city-today', async () => (await trendSeries(ch, today, 'minute')).length);
+    for (const by of ['hall', 'window', 'item', 'department', 'staff'] as const) {
+      await time(`screen.ranking.${by}`, 'city-30d', async () => (await ranking(ch, month, by, 50)).length);
+    }
+    await time('screen.ranking.window', 'hall-30d', async () => (await ranking(ch, period(scopes['hall-30d']), 'window', 50)).length);
+    await time('screen.regions.by-hall', 'city-30d', async () => (await sumsByHall(ch, month)).size);
+    await time('screen.regions.by-hall', 'city-365d', async () => (await sumsByHall(ch, year)).size);
+    await time('screen.forecast.inputs', 'city-now', async () => (await forecastInputs(ch, halls, Math.floor(now.getTime() / 3_600_000) * 3_600_000, 4)).size);
 
     const result = {
       at: new Date().toISOString(),

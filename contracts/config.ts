@@ -94,6 +94,8 @@ export const configSchema = z.object({
   MAP_GEOJSON_DIR: z.string().min(1).optional(),
   /** Events per relay batch (one ClickHouse insert) at most. */
   RELAY_BATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  /** Outbox rows already in ClickHouse and older than this are deleted by the relay (hourly); 0 keeps them forever. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
   MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Demo seeding on first start with an empty database. */

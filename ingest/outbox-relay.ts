@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../server/logger.ts';
 import type { Db, Tx } from '../server/store/pool.ts';
-import { acknowledgePlan, pendingPlan, planBatch, readDimensions, readPlanRows, relayLag, type RelayPlan } from '../server/store/relay-repo.ts';
+import { acknowledgePlan, pendingPlan, planBatch, pruneRelayedOutbox, readDimensions, readPlanRows, relayLag, type RelayPlan } from '../server/store/relay-repo.ts';
 import { insertEvents, writeDimensions, type EventRow } from '../analytics/events-writer.ts';
 
 /**
@@ -30,6 +30,8 @@ export interface RelayOptions {
   batchMax: number;
   /** Pause between steps when there is nothing to send. */
   intervalMs: number;
+  /** Relayed outbox rows older than this many days are deleted hourly (OUTBOX_RETENTION_DAYS); 0 or absent keeps them. */
+  retentionDays?: number;
   /** Called after each acknowledged batch with its size (metrics). */
   onBatch?: (events: number) => void;
   onError?: () => void;
@@ -39,13 +41,15 @@ export interface RelayOptions {
   insert?: (client: ClickHouseClient, rows: readonly EventRow[], token: string) => Promise<void>;
 }
 
-export interface RelayStats { batches: number; events: number; errors: number; lastError: string | null; lastBatchAt: string | null; active: boolean }
+export interface RelayStats { batches: number; events: number; errors: number; lastError: string | null; lastBatchAt: string | null; active: boolean; pruned: number }
 
 export interface OutboxRelay {
   /** One step; returns how many events it sent (0: nothing new, or not the relaying process). */
   step(): Promise<number>;
   /** Steps until nothing is left (tests, catch-up after an outage). */
   drain(): Promise<number>;
+  /** Deletes relayed outbox rows past the retention now (the relaying process does it hourly by itself); returns how many. */
+  prune(): Promise<number>;
   stats(): RelayStats;
   lag(): Promise<{ events: number; halls: number }>;
   start(): void;
@@ -54,10 +58,13 @@ export interface OutboxRelay {
 
 const LOCK_KEY = 0x6f757462; // 'outb': the advisory lock key of the relay
 const DIMENSIONS_EVERY_MS = 60_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_CHUNK = 10_000;
 
 export function createOutboxRelay(o: RelayOptions): OutboxRelay {
   const insert = o.insert ?? insertEvents;
-  const stats: RelayStats = { batches: 0, events: 0, errors: 0, lastError: null, lastBatchAt: null, active: false };
+  const stats: RelayStats = { batches: 0, events: 0, errors: 0, lastError: null, lastBatchAt: null, active: false, pruned: 0 };
+  let prunedAt = Date.now(); // the first prune an hour after start: a restart loop does not hammer the table
   let lockClient: Tx | null = null;
   let dimsAt = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -97,6 +104,10 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       await writeDimensions(o.client, await readDimensions(o.db), version);
       dimsAt = version;
     }
+    if (o.retentionDays && Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      await pruneNow();
+    }
     const plan = (await pendingPlan(o.db)) ?? (await planBatch(o.db, o.batchMax));
     if (!plan) return 0;
     const rows = await readPlanRows(o.db, plan);
@@ -108,6 +119,20 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
     stats.lastBatchAt = new Date().toISOString();
     o.onBatch?.(rows.length);
     return rows.length;
+  }
+
+  /** In chunks, so no single statement holds many row locks the live hall's inserts could meet. */
+  async function pruneNow(): Promise<number> {
+    if (!o.retentionDays) return 0;
+    let total = 0;
+    for (;;) {
+      const n = await pruneRelayedOutbox(o.db, o.retentionDays, PRUNE_CHUNK);
+      total += n;
+      if (n < PRUNE_CHUNK) break;
+    }
+    stats.pruned += total;
+    if (total > 0) o.logger.info({ pruned: total, retentionDays: o.retentionDays }, 'outbox rows past retention deleted (ClickHouse has them)');
+    return total;
   }
 
   async function drain(): Promise<number> {
@@ -140,6 +165,7 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
 
   return {
     step, drain, lag: () => relayLag(o.db),
+    prune: () => { const p = chain.then(pruneNow); chain = p.catch(() => undefined); return p; },
     stats: () => ({ ...stats }),
     start() { stopped = false; schedule(0); },
     async stop() {

@@ -104,7 +104,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     closers.push(() => analytics.close());
     // Outbox → ClickHouse (issue 5, ADR 0008); stopped before ClickHouse and PostgreSQL close.
     const relay = createOutboxRelay({
-      db, client: analytics.client, logger, batchMax: config.RELAY_BATCH_MAX, intervalMs: config.RELAY_INTERVAL_MS,
+      db, client: analytics.client, logger, batchMax: config.RELAY_BATCH_MAX, intervalMs: config.RELAY_INTERVAL_MS, retentionDays: config.OUTBOX_RETENTION_DAYS,
       onBatch(n) {
         metrics.relayEvents.inc(n);
         relay.lag().then((l) => metrics.relayLag.set(l.events), () => undefined);

@@ -78,3 +78,21 @@ ARRAY JOIN [0, 1] AS k
 LEFT ARRAY JOIN [if(k = 0, 'window.opened', 'window.closed')] AS type
 LEFT ARRAY JOIN [toDateTime64('${shape.startIso}', 3, 'UTC') + toIntervalDay(d) + toIntervalSecond(if(k = 0, 1800, 34200))] AS at`;
 }
+
+/**
+ * Camera people counts (zone.counted) of the last `cameraDays` days: 8 cameras
+ * in each of the first 6 halls (district halls), 2 in the others (seed 004
+ * line 1139), each reporting its zones `waiting` and `entrance` every 30 s
+ * from 08:30 to 17:30 hall time, as device-sim does.
+ */
+export function zoneEventsSql(shape: HistoryShape, days: number, cameraDays: number): string {
+  return `INSERT INTO events (hall_id, seq, type, at, payload)
+SELECT hall_id, 2000000000000 + ((d * 100 + c) * 1080 + r) AS seq, 'zone.counted' AS type, at,
+  concat('{"hallId":"', hall_id, '","seq":', toString(seq), ',"at":"', formatDateTime(at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
+         '","type":"zone.counted","data":{"deviceId":"', hall_id, '-cam', toString(c), '","zones":[{"zone":"waiting","people":',
+         toString(cityHash64(hall_id, d, c, r) % 40), '},{"zone":"entrance","people":', toString(cityHash64(hall_id, d, c, r, 1) % 6), '}]}}') AS payload
+FROM (SELECT ${days - cameraDays} + number AS d FROM numbers(${cameraDays})) AS days
+CROSS JOIN (SELECT concat('bh', toString(h)) AS hall_id, c FROM (SELECT 1 + number AS h FROM numbers(${shape.halls})) ARRAY JOIN range(if(h <= 6, 8, 2)) AS c) AS cams
+CROSS JOIN (SELECT number AS r FROM numbers(1080)) AS reports
+LEFT ARRAY JOIN [toDateTime64('${shape.startIso}', 3, 'UTC') + toIntervalDay(d) + toIntervalSecond(1800 + r * 30)] AS at`;
+}

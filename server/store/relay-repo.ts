@@ -96,3 +96,18 @@ export async function readDimensions(db: Db): Promise<{ halls: HallDim[]; region
   ]);
   return { halls: h.rows, regions: r.rows };
 }
+
+/**
+ * Deletes up to `limit` outbox rows that ClickHouse has (seq at or below the
+ * hall's relay cursor) and that are older than `days`: the outbox is the
+ * relay's queue and the wall's recent-call ticker, not an archive — ClickHouse
+ * is. Oldest first, by the primary key, so the scan stops early.
+ */
+export async function pruneRelayedOutbox(db: Db, days: number, limit: number): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM outbox WHERE id IN (
+       SELECT o.id FROM outbox o JOIN relay_cursor c ON c.hall_id = o.hall_id
+        WHERE o.seq <= c.seq AND o.created_at < now() - make_interval(days => $1)
+        ORDER BY o.id LIMIT $2)`, [days, limit]);
+  return r.rowCount ?? 0;
+}

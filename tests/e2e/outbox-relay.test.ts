@@ -171,4 +171,28 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     expect((await counts()).daily).toBe(total + 1);
     expect(relay.stats().batches).toBeGreaterThanOrEqual(3);
   });
+
+  it('deletes outbox rows past the retention that ClickHouse has, never the ones it does not', async () => {
+    await serveSome(2);
+    await s.app.relay.stop();
+    const relay = createOutboxRelay({ db: s.app.db, client: s.app.analytics.client, logger, batchMax: 5000, intervalMs: 0, retentionDays: 30 });
+    await relay.drain();
+    await serveSome(1); // committed after the drain: not in ClickHouse yet
+    // Everything of the hall is made 40 days old: the relayed part may go, the unrelayed part must stay.
+    await s.app.db.query("UPDATE outbox SET created_at = now() - interval '40 days' WHERE hall_id = $1", [hall]);
+    const [{ relayed, unrelayed }] = (await s.app.db.query<{ relayed: number; unrelayed: number }>(
+      `SELECT count(*) FILTER (WHERE o.seq <= c.seq)::int AS relayed, count(*) FILTER (WHERE o.seq > c.seq)::int AS unrelayed
+         FROM outbox o JOIN relay_cursor c ON c.hall_id = o.hall_id WHERE o.hall_id = $1`, [hall])).rows as [{ relayed: number; unrelayed: number }];
+    expect(relayed).toBeGreaterThan(0);
+    expect(unrelayed).toBeGreaterThan(0);
+    const young = (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE hall_id != $1', [hall])).rows[0]!.n;
+    expect(await relay.prune()).toBe(relayed);
+    expect(relay.stats().pruned).toBe(relayed);
+    // Left: the hall's unrelayed rows and every other hall's young rows; the relay still sends the rest, once.
+    expect(await outboxCount()).toBe(unrelayed + young);
+    const before = await counts();
+    expect(await relay.drain()).toBe(unrelayed);
+    expect((await counts()).rows).toBe(before.rows + unrelayed);
+    await relay.stop();
+  });
 });
