@@ -12,13 +12,26 @@ import { chInstant } from './indicators/evaluate.ts';
  * case-flow indicators stay empty until those capabilities land. Seqs start
  * at 10^12 so they can never be mistaken for a hall's real seqs. Never run
  * outside SEED=demo; DEMO_HISTORY_DAYS=0 turns it off.
+ *
+ * For the models on the screen (docs/models.md "On the screens"): events at a
+ * window carry the window's clerk as `staffId`; handling times scatter around
+ * the item's standard minutes; and a share of the tickets carry a synthetic
+ * applicant key (43 hex characters, the shape of the keyed look-up hash — not
+ * derived from any ID number), some of them coming back for the same item
+ * within days, so 跑多次 (multiple visits) has something to show.
  */
+/** Share of tickets with an applicant key (an ID card read at the machine), and of those a return for a recent matter. */
+const KEYED_SHARE = 0.3;
+const RETURN_SHARE = 0.25;
+const RETURN_WITHIN_DAYS = 14;
 export interface DemoHall {
   id: string;
   /** Relative size: tickets a day = base × weight. */
   weight: number;
-  windows: { id: string; no: string }[];
-  items: { code: string; queueId: string; departmentId: string }[];
+  /** `staffId`: the clerk who works the window (the staff dimension of rankings and efficiency); null at a point without one. */
+  windows: { id: string; no: string; staffId?: string | null }[];
+  /** `standardMin`: the item's standard handling minutes (migration 014); handling times scatter around it. */
+  items: { code: string; queueId: string; departmentId: string; standardMin?: number | null }[];
 }
 
 /** Deterministic PRNG (mulberry32): the same demo every time. */
@@ -39,19 +52,34 @@ const HOURS = [0.08, 0.15, 0.16, 0.12, 0.05, 0.12, 0.14, 0.12, 0.06];
 export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number; perDay: number; todayStartUtc: number; tzOffsetMin: number }): EventRow[] {
   const rows: EventRow[] = [];
   const rand = rng(20261128);
+  // A PRNG of its own: the applicant keys do not move the rest of the history.
+  const keyRand = rng(5204);
+  const newKey = () => Array.from({ length: 43 }, () => Math.floor(keyRand() * 16).toString(16)).join('');
   for (const h of halls) {
     let seq = 1e12;
+    /** Keys seen per item, with the day index: who might come back for the same matter. */
+    const seen = new Map<string, { key: string; d: number }[]>();
+    const applicantKeyFor = (itemCode: string, d: number): string | null => {
+      if (keyRand() >= KEYED_SHARE) return null;
+      const recent = (seen.get(itemCode) ?? []).filter((x) => x.d - d <= RETURN_WITHIN_DAYS && x.d > d);
+      const key = recent.length > 0 && keyRand() < RETURN_SHARE ? recent[Math.floor(keyRand() * recent.length)]!.key : newKey();
+      seen.set(itemCode, [...recent.slice(-200), { key, d }]);
+      return key;
+    };
     const push = (type: string, atMs: number, data: Record<string, unknown>, cols: Partial<EventRow> = {}) => {
       seq++;
       const at = new Date(atMs).toISOString();
-      rows.push({ hall_id: h.id, seq, type, at, payload: JSON.stringify({ hallId: h.id, seq, at, type, data }), ...cols });
+      // The staff column as the relay sends it (analytics/clickhouse.ts EVENT_COLUMNS).
+      const staff = typeof data.staffId === 'string' ? { staff_id: data.staffId } : {};
+      rows.push({ hall_id: h.id, seq, type, at, payload: JSON.stringify({ hallId: h.id, seq, at, type, data }), ...staff, ...cols });
     };
     for (let d = opts.days; d >= 1; d--) {
       const dayStart = opts.todayStartUtc - d * 86_400_000;
       const weekday = new Date(dayStart + opts.tzOffsetMin * 60_000).getUTCDay();
       if (weekday === 0) continue; // closed on Sundays
       const open = dayStart + 8.5 * 3_600_000;
-      for (const w of h.windows) push('window.opened', open, { windowId: w.id, windowNo: w.no }, { window_id: w.id });
+      const winOf = (w: DemoHall['windows'][number]) => ({ windowId: w.id, windowNo: w.no, ...(w.staffId ? { staffId: w.staffId } : {}) });
+      for (const w of h.windows) push('window.opened', open, winOf(w), { window_id: w.id });
       const tickets = Math.round(opts.perDay * h.weight * (weekday === 6 ? 0.4 : weekday === 1 ? 1.25 : 1) * (0.85 + rand() * 0.3));
       const counters = new Map<string, number>();
       for (let i = 0; i < tickets && h.windows.length > 0 && h.items.length > 0; i++) {
@@ -66,9 +94,11 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
         const ticketNo = `${item.queueId.slice(-1)}${String(n).padStart(3, '0')}`;
         const busy = hour === 1 || hour === 2 || hour === 6 ? 1.8 : 1;
         const waitMin = Math.round(rand() * rand() * 45 * busy * 100) / 100;
-        const serviceMin = Math.round((3 + rand() * 14) * 100) / 100;
-        const win = { windowId: w.id, windowNo: w.no };
-        push('ticket.issued', taken, { ticketId, ticketNo, queueId: item.queueId, itemCode: item.code, deviceId: null, waiting: 0, issuedToday: n, applicantKey: null, class: 'walk-in' }, { item_code: item.code });
+        const u2 = rand();
+        const serviceMin = Math.round((item.standardMin ? item.standardMin * (0.6 + u2 * 0.8) : 3 + u2 * 14) * 100) / 100;
+        const win = winOf(w);
+        const applicantKey = applicantKeyFor(item.code, d);
+        push('ticket.issued', taken, { ticketId, ticketNo, queueId: item.queueId, itemCode: item.code, deviceId: null, waiting: 0, issuedToday: n, applicantKey, class: 'walk-in' }, { item_code: item.code });
         const called = taken + waitMin * 60_000;
         push('ticket.called', called, { ticketId, ticketNo, ...win, queueId: item.queueId, class: 'walk-in', waitedMin: waitMin, call: 1, outOfOrder: false }, { window_id: w.id, waited_min: waitMin, call_no: 1 });
         if (rand() < 0.05) {
@@ -86,7 +116,7 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
         }, { window_id: w.id, item_code: item.code, department_id: item.departmentId });
         push('rating.prompt', ended, { ticketId, ticketNo, ...win, raterDeviceId: null }, { window_id: w.id });
       }
-      for (const w of h.windows) push('window.closed', open + 9 * 3_600_000, { windowId: w.id, windowNo: w.no }, { window_id: w.id });
+      for (const w of h.windows) push('window.closed', open + 9 * 3_600_000, winOf(w), { window_id: w.id });
     }
   }
   return rows;

@@ -15,3 +15,4 @@ export * from './sim.ts';
 export * from './indicators.ts';
 export * from './indicator-rest.ts';
 export * from './analytics-rest.ts';
+export * from './model-rest.ts';

@@ -9,7 +9,8 @@
  * Per ticket t (deterministic: every random draw is cityHash64(t, k)):
  * day = t / perDay, hall skewed toward low ids (u² × halls: a few big city
  * halls, many small ones), taken 08:30–17:30 (hall time, UTC+8), wait 0–45
- * min, service 3–18 min, window 1–10 (one clerk each), item 1 of 20; 1 in 20 is skipped and
+ * min, service 3–18 min, window 1–10 (one clerk each), item 1 of 20, 3 in 10 with an
+ * applicant key (2 million people); 1 in 20 is skipped and
  * dropped (3 events), the others are served (6 events: issued, called,
  * started, completed, case opened, rating prompt).
  */
@@ -43,9 +44,11 @@ FROM (
     concat(hall_id, '-q', toString(${S(8)} % 4)) AS queue_id,
     concat('IT-', toString(${S(8)} % 20)) AS item_code,
     concat(hall_id, '-d', toString(${S(8)} % 4)) AS department_id,
+    -- 3 in 10 tickets name their applicant (the keyed look-up hash of an ID card read at the machine), from 2 million people.
+    if(${S(9)} % 10 < 3, concat('"', substring(concat(hex(cityHash64(${S(10)} % 2000000, 1)), hex(cityHash64(${S(10)} % 2000000, 2)), hex(cityHash64(${S(10)} % 2000000, 3))), 1, 43), '"'), 'null') AS applicant,
     concat('"windowId":"', window_id, '","windowNo":"', window_no, '","staffId":"', hall_id, '-s', window_no, '"') AS win,
     [
-      ('ticket.issued', 0, concat('"queueId":"', queue_id, '","itemCode":"', item_code, '","deviceId":null,"waiting":3,"issuedToday":1,"applicantKey":null,"class":"walk-in"')),
+      ('ticket.issued', 0, concat('"queueId":"', queue_id, '","itemCode":"', item_code, '","deviceId":null,"waiting":3,"issuedToday":1,"applicantKey":', applicant, ',"class":"walk-in"')),
       ('ticket.called', wait_ms, concat(win, ',"queueId":"', queue_id, '","class":"walk-in","waitedMin":', toString(round(wait_ms / 60000, 2)), ',"call":1,"outOfOrder":false'))
     ] AS head,
     if(skipped,

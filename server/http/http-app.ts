@@ -17,6 +17,7 @@ import { queueRoutes } from './routes/queue-routes.ts';
 import { configRoutes } from './routes/config-routes.ts';
 import { indicatorRoutes } from './routes/indicator-routes.ts';
 import { analyticsRoutes } from './routes/analytics-routes.ts';
+import { modelRoutes } from './routes/model-routes.ts';
 
 const DASHBOARD = fileURLToPath(new URL('../../dist/dashboard/', import.meta.url));
 
@@ -75,6 +76,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(configRoutes(deps));
   app.use(indicatorRoutes(deps));
   app.use(analyticsRoutes(deps));
+  app.use(modelRoutes(deps));
   app.use('/api', (_req, _res, next) => next(new HallError('HALL_ERR_NOT_FOUND', 'no such endpoint')));
 
   if (existsSync(DASHBOARD)) {

@@ -32,16 +32,19 @@ const HALLS: { id: string; name: string; region: string; level: Level; address: 
   { id: 'h-donghu-v', name: '东湖村党群服务中心', region: '440902001001', level: 'village', address: '东湖村委会', windows: 1 },
 ];
 
-// department key, department name, queue prefix, queue name, items [code, name, promised days]
-const LINES: [string, string, string, string, [string, string, number][]][] = [
-  ['ga', '公安局户政', 'B', '户政业务', [['GA-001', '居民身份证换领', 15], ['GA-002', '户口迁移', 5]]],
-  ['rs', '人力资源和社会保障局', 'C', '社保医保', [['RS-001', '社会保障卡申领', 1], ['RS-002', '养老保险关系转移', 15]]],
-  ['sc', '市场监督管理局', 'E', '企业开办', [['SC-001', '企业设立登记', 1], ['SC-002', '个体工商户注册', 1]]],
-  ['bdc', '不动产登记中心', 'D', '不动产登记', [['BDC-001', '不动产转移登记', 5]]],
-  ['sw', '税务局', 'F', '税务办理', [['SW-001', '发票领用', 1]]],
+// department key, department name, queue prefix, queue name,
+// items [code, name, promised days, standard minutes (null: not set), 涉企 (migration 014)]
+type Line = [string, string, string, string, [string, string, number, number | null, boolean][]];
+const LINES: Line[] = [
+  ['ga', '公安局户政', 'B', '户政业务', [['GA-001', '居民身份证换领', 15, 10, false], ['GA-002', '户口迁移', 5, 15, false]]],
+  // 养老保险关系转移 has no standard set: the efficiency model takes its median handling time (docs/models.md "On the screens").
+  ['rs', '人力资源和社会保障局', 'C', '社保医保', [['RS-001', '社会保障卡申领', 1, 8, false], ['RS-002', '养老保险关系转移', 15, null, false]]],
+  ['sc', '市场监督管理局', 'E', '企业开办', [['SC-001', '企业设立登记', 1, 20, true], ['SC-002', '个体工商户注册', 1, 15, true]]],
+  ['bdc', '不动产登记中心', 'D', '不动产登记', [['BDC-001', '不动产转移登记', 5, 30, false]]],
+  ['sw', '税务局', 'F', '税务办理', [['SW-001', '发票领用', 1, 6, true]]],
 ];
-const SMALL_LINES: [string, string, string, string, [string, string, number][]][] = [
-  ['zh', '综合受理', 'A', '综合窗口', [['ZH-001', '社会保障卡申领', 1], ['ZH-002', '城乡居民医保参保', 1], ['ZH-003', '证明开具', 1]]],
+const SMALL_LINES: Line[] = [
+  ['zh', '综合受理', 'A', '综合窗口', [['ZH-001', '社会保障卡申领', 1, 8, false], ['ZH-002', '城乡居民医保参保', 1, 6, false], ['ZH-003', '证明开具', 1, null, false]]],
 ];
 
 export interface SeedResult { seeded: boolean; simDevices: DeviceCredentials[]; simCallers: SimCaller[] }
@@ -65,8 +68,9 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
         depIds.push(depId);
         await tx.query('INSERT INTO departments (id, hall_id, name) VALUES ($1, $2, $3)', [depId, h.id, depName]);
         await tx.query("INSERT INTO queues (id, hall_id, name, prefix, daily_cap, open_from, open_to) VALUES ($1, $2, $3, $4, 999, '00:00', '24:00')", [queueId, h.id, qName, prefix]);
-        for (const [code, name, days] of items) {
-          await tx.query('INSERT INTO items (hall_id, code, name, department_id, queue_id, promised_days) VALUES ($1, $2, $3, $4, $5, $6)', [h.id, code, name, depId, queueId, days]);
+        for (const [code, name, days, standardMin, enterprise] of items) {
+          await tx.query('INSERT INTO items (hall_id, code, name, department_id, queue_id, promised_days, standard_min, enterprise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+            [h.id, code, name, depId, queueId, days, standardMin, enterprise]);
         }
       }
       for (let w = 1; w <= h.windows; w++) {
@@ -140,16 +144,28 @@ async function seedCallers(db: Db, simDevices: DeviceCredentials[]): Promise<Sim
   return callers;
 }
 
-/** The demo halls' windows and items, for the synthetic demo history (analytics/demo-history.ts). */
-export async function demoHallProfiles(db: Db): Promise<{ id: string; level: string; windows: { id: string; no: string }[]; items: { code: string; queueId: string; departmentId: string }[] }[]> {
+/**
+ * The demo halls' windows (with the simulated clerk of each, `sim-clerk-*`, as
+ * the staff who works there) and items (with their standard minutes), for the
+ * synthetic demo history (analytics/demo-history.ts).
+ */
+export async function demoHallProfiles(db: Db): Promise<{
+  id: string; level: string;
+  windows: { id: string; no: string; staffId: string | null }[];
+  items: { code: string; queueId: string; departmentId: string; standardMin: number | null }[];
+}[]> {
   const [h, w, i] = await Promise.all([
     db.query<{ id: string; level: string }>('SELECT id, level FROM halls ORDER BY id'),
-    db.query<{ id: string; hall_id: string; no: string }>('SELECT id, hall_id, no FROM windows ORDER BY hall_id, length(no), no'),
-    db.query<{ hall_id: string; code: string; queue_id: string; department_id: string }>('SELECT hall_id, code, queue_id, department_id FROM items ORDER BY hall_id, code'),
+    db.query<{ id: string; hall_id: string; no: string; staff_id: string | null }>(
+      `SELECT w.id, w.hall_id, w.no, u.id::text AS staff_id FROM windows w
+         LEFT JOIN users u ON u.username = 'sim-clerk-' || substr(w.hall_id, 3) || '-' || w.no
+        ORDER BY w.hall_id, length(w.no), w.no`),
+    db.query<{ hall_id: string; code: string; queue_id: string; department_id: string; standard_min: number | null }>(
+      'SELECT hall_id, code, queue_id, department_id, standard_min::float8 AS standard_min FROM items ORDER BY hall_id, code'),
   ]);
   return h.rows.map((x) => ({
     id: x.id, level: x.level,
-    windows: w.rows.filter((y) => y.hall_id === x.id).map((y) => ({ id: y.id, no: y.no })),
-    items: i.rows.filter((y) => y.hall_id === x.id).map((y) => ({ code: y.code, queueId: y.queue_id, departmentId: y.department_id })),
+    windows: w.rows.filter((y) => y.hall_id === x.id).map((y) => ({ id: y.id, no: y.no, staffId: y.staff_id })),
+    items: i.rows.filter((y) => y.hall_id === x.id).map((y) => ({ code: y.code, queueId: y.queue_id, departmentId: y.department_id, standardMin: y.standard_min })),
   }));
 }

@@ -94,8 +94,40 @@ describe('leadership screen in chromium', () => {
     await page.getByTestId('next-hour').waitFor();
     expect(await page.getByTestId('next-hour').locator('li').count()).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('next-hour').textContent()).toMatch(/建议开 \d+ 窗/);
+    // The other models (docs/models.md "On the screens"): service efficiency per window from the history's open spans and cases,
+    // the case trend of 8 weeks with 7 days of forecast, reviews honestly empty, 跑多次 from the history's applicant keys.
+    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    expect(await page.getByTestId('efficiency-chart').getAttribute('data-by')).toBe('window');
+    await poll(async () => Number(await page.getByTestId('case-trend-chart').getAttribute('data-days'))).toBe(56);
+    expect(Number(await page.getByTestId('case-trend-chart').getAttribute('data-forecast'))).toBe(7);
+    await poll(() => page.getByTestId('review-scores').getAttribute('data-empty')).toBe('true');
+    expect(await text(page, 'review-scores-empty')).toContain('暂无评价数据');
+    await poll(async () => Number(await page.getByTestId('multi-visits').getAttribute('data-matters'))).toBeGreaterThan(0);
+    expect(await text(page, 'multi-visits-rate')).toMatch(/^\d+\.\d%$/);
+    expect(await page.getByTestId('multi-visits').locator('[data-testid^="multi-visits-item-"]').count()).toBeGreaterThanOrEqual(1);
+    // Nothing spills out of the 1920×1080 stage or out of a panel.
+    const spill = await page.evaluate(() => [...document.querySelectorAll('.panel')].filter((p) => {
+      const r = p.getBoundingClientRect();
+      return r.right > 1920.5 || r.bottom > 1080.5;
+    }).length);
+    expect(spill).toBe(0);
     await page.waitForTimeout(1_200); // chart animations settle before the picture
     await page.screenshot({ path: `${SHOTS}/leader-1920-zh.png` });
+
+    // 人员 (staff) in the ranking and in the efficiency panel; 涉企 narrows efficiency to the enterprise items.
+    await page.getByTestId('rank-by-staff').click();
+    await poll(() => page.locator('.p-rank h2').textContent()).toBe('人员排名');
+    await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('eff-by-staff').click();
+    await poll(() => page.getByTestId('efficiency-chart').getAttribute('data-by')).toBe('staff');
+    await page.getByTestId('eff-enterprise').click();
+    await poll(() => page.getByTestId('efficiency-chart').getAttribute('data-enterprise')).toBe('true');
+    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(1_200);
+    await page.screenshot({ path: `${SHOTS}/leader-staff-1920-zh.png` });
+    await page.getByTestId('rank-by-hall').click();
+    await page.getByTestId('eff-by-window').click();
+    await page.getByTestId('eff-all').click();
 
     // Click 城东区 on the map canvas itself, at the centre of its area as the chart reports it.
     const area = page.getByTestId('map-area-440902');
@@ -146,6 +178,10 @@ describe('leadership screen in chromium', () => {
     await expect.poll(() => page.getByTestId('indicator-row-queue.windows.open.now').locator('td.v').textContent(), { timeout: 20_000 }).toMatch(/^\s*1\s*$/);
     await poll(() => text(page, 'leader-breadcrumb')).toMatch(/示范市\s*›\s*示范市政务服务中心/);
     await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(1);
+    // The hall's own models: its windows' efficiency, its case trend, the empty review ranking in English.
+    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    await poll(async () => Number(await page.getByTestId('case-trend-chart').getAttribute('data-days'))).toBe(56);
+    expect(await text(page, 'review-scores-empty')).toContain('No reviews yet');
     await page.waitForTimeout(1_200);
     await page.screenshot({ path: `${SHOTS}/leader-hall-1920-en.png` });
     expect(errors).toEqual([]);

@@ -95,6 +95,11 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'GET /api/analytics/regions': 'indicator.read',
   'GET /api/analytics/map': 'indicator.read',
   'GET /api/analytics/forecast': 'indicator.read',
+  // Issue 5: the models on the screens (service efficiency, case trend, review scores, multiple visits).
+  'GET /api/analytics/efficiency': 'indicator.read',
+  'GET /api/analytics/case-trend': 'indicator.read',
+  'GET /api/analytics/review-scores': 'indicator.read',
+  'GET /api/analytics/multiple-visits': 'indicator.read',
 };
 
 const HALL_IN = 'h-east';

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import type { IndicatorDescription, IndicatorResult } from '@contracts/indicators.ts';
 import type { IndicatorValuesResponse } from '@contracts/indicator-rest.ts';
 import type { ForecastResponse, RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
+import type { CaseTrendResponse, EfficiencyResponse, MultipleVisitsResponse, ReviewScoresResponse } from '@contracts/model-rest.ts';
 import { api, ApiError, codeOf } from '../api/http.ts';
 import { periodOf, regionChain, type Period, type PeriodPreset } from '../components/leader/period.ts';
 import { useAuthStore } from './auth.ts';
@@ -20,7 +21,10 @@ import { useHallsStore } from './halls.ts';
 export interface MapFeature { type: 'Feature'; properties: { code?: unknown; name?: unknown } | null; geometry: unknown }
 export interface MapResponse { source: 'synthetic' | 'deployment'; geojson: { type: 'FeatureCollection'; features: MapFeature[] }; areas: { code: string; name: string }[] }
 export type LeaderScope = { kind: 'region'; region?: string } | { kind: 'hall'; hallId: string };
-export type RankBy = 'hall' | 'window';
+export type RankBy = 'hall' | 'window' | 'staff';
+export type EfficiencyBy = 'window' | 'staff';
+/** 跑多次 needs room for a return: it always looks at the last 30 days, whatever the period switch says. */
+export const VISITS_DAYS = 30;
 export interface Crumb { label: string; region?: string; hallId?: string }
 
 /** The KPI tiles (004 常态化监测 queue, reviews, cases, devices; issue 5 catalog list). */
@@ -43,6 +47,13 @@ export const useLeaderStore = defineStore('leader', () => {
   const ranking = shallowRef<RankingResponse | null>(null);
   /** Next hour per hall: pressure forecast and staffing advice (the models, docs/models.md); independent of the period. */
   const forecast = shallowRef<ForecastResponse | null>(null);
+  /** The models of issue 5 (docs/models.md "On the screens"): efficiency and review scores follow the period; the case trend is the last 8 weeks and the next 7 days; multiple visits the last 30 days. */
+  const efficiency = shallowRef<EfficiencyResponse | null>(null);
+  const effBy = ref<EfficiencyBy>('window');
+  const effEnterprise = ref(false);
+  const caseTrend = shallowRef<CaseTrendResponse | null>(null);
+  const reviewScores = shallowRef<ReviewScoresResponse | null>(null);
+  const visits = shallowRef<MultipleVisitsResponse | null>(null);
   /** The top of the caller's scope (city for `leader`, district for `east-leader`). */
   const top = shallowRef<RegionsResponse['region'] | undefined>(undefined);
   /** Region names met so far (regions and map answers), for the breadcrumb of a deep link. */
@@ -116,9 +127,31 @@ export const useLeaderStore = defineStore('leader', () => {
     trend.value = null;
     ranking.value = null;
     forecast.value = null;
+    clearModels();
     top.value = undefined;
     names.value = {};
     shownKey = '';
+  }
+
+  function clearModels(): void {
+    efficiency.value = null;
+    caseTrend.value = null;
+    reviewScores.value = null;
+    visits.value = null;
+  }
+
+  /** The model panels' requests for a scope (region or hall query) and period. */
+  function modelJobs(gen: number, where: { region?: string; hall?: string }, range: { from: string; to: string }): Promise<void>[] {
+    const visitsFrom = new Date(Date.parse(range.to) - VISITS_DAYS * 86_400_000).toISOString();
+    return [
+      effJob(gen, where, range),
+      part(gen, get<CaseTrendResponse>('/api/analytics/case-trend', { ...where }), (r) => { caseTrend.value = r; }),
+      part(gen, get<ReviewScoresResponse>('/api/analytics/review-scores', { ...where, ...range, by: where.hall ? 'window' : 'hall', limit: '20' }), (r) => { reviewScores.value = r; }),
+      part(gen, get<MultipleVisitsResponse>('/api/analytics/multiple-visits', { ...where, from: visitsFrom, to: range.to, limit: '10' }), (r) => { visits.value = r; }),
+    ];
+  }
+  function effJob(gen: number, where: { region?: string; hall?: string }, range: { from: string; to: string }): Promise<void> {
+    return part(gen, get<EfficiencyResponse>('/api/analytics/efficiency', { ...where, ...range, by: effBy.value, enterprise: String(effEnterprise.value), limit: '20' }), (r) => { efficiency.value = r; });
   }
 
   async function load(next?: LeaderScope): Promise<void> {
@@ -136,6 +169,7 @@ export const useLeaderStore = defineStore('leader', () => {
       trend.value = null;
       ranking.value = null;
       forecast.value = null;
+      clearModels();
       if (!sameRegion(scope.value)) map.value = null; // the map does not depend on the period
     }
     const gen = ++generation;
@@ -162,6 +196,7 @@ export const useLeaderStore = defineStore('leader', () => {
         part(gen, get<TrendResponse>('/api/analytics/trend', { region, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
         part(gen, get<RankingResponse>('/api/analytics/ranking', { region, ...range, by: rankBy.value, limit: '50' }), (r) => { ranking.value = r; }),
         part(gen, get<ForecastResponse>('/api/analytics/forecast', { region }), (r) => { forecast.value = r; }),
+        ...modelJobs(gen, { region }, range),
       );
     } else {
       const hall = s.hallId;
@@ -170,8 +205,10 @@ export const useLeaderStore = defineStore('leader', () => {
       jobs.push(
         part(gen, get<IndicatorValuesResponse>(`/api/halls/${encodeURIComponent(hall)}/indicators`, range), (r) => { values.value = r.values; }),
         part(gen, get<TrendResponse>('/api/analytics/trend', { hall, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
-        part(gen, get<RankingResponse>('/api/analytics/ranking', { hall, ...range, by: 'window', limit: '50' }), (r) => { ranking.value = r; }),
+        // Inside one hall the ranking is by window or by staff (人员).
+        part(gen, get<RankingResponse>('/api/analytics/ranking', { hall, ...range, by: rankBy.value === 'staff' ? 'staff' : 'window', limit: '50' }), (r) => { ranking.value = r; }),
         part(gen, get<ForecastResponse>('/api/analytics/forecast', { hall }), (r) => { forecast.value = r; }),
+        ...modelJobs(gen, { hall }, range),
       );
     }
     jobs.push(fillNames(gen, s));
@@ -214,6 +251,16 @@ export const useLeaderStore = defineStore('leader', () => {
     void load();
   }
 
+  /** The efficiency panel's switches reload only that panel. */
+  function setEfficiency(by: EfficiencyBy, enterprise: boolean): void {
+    if (effBy.value === by && effEnterprise.value === enterprise) return;
+    effBy.value = by;
+    effEnterprise.value = enterprise;
+    efficiency.value = null;
+    const s = scope.value;
+    void effJob(generation, s.kind === 'hall' ? { hall: s.hallId } : { ...(s.region ? { region: s.region } : {}) }, { from: period.value.from, to: period.value.to });
+  }
+
   /** Reloads with the period ending now: the screen runs unattended on a wall. */
   function refresh(): void {
     void load();
@@ -221,6 +268,7 @@ export const useLeaderStore = defineStore('leader', () => {
 
   return {
     preset, period, scope, rankBy, catalog, values, regions, map, trend, ranking, forecast, top, names, loading, errorCode,
-    catalogById, valueById, hallName, crumbs, load, setPreset, setRankBy, refresh,
+    efficiency, effBy, effEnterprise, caseTrend, reviewScores, visits,
+    catalogById, valueById, hallName, crumbs, load, setPreset, setRankBy, setEfficiency, refresh,
   };
 });

@@ -69,6 +69,20 @@ describe('service efficiency (服务效能) per window and staff', () => {
     expect(rows).toEqual([{ key: 'w9', cases: 1, serviceMin: 5, standardMin: 15, openMin: 0, casesPerHour: null, throughput: null, idleShare: null, missingStandard: 1 }]);
   });
 
+  it('an aggregate row (count) gives what its services one by one give', () => {
+    // w1's two ZH-001 services (12 + 8 min) and w2's two (10 + 14 min) as one row each, all as persons.
+    const single = services.filter((x) => x.itemCode === 'ZH-001').map((x) => ({ ...x, applicant: 'person' as const }));
+    const grouped: ServiceRecord[] = [
+      { windowId: 'w1', staffId: 's1', itemCode: 'ZH-001', serviceMin: 20, applicant: 'person', count: 2 },
+      { windowId: 'w2', staffId: 's2', itemCode: 'ZH-001', serviceMin: 24, applicant: 'person', count: 2 },
+    ];
+    expect(serviceEfficiency(grouped, open, { by: 'window', standardMin })).toEqual(serviceEfficiency(single, open, { by: 'window', standardMin }));
+    // A missing standard counts every service of the row: 3 × fallback 8 = 24.
+    const [w] = serviceEfficiency([{ windowId: 'w1', staffId: 's1', itemCode: 'XX', serviceMin: 21, applicant: 'person', count: 3 }], [], { by: 'window', standardMin });
+    expect(w).toMatchObject({ cases: 3, standardMin: 24, missingStandard: 3 });
+    expect(() => serviceEfficiency([{ ...grouped[0]!, count: 1.5 }], [], { by: 'window', standardMin })).toThrow(/count/);
+  });
+
   it('refuses negative minutes', () => {
     expect(() => serviceEfficiency([], [{ windowId: 'w', staffId: 's', openMin: -1 }], { by: 'window', standardMin })).toThrow(/openMin/);
   });

@@ -36,13 +36,20 @@ import { HallError } from '../../../contracts/errors.ts';
 export type ApplicantKind = 'person' | 'enterprise';
 export type ApplicantFilter = ApplicantKind | 'all';
 
-/** One completed service at a window (start → complete). */
+/** One completed service at a window (start → complete), or `count` of them with the same window, staff, item and applicant. */
 export interface ServiceRecord {
   readonly windowId: string;
   readonly staffId: string;
   readonly itemCode: string;
+  /** Handling minutes: of the one service, or the total of the `count` services. */
   readonly serviceMin: number;
   readonly applicant: ApplicantKind;
+  /**
+   * Services this record stands for; default 1. The screens feed the model
+   * aggregate rows (analytics/model-inputs.ts), since a city-year is millions
+   * of services and the sums are all the model takes from them.
+   */
+  readonly count?: number;
 }
 
 /** Minutes a window was open with a staff member signed in (one row per window × staff span). */
@@ -99,14 +106,16 @@ export function serviceEfficiency(services: readonly ServiceRecord[], open: read
   for (const o of open) { checkMinutes('openMin', o.openMin); get(keyOf(o)).openMin += o.openMin; }
   for (const s of services) {
     checkMinutes('serviceMin', s.serviceMin);
+    const n = s.count ?? 1;
+    if (!Number.isInteger(n) || n < 0) throw new HallError('HALL_ERR_BAD_REQUEST', 'count must be a whole number ≥ 0');
     const a = get(keyOf(s));
     a.allServiceMin += s.serviceMin;
     if (!keep(filter, s.applicant)) continue;
     const std = options.standardMin[s.itemCode];
-    if (std === undefined) a.missing++;
-    a.cases++;
+    if (std === undefined) a.missing += n;
+    a.cases += n;
     a.serviceMin += s.serviceMin;
-    a.standardMin += std ?? fallback;
+    a.standardMin += (std ?? fallback) * n;
   }
   return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, a]) => ({
     key, cases: a.cases, serviceMin: a.serviceMin, standardMin: a.standardMin, openMin: a.openMin,

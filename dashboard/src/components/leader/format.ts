@@ -30,3 +30,15 @@ export function escapeHtml(s: string): string {
 
 /** What the region map colours its areas by. */
 export type MapMeasure = 'served' | 'avgWaitMin';
+
+/**
+ * "{hall} {window or staff}" as ranking names come (regions-repo namesOf), for a
+ * narrow bar label: inside one hall the hall part goes; across halls it keeps its
+ * place name only (示范市政务服务中心 → 示范市), so "示范市 12号窗口" still says which.
+ */
+export function shortKeyName(name: string, hallName?: string | null): string {
+  if (hallName && name.startsWith(`${hallName} `)) return name.slice(hallName.length + 1);
+  const i = name.indexOf(' ');
+  if (i < 0) return name;
+  return `${name.slice(0, i).replace(/(政务服务中心|便民服务中心|党群服务中心|服务中心)$/, '')} ${name.slice(i + 1)}`;
+}

@@ -1,0 +1,143 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { chInstant } from './indicators/evaluate.ts';
+import type { PeriodScope } from './screen-queries.ts';
+
+/**
+ * What the models of issue 5 read from ClickHouse (seed 001_8e9aa79f8e53624f.txt
+ * “好差评”评价结果应用模型: 服务效能、涉企服务效能、办件趋势、好差评评分量化、跑多次;
+ * seed 004_894aaa4ee2cebbc3.txt line 1058 人员工作量分析、部门办件分析, lines
+ * 1086–1089 实时效能). The formulas are in server/domain/models; this file only
+ * fetches their inputs. Inputs are query parameters only.
+ *
+ * The aggregates are read where they suffice (the case trend: per hour from
+ * `event_counts_hourly`). Raw `events` are read where no aggregate keeps what
+ * a model needs, each time for one or two event types of the period:
+ *  - service efficiency: the completion carries the handling minutes and no
+ *    item, the case carries the item and no minutes (contracts/queue-events.ts);
+ *    both come from one completion (same hall, ticket and instant), so they
+ *    are paired per (hall, ticket, at); and the open spans of the windows,
+ *    which need the order of window.opened/paused/resumed/closed;
+ *  - reviews: level and case are payload fields; staff and department come
+ *    from the reviewed case's `case.opened`;
+ *  - multiple visits: the applicant's keyed hash is a payload field of ticket.issued.
+ */
+
+const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
+const RAW_PERIOD = 'hall_id IN {hallIds:Array(String)} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}';
+
+/** Completed services per hall, window, staff and item, with their handling minutes. */
+export interface ServiceGroup { hallId: string; windowId: string; staffId: string; itemCode: string; cases: number; serviceMin: number }
+/** Minutes a window was open with one staff member (the one who opened or resumed it; '' when none signed in). */
+export interface OpenGroup { hallId: string; windowId: string; staffId: string; openMin: number }
+export interface EfficiencyInputs { services: ServiceGroup[]; open: OpenGroup[]; medianMin: Map<string, number> }
+
+/** One row per completion: the case's window, staff and item with the completion's handling minutes. */
+const PAIRS = `SELECT hall_id, anyIf(window_id, type = 'case.opened') AS w, anyIf(staff_id, type = 'case.opened') AS st,
+    anyIf(item_code, type = 'case.opened') AS item, anyIf(service_min, type = 'ticket.completed') AS svc,
+    countIf(type = 'case.opened') AS has_case, countIf(type = 'ticket.completed') AS has_done
+  FROM events WHERE ${RAW_PERIOD} AND type IN ('case.opened', 'ticket.completed')
+  GROUP BY hall_id, ticket_id, at HAVING has_case > 0 AND has_done > 0`;
+
+/**
+ * Spans from window.opened or window.resumed to the window's next event
+ * (paused, closed, or opened again when a close went missing), cut at the end
+ * of the hall day, at the period's ends and at `now` (a window open now counts
+ * up to now). Events from a day before the period find a window opened before it.
+ */
+const SPANS = `SELECT hall_id, window_id AS w, opener AS st,
+    sum(greatest(0, dateDiff('millisecond', greatest(at, {from:DateTime64(3)}), least(
+      if(next_type = '', day_end, least(next_at, day_end)), {to:DateTime64(3)}, {now:DateTime64(3)})))) / 60000 AS open_min
+  FROM (
+    SELECT hall_id, window_id, staff_id AS opener, type, at,
+      toDateTime64(addDays(toStartOfDay(toTimeZone(at, {tz:String})), 1), 3) AS day_end,
+      leadInFrame(at) OVER win AS next_at, leadInFrame(toString(type)) OVER win AS next_type
+    FROM events
+    WHERE hall_id IN {hallIds:Array(String)} AND at >= subtractDays({from:DateTime64(3)}, 1) AND at < {to:DateTime64(3)}
+      AND type IN ('window.opened', 'window.paused', 'window.resumed', 'window.closed') AND window_id != ''
+    WINDOW win AS (PARTITION BY hall_id, window_id ORDER BY at, seq ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)
+  )
+  WHERE type IN ('window.opened', 'window.resumed')
+  GROUP BY hall_id, w, st HAVING open_min > 0`;
+
+export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string): Promise<EfficiencyInputs> {
+  const p = { ...params(s), now: chInstant(nowIso) };
+  const [services, medians, open] = await Promise.all([
+    ch.query({
+      query: `SELECT hall_id, w, st, item, count() AS n, sum(svc) AS service_min FROM (${PAIRS}) GROUP BY hall_id, w, st, item`,
+      query_params: p, format: 'JSONEachRow',
+    }).then((r) => r.json<{ hall_id: string; w: string; st: string; item: string; n: string | number; service_min: number }>()),
+    // The item's own median handling time in the period: the standard of an item that has none configured.
+    ch.query({
+      query: `SELECT hall_id, item, median(svc) AS m FROM (${PAIRS}) GROUP BY hall_id, item`,
+      query_params: p, format: 'JSONEachRow',
+    }).then((r) => r.json<{ hall_id: string; item: string; m: number }>()),
+    ch.query({ query: SPANS, query_params: p, format: 'JSONEachRow' })
+      .then((r) => r.json<{ hall_id: string; w: string; st: string; open_min: number }>()),
+  ]);
+  return {
+    services: services.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, itemCode: r.item, cases: Number(r.n), serviceMin: r.service_min })),
+    open: open.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, openMin: r.open_min })),
+    medianMin: new Map(medians.map((r) => [`${r.hall_id}/${r.item}`, r.m])),
+  };
+}
+
+export type TrendMeasure = 'cases' | 'taken';
+const MEASURE_TYPE: Record<TrendMeasure, string> = { cases: 'case.opened', taken: 'ticket.issued' };
+
+/** Counts per hall day (tz) of cases opened (办件) or tickets taken, from the hourly aggregate; days without any are absent. */
+export async function dailyCounts(ch: ClickHouseClient, s: PeriodScope, measure: TrendMeasure): Promise<Map<string, number>> {
+  const rows = await (await ch.query({
+    query: `SELECT formatDateTime(toDate(hour, {tz:String}), '%F') AS d, sum(n) AS n FROM event_counts_hourly
+      WHERE hall_id IN {hallIds:Array(String)} AND hour >= {from:DateTime64(3)} AND hour < {to:DateTime64(3)} AND type = {type:String}
+      GROUP BY d`,
+    query_params: { ...params(s), type: MEASURE_TYPE[measure] }, format: 'JSONEachRow',
+  })).json<{ d: string; n: string | number }>();
+  return new Map(rows.map((r) => [r.d, Number(r.n)]));
+}
+
+/** A review as the ranking reads it; '' where the review or its case has no such object. */
+export interface ReviewRow { hallId: string; level: number; windowId: string; staffId: string; departmentId: string }
+
+/**
+ * How far before the period a reviewed case may have been opened: the default
+ * review comes after 7 natural days (001 §1.1.1.10), a day more for the hall day.
+ */
+export const REVIEW_CASE_LOOKBACK_DAYS = 8;
+
+/**
+ * review.submitted events of the period (contracts/indicators.ts), with the
+ * staff and department of the reviewed case (its case.opened, up to
+ * REVIEW_CASE_LOOKBACK_DAYS before the period). `includeDefault` false leaves
+ * out the 7-day default reviews (001 §1.1.1.10): active and return-visit ratings only.
+ */
+export async function reviewRows(ch: ClickHouseClient, s: PeriodScope, includeDefault: boolean): Promise<ReviewRow[]> {
+  const rows = await (await ch.query({
+    query: `WITH r AS (
+        SELECT hall_id, toUInt8(JSONExtractInt(payload, 'data', 'level')) AS level, window_id AS rw, JSONExtractString(payload, 'data', 'caseId') AS case_id
+        FROM events WHERE ${RAW_PERIOD} AND type = 'review.submitted' AND ({includeDefault:Bool} OR NOT JSONExtractBool(payload, 'data', 'isDefault'))
+      ), c AS (
+        SELECT hall_id, JSONExtractString(payload, 'data', 'caseId') AS case_id, any(window_id) AS cw, any(staff_id) AS cs, any(department_id) AS cd
+        FROM events WHERE hall_id IN {hallIds:Array(String)} AND at >= subtractDays({from:DateTime64(3)}, {lookback:UInt16}) AND at < {to:DateTime64(3)}
+          AND type = 'case.opened' AND case_id IN (SELECT case_id FROM r WHERE case_id != '')
+        GROUP BY hall_id, case_id
+      )
+      SELECT r.hall_id AS hall_id, r.level AS level, if(r.rw != '', r.rw, c.cw) AS window_id, c.cs AS staff_id, c.cd AS department_id
+      FROM r LEFT JOIN c ON c.hall_id = r.hall_id AND c.case_id = r.case_id
+      SETTINGS join_use_nulls = 0`,
+    query_params: { ...params(s), includeDefault, lookback: REVIEW_CASE_LOOKBACK_DAYS }, format: 'JSONEachRow',
+  })).json<{ hall_id: string; level: number; window_id: string; staff_id: string; department_id: string }>();
+  return rows.map((r) => ({ hallId: r.hall_id, level: Number(r.level), windowId: r.window_id, staffId: r.staff_id, departmentId: r.department_id }));
+}
+
+/** One visit: an applicant (keyed hash) took a ticket for an item on a hall day. */
+export interface VisitRow { applicantKey: string; itemCode: string; day: string }
+
+/** Distinct (applicant key, item, hall day) of the period's ticket.issued events that carry an applicant key. */
+export async function visitRows(ch: ClickHouseClient, s: PeriodScope): Promise<VisitRow[]> {
+  const rows = await (await ch.query({
+    query: `SELECT DISTINCT JSONExtractString(payload, 'data', 'applicantKey') AS k, item_code, formatDateTime(toDate(at, {tz:String}), '%F') AS d
+      FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.issued' AND k != '' AND item_code != ''`,
+    query_params: params(s), format: 'JSONEachRow',
+  })).json<{ k: string; item_code: string; d: string }>();
+  return rows.map((r) => ({ applicantKey: r.k, itemCode: r.item_code, day: r.d }));
+}
