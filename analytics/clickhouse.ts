@@ -67,7 +67,11 @@ export const EVENT_COLUMNS = [
   ['call_no', 'UInt16', 'call'],
   // The staff user who acted at the window ('' when none): rankings and efficiency per staff.
   ['staff_id', 'String', 'staffId'],
+  // The case a case event or a review is about; the applicant's keyed look-up hash on ticket.issued (跑多次).
+  ['case_id', 'String', 'caseId'], ['applicant_key', 'String', 'applicantKey'],
 ] as const;
+/** Columns nearly unique per row: a plain String; the others repeat and are dictionary-encoded. */
+const PLAIN_STRING = new Set(['ticket_id', 'case_id', 'applicant_key']);
 
 /**
  * The analytics schema (issue 5 "Schema"), created or brought up to date at
@@ -97,8 +101,7 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
   for (const [name, type, field] of EVENT_COLUMNS) {
     const extract = type === 'Float64' ? `JSONExtractFloat(payload, 'data', '${field}')`
       : type === 'UInt16' ? `JSONExtract(payload, 'data', '${field}', 'UInt16')` : `JSONExtractString(payload, 'data', '${field}')`;
-    // Ticket ids are unique per ticket: a plain String; the others repeat and are dictionary-encoded.
-    const colType = type !== 'String' ? type : name === 'ticket_id' ? 'String' : 'LowCardinality(String)';
+    const colType = type !== 'String' ? type : PLAIN_STRING.has(name) ? 'String' : 'LowCardinality(String)';
     await client.command({ query: `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${name} ${colType} DEFAULT ${extract}` });
   }
   // Aggregates fed by materialized views as events arrive (issue 5 "Schema"). Their keys are chosen
@@ -142,6 +145,11 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
   await client.command({ query: `CREATE TABLE IF NOT EXISTS zone_counts (
       hall_id LowCardinality(String), at DateTime64(3, 'UTC'), device_id LowCardinality(String), zone LowCardinality(String), people UInt32
     ) ENGINE = MergeTree ORDER BY (hall_id, at, device_id, zone) SETTINGS ${DEDUP}` });
+  // Each zone's largest count per 5 minutes: the peak indicator reads a tenth of the rows (cameras report every 30 s).
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS zone_peaks_5m (
+      hall_id LowCardinality(String), bucket DateTime('UTC'), device_id LowCardinality(String), zone LowCardinality(String),
+      people SimpleAggregateFunction(max, UInt32)
+    ) ENGINE = AggregatingMergeTree ORDER BY (hall_id, bucket, device_id, zone) SETTINGS ${DEDUP}` });
   const views: [string, string, string][] = [
     ['event_counts_hourly_mv', 'event_counts_hourly', `SELECT hall_id, toStartOfHour(at) AS hour, type,
         count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min
@@ -156,6 +164,10 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
       FROM events
       WHERE type IN ('ticket.issued', 'ticket.called', 'ticket.completed', 'case.opened', 'ticket.skipped') AND at >= now() - INTERVAL ${MINUTE_DAYS} DAY
       GROUP BY hall_id, minute`],
+    ['zone_peaks_5m_mv', 'zone_peaks_5m', `SELECT hall_id, toStartOfInterval(at, INTERVAL 5 MINUTE) AS bucket,
+        JSONExtractString(payload, 'data', 'deviceId') AS device_id, z.1 AS zone, max(z.2) AS people
+      FROM events ARRAY JOIN JSONExtract(payload, 'data', 'zones', 'Array(Tuple(zone String, people UInt32))') AS z
+      WHERE type = 'zone.counted' GROUP BY hall_id, bucket, device_id, zone`],
     ['zone_counts_mv', 'zone_counts', `SELECT hall_id, at, JSONExtractString(payload, 'data', 'deviceId') AS device_id, z.1 AS zone, z.2 AS people
       FROM events ARRAY JOIN JSONExtract(payload, 'data', 'zones', 'Array(Tuple(zone String, people UInt32))') AS z
       WHERE type = 'zone.counted'`],

@@ -109,7 +109,7 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
         const started = called + 60_000;
         const ended = started + serviceMin * 60_000;
         push('service.started', started, { ticketId, ticketNo, ...win }, { window_id: w.id });
-        push('ticket.completed', ended, { ticketId, ticketNo, ...win, queueId: item.queueId, outcome: 'done', serviceMin }, { window_id: w.id, service_min: serviceMin });
+        push('ticket.completed', ended, { ticketId, ticketNo, ...win, queueId: item.queueId, itemCode: item.code, outcome: 'done', serviceMin }, { window_id: w.id, item_code: item.code, service_min: serviceMin });
         push('case.opened', ended, {
           ticketId, ticketNo, ...win, caseId: `${ticketId}-case`, queueId: item.queueId, itemCode: item.code, departmentId: item.departmentId, outcome: 'done',
           takenAt: new Date(taken).toISOString(), calledAt: new Date(called).toISOString(), startedAt: new Date(started).toISOString(), endedAt: new Date(ended).toISOString(),

@@ -9,7 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 export interface EventRow {
   hall_id: string; seq: number; type: string; at: string; payload: string;
   /** The data fields of analytics/clickhouse.ts EVENT_COLUMNS; left out, ClickHouse extracts them from the payload. */
-  ticket_id?: string; window_id?: string; item_code?: string; department_id?: string; waited_min?: number; service_min?: number; call_no?: number; staff_id?: string;
+  ticket_id?: string; window_id?: string; item_code?: string; department_id?: string; waited_min?: number; service_min?: number; call_no?: number; staff_id?: string; case_id?: string; applicant_key?: string;
 }
 
 export async function insertEvents(client: ClickHouseClient, rows: readonly EventRow[], token: string): Promise<void> {

@@ -11,15 +11,18 @@ import type { PeriodScope } from './screen-queries.ts';
  *
  * The aggregates are read where they suffice (the case trend: per hour from
  * `event_counts_hourly`). Raw `events` are read where no aggregate keeps what
- * a model needs, each time for one or two event types of the period:
- *  - service efficiency: the completion carries the handling minutes and no
- *    item, the case carries the item and no minutes (contracts/queue-events.ts);
- *    both come from one completion (same hall, ticket and instant), so they
- *    are paired per (hall, ticket, at); and the open spans of the windows,
- *    which need the order of window.opened/paused/resumed/closed;
- *  - reviews: level and case are payload fields; staff and department come
- *    from the reviewed case's `case.opened`;
- *  - multiple visits: the applicant's keyed hash is a payload field of ticket.issued.
+ * a model needs, each time for one or two event types of the period, by the
+ * columns the relay fills (analytics/clickhouse.ts EVENT_COLUMNS), so no
+ * payload is parsed on a city's month (bench:analytics):
+ *  - service efficiency: `ticket.completed` carries window, staff, item and
+ *    handling minutes — the exact period, and the item's median for items
+ *    without a standard; and the open spans of the windows, which need the
+ *    order of window.opened/paused/resumed/closed;
+ *  - reviews: the level is a payload field, the case a column; staff and
+ *    department come from the reviewed case's `case.opened`;
+ *  - multiple visits: the applicant's keyed hash (`applicant_key`) of
+ *    ticket.issued, pre-counted here so that only applicants with two or more
+ *    trip days for an item leave ClickHouse.
  */
 
 const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
@@ -31,12 +34,11 @@ export interface ServiceGroup { hallId: string; windowId: string; staffId: strin
 export interface OpenGroup { hallId: string; windowId: string; staffId: string; openMin: number }
 export interface EfficiencyInputs { services: ServiceGroup[]; open: OpenGroup[]; medianMin: Map<string, number> }
 
-/** One row per completion: the case's window, staff and item with the completion's handling minutes. */
-const PAIRS = `SELECT hall_id, anyIf(window_id, type = 'case.opened') AS w, anyIf(staff_id, type = 'case.opened') AS st,
-    anyIf(item_code, type = 'case.opened') AS item, anyIf(service_min, type = 'ticket.completed') AS svc,
-    countIf(type = 'case.opened') AS has_case, countIf(type = 'ticket.completed') AS has_done
-  FROM events WHERE ${RAW_PERIOD} AND type IN ('case.opened', 'ticket.completed')
-  GROUP BY hall_id, ticket_id, at HAVING has_case > 0 AND has_done > 0`;
+/**
+ * Completions of the period with their item (the engine names it on ticket.completed; a completion without
+ * one, from before it did, is no service of any item and is left out).
+ */
+const COMPLETIONS = `FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.completed' AND item_code != ''`;
 
 /**
  * Spans from window.opened or window.resumed to the window's next event
@@ -63,12 +65,13 @@ export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, now
   const p = { ...params(s), now: chInstant(nowIso) };
   const [services, medians, open] = await Promise.all([
     ch.query({
-      query: `SELECT hall_id, w, st, item, count() AS n, sum(svc) AS service_min FROM (${PAIRS}) GROUP BY hall_id, w, st, item`,
+      query: `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, count() AS n, sum(service_min) AS service_min ${COMPLETIONS}
+        GROUP BY hall_id, w, st, item`,
       query_params: p, format: 'JSONEachRow',
     }).then((r) => r.json<{ hall_id: string; w: string; st: string; item: string; n: string | number; service_min: number }>()),
     // The item's own median handling time in the period: the standard of an item that has none configured.
     ch.query({
-      query: `SELECT hall_id, item, median(svc) AS m FROM (${PAIRS}) GROUP BY hall_id, item`,
+      query: `SELECT hall_id, item_code AS item, median(service_min) AS m ${COMPLETIONS} GROUP BY hall_id, item`,
       query_params: p, format: 'JSONEachRow',
     }).then((r) => r.json<{ hall_id: string; item: string; m: number }>()),
     ch.query({ query: SPANS, query_params: p, format: 'JSONEachRow' })
@@ -113,10 +116,10 @@ export const REVIEW_CASE_LOOKBACK_DAYS = 8;
 export async function reviewRows(ch: ClickHouseClient, s: PeriodScope, includeDefault: boolean): Promise<ReviewRow[]> {
   const rows = await (await ch.query({
     query: `WITH r AS (
-        SELECT hall_id, toUInt8(JSONExtractInt(payload, 'data', 'level')) AS level, window_id AS rw, JSONExtractString(payload, 'data', 'caseId') AS case_id
+        SELECT hall_id, toUInt8(JSONExtractInt(payload, 'data', 'level')) AS level, window_id AS rw, case_id
         FROM events WHERE ${RAW_PERIOD} AND type = 'review.submitted' AND ({includeDefault:Bool} OR NOT JSONExtractBool(payload, 'data', 'isDefault'))
       ), c AS (
-        SELECT hall_id, JSONExtractString(payload, 'data', 'caseId') AS case_id, any(window_id) AS cw, any(staff_id) AS cs, any(department_id) AS cd
+        SELECT hall_id, case_id, any(window_id) AS cw, any(staff_id) AS cs, any(department_id) AS cd
         FROM events WHERE hall_id IN {hallIds:Array(String)} AND at >= subtractDays({from:DateTime64(3)}, {lookback:UInt16}) AND at < {to:DateTime64(3)}
           AND type = 'case.opened' AND case_id IN (SELECT case_id FROM r WHERE case_id != '')
         GROUP BY hall_id, case_id
@@ -132,12 +135,36 @@ export async function reviewRows(ch: ClickHouseClient, s: PeriodScope, includeDe
 /** One visit: an applicant (keyed hash) took a ticket for an item on a hall day. */
 export interface VisitRow { applicantKey: string; itemCode: string; day: string }
 
-/** Distinct (applicant key, item, hall day) of the period's ticket.issued events that carry an applicant key. */
-export async function visitRows(ch: ClickHouseClient, s: PeriodScope): Promise<VisitRow[]> {
-  const rows = await (await ch.query({
-    query: `SELECT DISTINCT JSONExtractString(payload, 'data', 'applicantKey') AS k, item_code, formatDateTime(toDate(at, {tz:String}), '%F') AS d
-      FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.issued' AND k != '' AND item_code != ''`,
-    query_params: params(s), format: 'JSONEachRow',
-  })).json<{ k: string; item_code: string; d: string }>();
-  return rows.map((r) => ({ applicantKey: r.k, itemCode: r.item_code, day: r.d }));
+/**
+ * The period's trips (distinct applicant key, item, hall day of ticket.issued
+ * events that carry a key), pre-counted in ClickHouse: the trips of
+ * (applicant, item) pairs with two or more days as rows — the only ones that
+ * can make a repeat visit — and per item the pairs with a single day, which
+ * are one matter each. Keys that are not the keyed look-up hash (`keyPattern`,
+ * the model's) are only counted, never returned.
+ */
+export interface VisitInputs { multi: VisitRow[]; singlesByItem: Map<string, number>; trips: number; skippedTrips: number }
+
+export async function visitInputs(ch: ClickHouseClient, s: PeriodScope, keyPattern: string): Promise<VisitInputs> {
+  const pairs = `SELECT applicant_key AS k, item_code AS item, groupUniqArray(formatDateTime(toDate(at, {tz:String}), '%F')) AS days
+      FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.issued' AND applicant_key != '' AND item_code != ''
+      GROUP BY k, item`;
+  const p = { ...params(s), re: keyPattern };
+  const [multi, counts] = await Promise.all([
+    ch.query({ query: `SELECT k, item, days FROM (${pairs}) WHERE length(days) >= 2 AND match(k, {re:String})`, query_params: p, format: 'JSONEachRow' })
+      .then((r) => r.json<{ k: string; item: string; days: string[] }>()),
+    ch.query({
+      query: `SELECT item, match(k, {re:String}) AS valid, countIf(length(days) = 1) AS singles, sum(length(days)) AS trips FROM (${pairs}) GROUP BY item, valid`,
+      query_params: p, format: 'JSONEachRow',
+    }).then((r) => r.json<{ item: string; valid: number | boolean; singles: string | number; trips: string | number }>()),
+  ]);
+  const singlesByItem = new Map<string, number>();
+  let trips = 0; let skippedTrips = 0;
+  for (const c of counts) {
+    if (Number(c.valid) === 1) {
+      singlesByItem.set(c.item, Number(c.singles));
+      trips += Number(c.trips);
+    } else skippedTrips += Number(c.trips);
+  }
+  return { multi: multi.flatMap((r) => r.days.map((day) => ({ applicantKey: r.k, itemCode: r.item, day }))), singlesByItem, trips, skippedTrips };
 }

@@ -35,7 +35,8 @@ import { evaluateIndicator } from '../analytics/indicators/evaluate.ts';
 import { ticketEventsSql, windowEventsSql, zoneEventsSql } from './lib/analytics-history.ts';
 import { ranking, sumsByHall, trendSeries, type PeriodScope } from '../analytics/screen-queries.ts';
 import { forecastInputs } from '../analytics/forecast-inputs.ts';
-import { dailyCounts, efficiencyInputs, reviewRows, visitRows } from '../analytics/model-inputs.ts';
+import { dailyCounts, efficiencyInputs, reviewRows, visitInputs } from '../analytics/model-inputs.ts';
+import { LOOKUP_KEY_PATTERN } from '../server/domain/models/index.ts';
 import { summarize, round, type Summary } from './lib/stats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     await time('model.efficiency.inputs', 'hall-30d', async () => (await efficiencyInputs(ch, period(scopes['hall-30d']), now.toISOString())).services.length);
     await time('model.case-trend.inputs', 'city-365d', async () => (await dailyCounts(ch, year, 'cases')).size);
     await time('model.review-scores.inputs', 'city-30d', async () => (await reviewRows(ch, month, true)).length);
-    await time('model.multiple-visits.inputs', 'city-30d', async () => (await visitRows(ch, month)).length);
+    await time('model.multiple-visits.inputs', 'city-30d', async () => (await visitInputs(ch, month, LOOKUP_KEY_PATTERN)).multi.length);
     await time('screen.forecast.inputs', 'city-now', async () => (await forecastInputs(ch, halls, Math.floor(now.getTime() / 3_600_000) * 3_600_000, 4)).size);
 
     const result = {

@@ -52,6 +52,13 @@ const itemShape = {
   departmentId: idSchema,
   queueId: idSchema,
   promisedDays: z.number().int().min(0).max(3650).nullable().optional(),
+  /**
+   * 事项标准办理时长 in minutes (migration 014; the service-efficiency model, docs/models.md): null = none,
+   * the item's own median is used. Left out of a PUT, the stored value stays.
+   */
+  standardMin: z.number().positive().max(1440).nullable().optional(),
+  /** 涉企事项: counted in the enterprise service efficiency. Left out of a PUT, the stored value stays. */
+  enterprise: z.boolean().optional(),
 };
 export const itemBodySchema = z.object(itemShape).strict();
 export const itemCreateBodySchema = z.object({ code: itemCodeSchema, ...itemShape }).strict();
@@ -115,7 +122,10 @@ export const hallConfigViewSchema = z.object({
     policyOverrides: z.record(z.string(), z.unknown()).nullable(),
   }),
   departments: z.array(z.object({ id: z.string(), name: z.string() })),
-  items: z.array(z.object({ code: z.string(), name: z.string(), departmentId: z.string(), queueId: z.string(), promisedDays: z.number().nullable() })),
+  items: z.array(z.object({
+    code: z.string(), name: z.string(), departmentId: z.string(), queueId: z.string(), promisedDays: z.number().nullable(),
+    standardMin: z.number().nullable(), enterprise: z.boolean(),
+  })),
   queues: z.array(z.object({
     id: z.string(), name: z.string(), prefix: z.string(), departmentId: z.string().nullable(), dailyCap: z.number().int(),
     openFrom: z.string(), openTo: z.string(), itemCodes: z.array(z.string()),

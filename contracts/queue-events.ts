@@ -33,7 +33,7 @@ export const queueEventSchemas = [
   ev('ticket.transferred', { ...ticketRef, ...windowRef, fromQueueId: z.string(), toQueueId: z.string(), toWindowId: z.string().optional(), class: ticketClassSchema }),
   ev('ticket.untargeted', { ...ticketRef, queueId: z.string(), fromWindowId: z.string() }),
   ev('service.started', { ...ticketRef, ...windowRef }),
-  ev('ticket.completed', { ...ticketRef, ...windowRef, queueId: z.string(), outcome: outcomeSchema, serviceMin: z.number() }),
+  ev('ticket.completed', { ...ticketRef, ...windowRef, queueId: z.string(), itemCode: z.string(), outcome: outcomeSchema, serviceMin: z.number() }),
   ev('case.opened', {
     ...ticketRef, ...windowRef, caseId: z.string(), queueId: z.string(), itemCode: z.string(), departmentId: z.string(), outcome: outcomeSchema,
     takenAt: z.string(), calledAt: z.string(), startedAt: z.string(), endedAt: z.string(),

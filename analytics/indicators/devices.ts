@@ -1,5 +1,5 @@
 import { SRC } from './sources.ts';
-import { IN_HALLS, IN_PERIOD, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition } from './types.ts';
+import { IN_HALLS, FROM_MS, TO_MS, dataString, percent, type IndicatorDefinition } from './types.ts';
 
 /**
  * Device indicators (设备监管, 001 §1.1.1.13 (2), §1.1.1.17 取号终端配置 (3)).
@@ -68,8 +68,8 @@ FROM (
   {
     id: 'device.zone.people.peak', area: 'devices', kind: 'flow', unit: 'people', nameZh: '在厅人数峰值 (视频)', nameEn: 'Peak people in the hall (cameras)',
     definition: {
-      zh: '期间内按5分钟分段, 每段取各通道各区域的最大人数求和为大厅该段人数; 取每个大厅各段中的最大值, 各大厅相加。',
-      en: 'In 5-minute buckets of the period, a hall\'s count is Σ over cameras and zones of their largest count in the bucket; each hall\'s largest bucket, summed over halls.',
+      zh: '期间内按5分钟分段 (整段, 自起点所在段起), 每段取各通道各区域的最大人数求和为大厅该段人数; 取每个大厅各段中的最大值, 各大厅相加。',
+      en: 'In the whole 5-minute buckets from the one holding `from` up to `to`, a hall\'s count is Σ over cameras and zones of their largest count in the bucket; each hall\'s largest bucket, summed over halls.',
     },
     thresholds: null, whenEmpty: 0, sources: [SRC.videoHub, SRC.domainCameras, SRC.hallReport],
     sql: `SELECT toFloat64(sum(peak)) AS value
@@ -78,9 +78,10 @@ FROM (
   FROM (
     SELECT hall_id, bucket, sum(people) AS total
     FROM (
-      SELECT hall_id, toStartOfInterval(at, INTERVAL 5 MINUTE) AS bucket, device_id, zone, max(people) AS people
-      FROM zone_counts
-      WHERE ${IN_HALLS} AND ${IN_PERIOD}
+      -- zone_peaks_5m keeps each zone's largest count per 5 minutes (analytics/clickhouse.ts); parts not merged yet repeat a key.
+      SELECT hall_id, bucket, device_id, zone, max(people) AS people
+      FROM zone_peaks_5m
+      WHERE ${IN_HALLS} AND bucket >= toStartOfInterval({from:DateTime64(3)}, INTERVAL 5 MINUTE) AND bucket < {to:DateTime64(3)}
       GROUP BY hall_id, bucket, device_id, zone
     )
     GROUP BY hall_id, bucket

@@ -60,7 +60,7 @@ class Hall {
   }
   start(when: string, t: Ticket, w: WindowRef): this { return this.add(when, 'service.started', { ...t, ...w }); }
   complete(when: string, t: Ticket, w: WindowRef, serviceMin: number, queueId = 'q-a'): this {
-    return this.add(when, 'ticket.completed', { ...t, ...w, queueId, outcome: 'done', serviceMin });
+    return this.add(when, 'ticket.completed', { ...t, ...w, queueId, itemCode: 'ZH-001', outcome: 'done', serviceMin });
   }
   skip(when: string, t: Ticket, w: WindowRef, then: 'return' | 'drop'): this {
     this.add(when, 'ticket.skipped', { ...t, ...w, skipCount: 1, then, ...(then === 'return' ? { returnAfterCalls: 2 } : {}) });

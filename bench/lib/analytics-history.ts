@@ -26,7 +26,7 @@ SELECT hall_id, t * 8 + k AS seq, ev.1 AS type, ev_at AS at,
   concat('{"hallId":"', hall_id, '","seq":', toString(t * 8 + k), ',"at":"', formatDateTime(ev_at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"', ev.1, '","data":{"ticketId":"', ticket_id, '","ticketNo":"', ticket_no, '",', ev.3, '}}') AS payload,
   -- The columns the relay sends beside the payload (analytics/clickhouse.ts EVENT_COLUMNS).
-  if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', window_id) AS window_id_col, if(ev.1 IN ('ticket.issued', 'case.opened'), item_code, '') AS item_code_col,
+  if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', window_id) AS window_id_col, if(ev.1 IN ('ticket.issued', 'ticket.completed', 'case.opened'), item_code, '') AS item_code_col,
   if(ev.1 = 'case.opened', department_id, '') AS department_id_col,
   if(ev.1 = 'ticket.called', round(wait_ms / 60000, 2), 0) AS waited_min_col, if(ev.1 = 'ticket.completed', round(service_ms / 60000, 2), 0) AS service_min_col, if(ev.1 = 'ticket.called', 1, 0) AS call_no_col,
   -- One clerk per window (the staff dimension: the same cardinality as windows).
@@ -57,7 +57,7 @@ FROM (
         ('ticket.dropped', wait_ms + 120000, concat('"queueId":"', queue_id, '","reason":"no-show"'))]),
       arrayConcat(head, [
         ('service.started', wait_ms + 60000, win),
-        ('ticket.completed', wait_ms + 60000 + service_ms, concat(win, ',"queueId":"', queue_id, '","outcome":"done","serviceMin":', toString(round(service_ms / 60000, 2)))),
+        ('ticket.completed', wait_ms + 60000 + service_ms, concat(win, ',"queueId":"', queue_id, '","itemCode":"', item_code, '","outcome":"done","serviceMin":', toString(round(service_ms / 60000, 2)))),
         ('case.opened', wait_ms + 60000 + service_ms, concat(win, ',"caseId":"C', toString(t), '","queueId":"', queue_id, '","itemCode":"', item_code,
           '","departmentId":"', department_id, '","outcome":"done"')),
         ('rating.prompt', wait_ms + 60000 + service_ms, concat(win, ',"raterDeviceId":null'))])) AS evs

@@ -190,8 +190,8 @@ export function createItem(hallId: string, code: string, b: ItemBody): Change {
     target: `item:${code}`, detail: { op: 'item.create', code, ...b },
     async write(tx) {
       await checkItemRefs(tx, hallId, b);
-      await tx.query('INSERT INTO items (hall_id, code, name, department_id, queue_id, promised_days) VALUES ($1, $2, $3, $4, $5, $6)',
-        [hallId, code, b.name, b.departmentId, b.queueId, b.promisedDays ?? null]);
+      await tx.query('INSERT INTO items (hall_id, code, name, department_id, queue_id, promised_days, standard_min, enterprise) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [hallId, code, b.name, b.departmentId, b.queueId, b.promisedDays ?? null, b.standardMin ?? null, b.enterprise ?? false]);
     },
   };
 }
@@ -202,8 +202,12 @@ export function updateItem(hallId: string, code: string, b: ItemBody): Change {
     target: `item:${code}`, detail: { op: 'item.update', code, ...b },
     async write(tx) {
       await checkItemRefs(tx, hallId, b);
-      await mustHave(tx, 'UPDATE items SET name = $3, department_id = $4, queue_id = $5, promised_days = $6 WHERE hall_id = $1 AND code = $2',
-        [hallId, code, b.name, b.departmentId, b.queueId, b.promisedDays ?? null], `no item ${code} in hall ${hallId}`);
+      // The model fields stay as stored when a client that does not know them leaves them out.
+      await mustHave(tx, `UPDATE items SET name = $3, department_id = $4, queue_id = $5, promised_days = $6,
+          standard_min = CASE WHEN $7 THEN $8::numeric ELSE standard_min END, enterprise = COALESCE($9, enterprise)
+        WHERE hall_id = $1 AND code = $2`,
+        [hallId, code, b.name, b.departmentId, b.queueId, b.promisedDays ?? null, b.standardMin !== undefined, b.standardMin ?? null, b.enterprise ?? null],
+        `no item ${code} in hall ${hallId}`);
     },
   };
 }
@@ -426,8 +430,8 @@ export async function readHallConfig(db: Db | Tx, hallId: string, tz: string): P
   const loaded = await loadHallQueueConfig(db, hallId, tz);
   if (!loaded) refuse('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
   const h = await db.query<{ address: string | null; queue_policy: Record<string, unknown> | null }>('SELECT address, queue_policy FROM halls WHERE id = $1', [hallId]);
-  const items = await db.query<{ code: string; name: string; department_id: string; queue_id: string; promised_days: number | null }>(
-    'SELECT code, name, department_id, queue_id, promised_days FROM items WHERE hall_id = $1 ORDER BY code', [hallId]);
+  const items = await db.query<{ code: string; name: string; department_id: string; queue_id: string; promised_days: number | null; standard_min: string | null; enterprise: boolean }>(
+    'SELECT code, name, department_id, queue_id, promised_days, standard_min, enterprise FROM items WHERE hall_id = $1 ORDER BY code', [hallId]);
   const queues = await db.query<{ id: string; department_id: string | null }>('SELECT id, department_id FROM queues WHERE hall_id = $1', [hallId]);
   const windows = await db.query<{ id: string; no: string; name: string; department_id: string | null; rater_device_id: string | null }>(
     'SELECT id, no, name, department_id, rater_device_id FROM windows WHERE hall_id = $1', [hallId]);
@@ -458,7 +462,11 @@ export async function readHallConfig(db: Db | Tx, hallId: string, tz: string): P
       policyOverrides: h.rows[0]?.queue_policy ?? null,
     },
     departments: cfg.departments.map((d) => ({ id: d.id, name: d.name })),
-    items: items.rows.map((i) => ({ code: i.code, name: i.name, departmentId: i.department_id, queueId: i.queue_id, promisedDays: i.promised_days })),
+    items: items.rows.map((i) => ({
+      code: i.code, name: i.name, departmentId: i.department_id, queueId: i.queue_id, promisedDays: i.promised_days,
+      // numeric arrives as text from pg
+      standardMin: i.standard_min === null ? null : Number(i.standard_min), enterprise: i.enterprise,
+    })),
     queues: cfg.queues.map((q) => ({
       id: q.id, name: q.name, prefix: q.prefix, departmentId: qDep.get(q.id) ?? null, dailyCap: q.dailyCap,
       openFrom: q.openFrom, openTo: q.openTo, itemCodes: [...q.itemCodes],

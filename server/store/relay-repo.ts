@@ -12,7 +12,7 @@ export interface SeqRange { hallId: string; from: number; to: number }
 export interface RelayPlan { token: string; ranges: SeqRange[]; events: number }
 export interface RelayRow {
   hall_id: string; seq: number; type: string; at: string; payload: string;
-  ticket_id: string; window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number; call_no: number; staff_id: string;
+  ticket_id: string; window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number; call_no: number; staff_id: string; case_id: string; applicant_key: string;
 }
 
 /** The plan sent but not acknowledged (a crash or a failed insert), if any. */
@@ -61,7 +61,8 @@ export async function readPlanRows(db: Db, plan: RelayPlan): Promise<RelayRow[]>
             COALESCE(o.payload->'data'->>'ticketId', '') AS ticket_id, COALESCE(o.payload->'data'->>'windowId', '') AS window_id, COALESCE(o.payload->'data'->>'itemCode', '') AS item_code,
             COALESCE(o.payload->'data'->>'departmentId', '') AS department_id,
             COALESCE((o.payload->'data'->>'waitedMin')::float8, 0) AS waited_min, COALESCE((o.payload->'data'->>'serviceMin')::float8, 0) AS service_min,
-            COALESCE((o.payload->'data'->>'call')::int, 0) AS call_no, COALESCE(o.payload->'data'->>'staffId', '') AS staff_id
+            COALESCE((o.payload->'data'->>'call')::int, 0) AS call_no, COALESCE(o.payload->'data'->>'staffId', '') AS staff_id,
+            COALESCE(o.payload->'data'->>'caseId', '') AS case_id, COALESCE(o.payload->'data'->>'applicantKey', '') AS applicant_key
        FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "from" bigint, "to" bigint)
        JOIN outbox o ON o.hall_id = p."hallId" AND o.seq > p."from" AND o.seq <= p."to"
       ORDER BY o.hall_id, o.seq`, [JSON.stringify(plan.ranges)]);

@@ -62,7 +62,7 @@ describe('queue configuration admin', () => {
     expect(dep.status, dep.text).toBe(201);
     const q = await call('POST', '/queues', { id: 'h-east-qY', prefix: 'Y', name: '医保业务', departmentId: 'h-east-yb', dailyCap: 200, openFrom: '08:00', openTo: '17:30' });
     expect(q.status, q.text).toBe(201);
-    const it1 = await call('POST', '/items', { code: 'YB-001', name: '医保关系转移', departmentId: 'h-east-yb', queueId: 'h-east-qY', promisedDays: 3 });
+    const it1 = await call('POST', '/items', { code: 'YB-001', name: '医保关系转移', departmentId: 'h-east-yb', queueId: 'h-east-qY', promisedDays: 3, standardMin: 12.5, enterprise: true });
     expect(it1.status, it1.text).toBe(201);
     const w = await call('POST', '/windows', { id: 'h-east-w9', no: '9', name: '9号窗口', departmentId: 'h-east-yb', queues: [{ queueId: 'h-east-qY', weight: 2 }, { queueId: qA, weight: 1 }] });
     expect(w.status, w.text).toBe(201);
@@ -79,7 +79,15 @@ describe('queue configuration admin', () => {
     c = wu.body.config;
     expect(c.departments).toContainEqual({ id: 'h-east-yb', name: '医疗保障局' });
     expect(c.queues.find((x) => x.id === 'h-east-qY')).toMatchObject({ prefix: 'YB', dailyCap: 300, openFrom: '00:00', openTo: '24:00' });
-    expect(c.items.find((x) => x.code === 'YB-001')).toMatchObject({ name: '医保关系转移接续', promisedDays: null });
+    // The PUT left the model fields out (an older client): the standard time and the 涉企 flag stay.
+    expect(c.items.find((x) => x.code === 'YB-001')).toMatchObject({ name: '医保关系转移接续', promisedDays: null, standardMin: 12.5, enterprise: true });
+    const cleared = await call('PUT', '/items/YB-001', { name: '医保关系转移接续', departmentId: 'h-east-yb', queueId: 'h-east-qY', standardMin: null, enterprise: false });
+    expect(cleared.body.config.items.find((x) => x.code === 'YB-001')).toMatchObject({ standardMin: null, enterprise: false });
+    for (const bad of [0, -3, 2000, '10']) {
+      const r = await call('PUT', '/items/YB-001', { name: '医保关系转移接续', departmentId: 'h-east-yb', queueId: 'h-east-qY', standardMin: bad });
+      expect(r.status, String(bad)).toBe(400);
+    }
+    expect((await call('PUT', '/items/YB-001', { name: '医保关系转移接续', departmentId: 'h-east-yb', queueId: 'h-east-qY', standardMin: 12.5, enterprise: true })).status).toBe(200);
     expect(c.windows.find((x) => x.id === 'h-east-w9')).toMatchObject({ no: '9A', name: '医保窗口', queues: [{ queueId: 'h-east-qY', weight: 1 }] });
 
     // The queue service sees the new queue at once: a ticket for the new item gets the new prefix.
@@ -101,11 +109,11 @@ describe('queue configuration admin', () => {
     const after = await get();
     expect(after.windows.map((x) => x.id)).not.toContain('h-east-w9');
     expect(after.items.map((x) => x.code)).not.toContain('YB-001');
-    expect(after.hall.configVersion).toBe(v0 + 10);
-    expect(await audits()).toBe(a0 + 10);
+    expect(after.hall.configVersion).toBe(v0 + 12);
+    expect(await audits()).toBe(a0 + 12);
     const last = (await s.app.db.query<{ target: string; detail: { op: string; configVersion: number } }>(
       "SELECT target, detail FROM audit_log WHERE action = 'config.change' ORDER BY id DESC LIMIT 1")).rows[0]!;
-    expect(last).toMatchObject({ target: 'hall:h-east/item:YB-001', detail: { op: 'item.delete', configVersion: v0 + 10 } });
+    expect(last).toMatchObject({ target: 'hall:h-east/item:YB-001', detail: { op: 'item.delete', configVersion: v0 + 12 } });
 
     // An unused queue and department go for good.
     expect((await call('POST', '/queues', { id: 'h-east-qZ', prefix: 'Z', name: '临时', departmentId: 'h-east-yb' })).status).toBe(201);

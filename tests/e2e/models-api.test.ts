@@ -27,12 +27,12 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
   };
   const win = (hall: string, at: string, type: string, windowId: string, staffId?: string) =>
     ev(hall, at, type, { windowId, windowNo: windowId.slice(-1), ...(staffId ? { staffId } : {}) }, { window_id: windowId, staff_id: staffId ?? '' });
-  /** One completion: ticket.completed (minutes, no item) and case.opened (item, no minutes) at the same instant, as the engine emits them. */
+  /** One completion: ticket.completed (item and minutes) and case.opened (item, department) at the same instant, as the engine emits them. */
   const served = (hall: string, at: string, windowId: string, staffId: string, itemCode: string, serviceMin: number, departmentId: string, caseId: string = randomUUID()) => {
     const ticketId = randomUUID();
     const w = { windowId, windowNo: windowId.slice(-1), ...(staffId ? { staffId } : {}) };
-    ev(hall, at, 'ticket.completed', { ticketId, ticketNo: 'A001', ...w, queueId: 'q', outcome: 'done', serviceMin },
-      { ticket_id: ticketId, window_id: windowId, staff_id: staffId, service_min: serviceMin });
+    ev(hall, at, 'ticket.completed', { ticketId, ticketNo: 'A001', ...w, queueId: 'q', itemCode, outcome: 'done', serviceMin },
+      { ticket_id: ticketId, window_id: windowId, staff_id: staffId, item_code: itemCode, service_min: serviceMin });
     ev(hall, at, 'case.opened', { ticketId, ticketNo: 'A001', ...w, caseId, queueId: 'q', itemCode, departmentId, outcome: 'done' },
       { ticket_id: ticketId, window_id: windowId, staff_id: staffId, item_code: itemCode, department_id: departmentId });
   };
@@ -69,7 +69,7 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
     served('h-east', '2026-11-24T01:20:00.000Z', 'h-east-w2', s2, 'RS-002', 20, 'h-east-ga', 'c5');
     served('h-east', '2026-11-24T01:45:00.000Z', 'h-east-w2', s2, 'ZH-001', 8, 'h-east-ga', 'c6');
     served('h-east', '2026-11-24T02:45:00.000Z', 'h-east-w2', s1, 'SC-001', 16, 'h-east-ga', 'c7');
-    // A completion whose case event is missing is no service of any item: left out.
+    // A completion without its item (stored before the engine named it) is no service of any item: left out.
     ev('h-east', '2026-11-24T02:50:00.000Z', 'ticket.completed', { ticketId: 'lonely', windowId: 'h-east-w1', serviceMin: 99 }, { ticket_id: 'lonely', window_id: 'h-east-w1', staff_id: s1, service_min: 99 });
     // h-west: a window open 60 min with nobody signed in, one ZH-001 of 5 min.
     win('h-west', '2026-11-24T01:00:00.000Z', 'window.opened', 'h-west-w1');

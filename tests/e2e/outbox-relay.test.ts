@@ -66,7 +66,8 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     const [cols] = await ch<{ bad: string; firstCalls: string }>(`SELECT
         countIf(ticket_id != JSONExtractString(payload, 'data', 'ticketId') OR window_id != JSONExtractString(payload, 'data', 'windowId')
           OR waited_min != JSONExtractFloat(payload, 'data', 'waitedMin') OR service_min != JSONExtractFloat(payload, 'data', 'serviceMin')
-          OR call_no != JSONExtract(payload, 'data', 'call', 'UInt16') OR staff_id != JSONExtractString(payload, 'data', 'staffId')) AS bad,
+          OR call_no != JSONExtract(payload, 'data', 'call', 'UInt16') OR staff_id != JSONExtractString(payload, 'data', 'staffId')
+          OR case_id != JSONExtractString(payload, 'data', 'caseId') OR applicant_key != JSONExtractString(payload, 'data', 'applicantKey')) AS bad,
         countIf(type = 'ticket.called' AND call_no = 1) AS firstCalls
       FROM events WHERE hall_id = {h:String}`, { h: hall });
     expect(Number(cols!.bad)).toBe(0);

@@ -135,7 +135,7 @@ describe('applyDelta: queue events (issue 4)', () => {
     queueEvent(16, 'service.started', { ...t('A010'), ...w1 }),
     queueEvent(17, 'ticket.called', { ...t('B001'), ...w2, queueId: 'q-b', class: 'walk-in', waitedMin: 0, call: 1, outOfOrder: false, display: display('B001', '2') }),
     queueEvent(18, 'ticket.skipped', { ...t('B001'), ...w2, skipCount: 1, then: 'return', returnAfterCalls: 3 }),
-    queueEvent(19, 'ticket.completed', { ...t('A010'), ...w1, queueId: 'q-a', outcome: 'done', serviceMin: 6.4 }),
+    queueEvent(19, 'ticket.completed', { ...t('A010'), ...w1, queueId: 'q-a', itemCode: 'ITEM-1', outcome: 'done', serviceMin: 6.4 }),
     queueEvent(20, 'case.opened', {
       ...t('A010'), ...w1, caseId: 'case-1', queueId: 'q-a', itemCode: 'ITEM-1', departmentId: 'd1', outcome: 'done',
       takenAt: at(1), calledAt: at(14), startedAt: at(16), endedAt: at(19),

@@ -238,6 +238,8 @@ const en: typeof zhCN = {
       department: 'Department',
       queue: 'Queue',
       promisedDays: 'Promised days',
+      standardMin: 'Standard minutes',
+      enterprise: 'Enterprise item',
       prefix: 'Ticket prefix',
       dailyCap: 'Daily cap',
       openFrom: 'Tickets from',

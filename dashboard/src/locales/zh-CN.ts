@@ -283,6 +283,8 @@ export default {
       department: '所属部门',
       queue: '队列',
       promisedDays: '承诺时限（天）',
+      standardMin: '标准办理时长（分钟）',
+      enterprise: '涉企事项',
       prefix: '号码前缀',
       dailyCap: '每日上限',
       openFrom: '取号开始',

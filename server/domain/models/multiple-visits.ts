@@ -23,6 +23,8 @@ import { HallError } from '../../../contracts/errors.ts';
 
 export const DEFAULT_WITHIN_DAYS = 30;
 const LOOKUP_KEY = /^(sm3:)?[A-Za-z0-9_-]{43}$/;
+/** The look-up key's pattern as text, for a query that must apply the same rule (analytics/model-inputs.ts). */
+export const LOOKUP_KEY_PATTERN = LOOKUP_KEY.source;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export interface Visit {

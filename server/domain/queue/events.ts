@@ -45,7 +45,11 @@ export type QueueEvent =
   /** A window closed while tickets were transferred to it: they go back to their queue. */
   | Base & TicketRef & { readonly type: 'ticket.untargeted'; readonly queueId: string; readonly fromWindowId: string }
   | Base & TicketRef & WindowRef & { readonly type: 'service.started' }
-  | Base & TicketRef & WindowRef & { readonly type: 'ticket.completed'; readonly queueId: string; readonly outcome: Outcome; readonly serviceMin: number }
+  | Base & TicketRef & WindowRef & {
+    readonly type: 'ticket.completed'; readonly queueId: string; readonly outcome: Outcome; readonly serviceMin: number;
+    /** The ticket's item: handling minutes per item (service efficiency, analytics/model-inputs.ts) without pairing with case.opened. */
+    readonly itemCode: string;
+  }
   /** Completion opens the case (办件, DOMAIN.md "Case flow"); the adapter gives it its id. */
   | Base & TicketRef & WindowRef & {
     readonly type: 'case.opened'; readonly queueId: string; readonly itemCode: string; readonly departmentId: string;

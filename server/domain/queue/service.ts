@@ -50,7 +50,7 @@ export function completeService(state: HallDayState, cmd: CompleteCommand, now: 
     return {
       state: next,
       events: [
-        { ...ref, type: 'ticket.completed', queueId: t.queueId, outcome: cmd.outcome, serviceMin: Math.round(serviceMin * 10) / 10 },
+        { ...ref, type: 'ticket.completed', queueId: t.queueId, itemCode: t.itemCode, outcome: cmd.outcome, serviceMin: Math.round(serviceMin * 10) / 10 },
         { ...ref, type: 'case.opened', queueId: t.queueId, itemCode: t.itemCode, departmentId: cfg.departmentId, outcome: cmd.outcome, takenAt: t.takenAt, calledAt: t.calledAt!, startedAt, endedAt: at },
         { ...ref, type: 'rating.prompt', raterDeviceId: cfg.raterDeviceId ?? null },
       ],

@@ -3,11 +3,11 @@ import {
   caseTrendQuerySchema, efficiencyQuerySchema, HallError, multipleVisitsQuerySchema, reviewScoresQuerySchema,
   type CaseTrendResponse, type EfficiencyResponse, type MultipleVisitsResponse, type ReviewScoresResponse,
 } from '../../../contracts/index.ts';
-import { dailyCounts, efficiencyInputs, reviewRows, visitRows } from '../../../analytics/model-inputs.ts';
+import { dailyCounts, efficiencyInputs, reviewRows, visitInputs, type VisitRow } from '../../../analytics/model-inputs.ts';
 import { round2 } from '../../../analytics/indicators/evaluate.ts';
 import type { PeriodScope } from '../../../analytics/screen-queries.ts';
 import {
-  DAY_MS, DEFAULT_PRIOR, DEFAULT_PRIOR_WEIGHT, isLookupKey, multipleVisits, rankReviews, serviceEfficiency, trendForecast,
+  DAY_MS, DEFAULT_PRIOR, DEFAULT_PRIOR_WEIGHT, LOOKUP_KEY_PATTERN, multipleVisits, rankReviews, serviceEfficiency, trendForecast,
   type RatingLevel, type ReviewRecord, type ServiceRecord,
 } from '../../domain/models/index.ts';
 import { hallScope } from '../../domain/access/scope.ts';
@@ -148,26 +148,31 @@ export function modelRoutes({ db, clock, config, analytics }: RouteDeps): Router
   r.get('/api/analytics/multiple-visits', read, async (req, res) => {
     const q = parse(multipleVisitsQuerySchema, req.query);
     const hallIds = await hallsForQuery(db, req.user!, q);
-    const all = await visitRows(analytics, scopeOf(hallIds, q));
-    const visits = all.filter((v) => isLookupKey(v.applicantKey));
-    const total = multipleVisits(visits, { withinDays: q.withinDays });
-    const byItem = new Map<string, typeof visits>();
-    for (const v of visits) byItem.set(v.itemCode, [...(byItem.get(v.itemCode) ?? []), v]);
+    // Pairs with one trip day are one matter each and are only counted in ClickHouse; the model chains the others.
+    const v = await visitInputs(analytics, scopeOf(hallIds, q), LOOKUP_KEY_PATTERN);
+    const singles = [...v.singlesByItem.values()].reduce((a, n) => a + n, 0);
+    const chained = multipleVisits(v.multi, { withinDays: q.withinDays });
+    const total = { matters: chained.matters + singles, multiVisitMatters: chained.multiVisitMatters, repeats: chained.repeats };
+    const rateOf = (multi: number, matters: number) => (matters > 0 ? multi / matters : null);
+    const byItem = new Map<string, VisitRow[]>();
+    for (const x of v.multi) byItem.set(x.itemCode, [...(byItem.get(x.itemCode) ?? []), x]);
+    for (const item of v.singlesByItem.keys()) if (!byItem.has(item)) byItem.set(item, []);
     const items = [...byItem.entries()].map(([itemCode, vs]) => {
       const m = multipleVisits(vs, { withinDays: q.withinDays });
-      return { itemCode, matters: m.matters, multiVisitMatters: m.multiVisitMatters, rate: r2(m.rate), maxTrips: m.repeats[0]?.visits ?? (m.matters > 0 ? 1 : 0) };
-    }).sort((a, b) => b.multiVisitMatters - a.multiVisitMatters || (b.rate ?? 0) - (a.rate ?? 0) || (a.itemCode < b.itemCode ? -1 : 1)).slice(0, q.limit);
+      const matters = m.matters + (v.singlesByItem.get(itemCode) ?? 0);
+      return { itemCode, matters, multiVisitMatters: m.multiVisitMatters, rate: r2(rateOf(m.multiVisitMatters, matters)), maxTrips: m.repeats[0]?.visits ?? (matters > 0 ? 1 : 0) };
+    }).filter((x) => x.matters > 0).sort((a, b) => b.multiVisitMatters - a.multiVisitMatters || (b.rate ?? 0) - (a.rate ?? 0) || (a.itemCode < b.itemCode ? -1 : 1)).slice(0, q.limit);
     const names = await namesOf(db, 'item', items.map((x) => x.itemCode));
     const body: MultipleVisitsResponse = {
-      withinDays: q.withinDays, trips: visits.length,
-      matters: total.matters, multiVisitMatters: total.multiVisitMatters, rate: r2(total.rate),
+      withinDays: q.withinDays, trips: v.trips,
+      matters: total.matters, multiVisitMatters: total.multiVisitMatters, rate: r2(rateOf(total.multiVisitMatters, total.matters)),
       byTrips: {
         two: total.repeats.filter((x) => x.visits === 2).length,
         three: total.repeats.filter((x) => x.visits === 3).length,
         fourPlus: total.repeats.filter((x) => x.visits >= 4).length,
       },
       items: items.map((x) => ({ ...x, name: names.get(x.itemCode) ?? x.itemCode })),
-      skippedKeys: all.length - visits.length,
+      skippedKeys: v.skippedTrips,
     };
     res.json(body);
   });
