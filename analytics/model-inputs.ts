@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { chInstant } from './indicators/evaluate.ts';
-import type { PeriodScope } from './screen-queries.ts';
+import { WHERE_DAYS, type PeriodScope } from './screen-queries.ts';
+import { minuteOfDay } from '../server/domain/hall-time.ts';
 
 /**
  * What the models of issue 5 read from ClickHouse (seed 001_8e9aa79f8e53624f.txt
@@ -14,10 +15,12 @@ import type { PeriodScope } from './screen-queries.ts';
  * a model needs, each time for one or two event types of the period, by the
  * columns the relay fills (analytics/clickhouse.ts EVENT_COLUMNS), so no
  * payload is parsed on a city's month (bench:analytics):
- *  - service efficiency: `ticket.completed` carries window, staff, item and
- *    handling minutes — the exact period, and the item's median for items
- *    without a standard; and the open spans of the windows, which need the
- *    order of window.opened/paused/resumed/closed;
+ *  - service efficiency: completions per window, staff and item with their
+ *    handling minutes — from `event_stats_daily` when the period is whole
+ *    hall days (the screens'), else from raw `ticket.completed`; raw
+ *    completions for the median of items without a standard; and the open
+ *    spans of the windows (raw window events: they need the order of
+ *    opened/paused/resumed/closed);
  *  - reviews: the level is a payload field, the case a column; staff and
  *    department come from the reviewed case's `case.opened`;
  *  - multiple visits: the applicant's keyed hash (`applicant_key`) of
@@ -61,16 +64,35 @@ const SPANS = `SELECT hall_id, window_id AS w, opener AS st,
   WHERE type IN ('window.opened', 'window.resumed')
   GROUP BY hall_id, w, st HAVING open_min > 0`;
 
-export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string): Promise<EfficiencyInputs> {
+/**
+ * A period of whole hall days: it starts at a hall midnight and ends at one,
+ * or now or later (today so far) — the screens' periods. Then the daily
+ * aggregate counts exactly the period's completions; any other period reads
+ * the raw completions, as the open spans are cut to it.
+ */
+export function wholeHallDays(s: PeriodScope, nowIso: string): boolean {
+  const midnight = (iso: string) => Date.parse(iso) % 60_000 === 0 && minuteOfDay(new Date(iso), s.tz) === 0;
+  return midnight(s.from) && (midnight(s.to) || Date.parse(s.to) >= Date.parse(nowIso));
+}
+
+/**
+ * `medians`: false when every item of the scope has a configured standard
+ * (the route knows from PostgreSQL): the one raw scan is then skipped.
+ */
+export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string, medians = true): Promise<EfficiencyInputs> {
   const p = { ...params(s), now: chInstant(nowIso) };
-  const [services, medians, open] = await Promise.all([
+  const [services, medianRows, open] = await Promise.all([
     ch.query({
-      query: `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, count() AS n, sum(service_min) AS service_min ${COMPLETIONS}
-        GROUP BY hall_id, w, st, item`,
+      query: wholeHallDays(s, nowIso)
+        ? `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, sum(n) AS n, sum(service_min) AS service_min
+          FROM event_stats_daily WHERE ${WHERE_DAYS} AND type = 'ticket.completed' AND item_code != ''
+          GROUP BY hall_id, w, st, item`
+        : `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, count() AS n, sum(service_min) AS service_min ${COMPLETIONS}
+          GROUP BY hall_id, w, st, item`,
       query_params: p, format: 'JSONEachRow',
     }).then((r) => r.json<{ hall_id: string; w: string; st: string; item: string; n: string | number; service_min: number }>()),
     // The item's own median handling time in the period: the standard of an item that has none configured.
-    ch.query({
+    !medians ? Promise.resolve([]) : ch.query({
       query: `SELECT hall_id, item_code AS item, median(service_min) AS m ${COMPLETIONS} GROUP BY hall_id, item`,
       query_params: p, format: 'JSONEachRow',
     }).then((r) => r.json<{ hall_id: string; item: string; m: number }>()),
@@ -80,7 +102,7 @@ export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, now
   return {
     services: services.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, itemCode: r.item, cases: Number(r.n), serviceMin: r.service_min })),
     open: open.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, openMin: r.open_min })),
-    medianMin: new Map(medians.map((r) => [`${r.hall_id}/${r.item}`, r.m])),
+    medianMin: new Map(medianRows.map((r) => [`${r.hall_id}/${r.item}`, r.m])),
   };
 }
 
@@ -146,18 +168,21 @@ export interface VisitRow { applicantKey: string; itemCode: string; day: string 
 export interface VisitInputs { multi: VisitRow[]; singlesByItem: Map<string, number>; trips: number; skippedTrips: number }
 
 export async function visitInputs(ch: ClickHouseClient, s: PeriodScope, keyPattern: string): Promise<VisitInputs> {
-  const pairs = `SELECT applicant_key AS k, item_code AS item, groupUniqArray(formatDateTime(toDate(at, {tz:String}), '%F')) AS days
-      FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.issued' AND applicant_key != '' AND item_code != ''
-      GROUP BY k, item`;
-  const p = { ...params(s), re: keyPattern };
-  const [multi, counts] = await Promise.all([
-    ch.query({ query: `SELECT k, item, days FROM (${pairs}) WHERE length(days) >= 2 AND match(k, {re:String})`, query_params: p, format: 'JSONEachRow' })
-      .then((r) => r.json<{ k: string; item: string; days: string[] }>()),
-    ch.query({
-      query: `SELECT item, match(k, {re:String}) AS valid, countIf(length(days) = 1) AS singles, sum(length(days)) AS trips FROM (${pairs}) GROUP BY item, valid`,
-      query_params: p, format: 'JSONEachRow',
-    }).then((r) => r.json<{ item: string; valid: number | boolean; singles: string | number; trips: string | number }>()),
-  ]);
+  // One scan: trip days per (applicant, item), then per item and key validity the single-day pairs, the trips,
+  // and the (key, days) of pairs with two or more days — the only rows that leave ClickHouse with a key.
+  const counts = await (await ch.query({
+    query: `SELECT item, match(k, {re:String}) AS valid, countIf(length(days) = 1) AS singles, sum(length(days)) AS trips,
+        groupArrayIf((k, days), length(days) >= 2 AND valid) AS multi
+      FROM (
+        SELECT applicant_key AS k, item_code AS item, groupUniqArray(formatDateTime(toDate(at, {tz:String}), '%F')) AS days
+        FROM events WHERE ${RAW_PERIOD} AND type = 'ticket.issued' AND applicant_key != '' AND item_code != ''
+        GROUP BY k, item
+      )
+      GROUP BY item, valid`,
+    query_params: { ...params(s), re: keyPattern }, format: 'JSONEachRow',
+  })).json<{ item: string; valid: number | boolean; singles: string | number; trips: string | number; multi: [string, string[]][] }>();
+  const multi: VisitRow[] = [];
+  for (const c of counts) for (const [k, days] of c.multi) for (const day of days) multi.push({ applicantKey: k, itemCode: c.item, day });
   const singlesByItem = new Map<string, number>();
   let trips = 0; let skippedTrips = 0;
   for (const c of counts) {
@@ -166,5 +191,5 @@ export async function visitInputs(ch: ClickHouseClient, s: PeriodScope, keyPatte
       trips += Number(c.trips);
     } else skippedTrips += Number(c.trips);
   }
-  return { multi: multi.flatMap((r) => r.days.map((day) => ({ applicantKey: r.k, itemCode: r.item, day }))), singlesByItem, trips, skippedTrips };
+  return { multi, singlesByItem, trips, skippedTrips };
 }

@@ -29,7 +29,8 @@ const SUMS = `
   round(sumIf(waited_min, type = 'ticket.called') / nullIf(sumIf(n, type = 'ticket.called'), 0), 2) AS avg_wait_min,
   round(sumIf(service_min, type = 'ticket.completed') / nullIf(sumIf(n, type = 'ticket.completed'), 0), 2) AS avg_service_min`;
 const WHERE = `hall_id IN {hallIds:Array(String)} AND hour >= toStartOfHour({from:DateTime64(3)}) AND hour < {to:DateTime64(3)}`;
-const WHERE_DAYS = `hall_id IN {hallIds:Array(String)} AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
+/** Whole hall days touching the period, in `event_stats_daily` (rankings, service efficiency). */
+export const WHERE_DAYS = `hall_id IN {hallIds:Array(String)} AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
 
 export interface Sums { taken: number; called: number; served: number; cases: number; skipped: number; avgWaitMin: number | null; avgServiceMin: number | null }
 interface SumRow { taken: string | number; called: string | number; served: string | number; cases: string | number; skipped: string | number; avg_wait_min: number | null; avg_service_min: number | null }

@@ -21,16 +21,18 @@ const S = (k: number): string => `cityHash64(t, ${k})`;
 /** Tickets [first, first + count) as events. Seqs are t × 8 + k: unique per hall, in time order per ticket. */
 export function ticketEventsSql(shape: HistoryShape, first: number, count: number): string {
   const hall = `concat('bh', toString(1 + toUInt32(floor(pow((${S(1)} % 10000) / 10000.0, 2) * ${shape.halls}))))`;
-  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, item_code, department_id, waited_min, service_min, call_no, staff_id)
+  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, item_code, department_id, waited_min, service_min, call_no, staff_id, ticket_id, case_id, applicant_key)
 SELECT hall_id, t * 8 + k AS seq, ev.1 AS type, ev_at AS at,
   concat('{"hallId":"', hall_id, '","seq":', toString(t * 8 + k), ',"at":"', formatDateTime(ev_at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"', ev.1, '","data":{"ticketId":"', ticket_id, '","ticketNo":"', ticket_no, '",', ev.3, '}}') AS payload,
-  -- The columns the relay sends beside the payload (analytics/clickhouse.ts EVENT_COLUMNS).
+  -- Every column the relay sends beside the payload (analytics/clickhouse.ts EVENT_COLUMNS): nothing is parsed from it at insert.
   if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', window_id) AS window_id_col, if(ev.1 IN ('ticket.issued', 'ticket.completed', 'case.opened'), item_code, '') AS item_code_col,
   if(ev.1 = 'case.opened', department_id, '') AS department_id_col,
   if(ev.1 = 'ticket.called', round(wait_ms / 60000, 2), 0) AS waited_min_col, if(ev.1 = 'ticket.completed', round(service_ms / 60000, 2), 0) AS service_min_col, if(ev.1 = 'ticket.called', 1, 0) AS call_no_col,
   -- One clerk per window (the staff dimension: the same cardinality as windows).
-  if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', concat(hall_id, '-s', window_no)) AS staff_id_col
+  if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', concat(hall_id, '-s', window_no)) AS staff_id_col,
+  ticket_id AS ticket_id_col, if(ev.1 = 'case.opened', concat('C', toString(t)), '') AS case_id_col,
+  if(ev.1 = 'ticket.issued' AND applicant != 'null', substring(applicant, 2, 43), '') AS applicant_key_col
 FROM (
   SELECT number AS t, ${hall} AS hall_id,
     concat('T', toString(t)) AS ticket_id,
@@ -67,13 +69,19 @@ ARRAY JOIN evs AS ev, arrayEnumerate(evs) AS k
 LEFT ARRAY JOIN [taken + toIntervalMillisecond(ev.2)] AS ev_at`;
 }
 
+/** The other columns the relay sends, empty for window and camera events (as PostgreSQL's COALESCE gives them). */
+const EMPTY_COLUMNS = {
+  names: 'ticket_id, item_code, department_id, staff_id, case_id, applicant_key, waited_min, service_min, call_no',
+  values: "'', '', '', '', '', '', 0, 0, 0",
+};
+
 /** Every window of every hall opens at 08:30 and closes at 17:30 (hall time) each day: what "windows open now" reads. */
 export function windowEventsSql(shape: HistoryShape, days: number): string {
-  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id)
+  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, ${EMPTY_COLUMNS.names})
 SELECT hall_id, 1000000000000 + (d * 100 + w) * 2 + k AS seq, type, at,
   concat('{"hallId":"', hall_id, '","seq":', toString(seq), ',"at":"', formatDateTime(at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"', type, '","data":{"windowId":"', hall_id, '-w', toString(w), '","windowNo":"', toString(w), '"}}') AS payload,
-  concat(hall_id, '-w', toString(w)) AS window_id
+  concat(hall_id, '-w', toString(w)) AS window_id, ${EMPTY_COLUMNS.values}
 FROM (SELECT number AS d FROM numbers(${days})) AS days
 CROSS JOIN (SELECT concat('bh', toString(1 + number)) AS hall_id FROM numbers(${shape.halls})) AS halls
 CROSS JOIN (SELECT 1 + number AS w FROM numbers(10)) AS wins
@@ -89,11 +97,12 @@ LEFT ARRAY JOIN [toDateTime64('${shape.startIso}', 3, 'UTC') + toIntervalDay(d) 
  * from 08:30 to 17:30 hall time, as device-sim does.
  */
 export function zoneEventsSql(shape: HistoryShape, days: number, cameraDays: number): string {
-  return `INSERT INTO events (hall_id, seq, type, at, payload)
+  return `INSERT INTO events (hall_id, seq, type, at, payload, window_id, ${EMPTY_COLUMNS.names})
 SELECT hall_id, 2000000000000 + ((d * 100 + c) * 1080 + r) AS seq, 'zone.counted' AS type, at,
   concat('{"hallId":"', hall_id, '","seq":', toString(seq), ',"at":"', formatDateTime(at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"zone.counted","data":{"deviceId":"', hall_id, '-cam', toString(c), '","zones":[{"zone":"waiting","people":',
-         toString(cityHash64(hall_id, d, c, r) % 40), '},{"zone":"entrance","people":', toString(cityHash64(hall_id, d, c, r, 1) % 6), '}]}}') AS payload
+         toString(cityHash64(hall_id, d, c, r) % 40), '},{"zone":"entrance","people":', toString(cityHash64(hall_id, d, c, r, 1) % 6), '}]}}') AS payload,
+  '', ${EMPTY_COLUMNS.values}
 FROM (SELECT ${days - cameraDays} + number AS d FROM numbers(${cameraDays})) AS days
 CROSS JOIN (SELECT concat('bh', toString(h)) AS hall_id, c FROM (SELECT 1 + number AS h FROM numbers(${shape.halls})) ARRAY JOIN range(if(h <= 6, 8, 2)) AS c) AS cams
 CROSS JOIN (SELECT number AS r FROM numbers(1080)) AS reports

@@ -130,6 +130,10 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
       casesPerHour: 2, throughput: 0.49, idleShare: 0.51, handlingVsStandard: 1, medianStandardCases: 1,
     });
     expect(r.rows[1]).toMatchObject({ cases: 4, serviceMin: 58, standardMin: 52, openMin: 120, casesPerHour: 2, throughput: 0.43, idleShare: 0.52, handlingVsStandard: 1.12, medianStandardCases: 1 });
+    // The hall day itself (Tuesday 00:00–24:00 local, the screens' kind of period) reads the daily aggregate
+    // instead of the raw completions: the same figures.
+    const day = await get<EfficiencyResponse>('/api/analytics/efficiency?hall=h-east&from=2026-11-23T16:00:00.000Z&to=2026-11-24T16:00:00.000Z', supEast);
+    expect(day.rows).toEqual(r.rows);
   });
 
   it('per staff: the clerk who opened or resumed the window; a window with nobody signed in has no staff row', async () => {

@@ -42,7 +42,10 @@ export function modelRoutes({ db, clock, config, analytics }: RouteDeps): Router
   r.get('/api/analytics/efficiency', read, async (req, res) => {
     const q = parse(efficiencyQuerySchema, req.query);
     const hallIds = await hallsForQuery(db, req.user!, q);
-    const [inputs, standards] = await Promise.all([efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString()), itemStandards(db, hallIds)]);
+    const standards = await itemStandards(db, hallIds);
+    // The medians (one raw scan of the period's completions) only when some item has no configured standard.
+    const needMedians = standards.size === 0 || [...standards.values()].some((x) => x.standardMin === null);
+    const inputs = await efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString(), needMedians);
     const standardMin: Record<string, number> = {};
     for (const [item, m] of inputs.medianMin) standardMin[item] = m;
     const medianCases = new Map<string, number>();
