@@ -183,10 +183,7 @@ async function main(): Promise<void> {
     await time('screen.regions.by-hall', 'city-30d', async () => (await sumsByHall(ch, month)).size);
     await time('screen.regions.by-hall', 'city-365d', async () => (await sumsByHall(ch, year)).size);
     // The models' ClickHouse reads (analytics/model-inputs.ts); the rules run in Node afterwards.
-    // Worst case first: no item has a configured standard (the bench's items are not in PostgreSQL), so every
-    // item's median is read from the raw completions; then as with every standard configured (no median scan).
     await time('model.efficiency.inputs', 'city-30d', async () => (await efficiencyInputs(ch, month, now.toISOString())).services.length);
-    await time('model.efficiency.inputs.standards-set', 'city-30d', async () => (await efficiencyInputs(ch, month, now.toISOString(), false)).services.length);
     await time('model.efficiency.inputs', 'hall-30d', async () => (await efficiencyInputs(ch, period(scopes['hall-30d']), now.toISOString())).services.length);
     await time('model.case-trend.inputs', 'city-365d', async () => (await dailyCounts(ch, year, 'cases')).size);
     await time('model.review-scores.inputs', 'city-30d', async () => (await reviewRows(ch, month, true)).length);

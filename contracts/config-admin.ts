@@ -54,7 +54,7 @@ const itemShape = {
   promisedDays: z.number().int().min(0).max(3650).nullable().optional(),
   /**
    * 事项标准办理时长 in minutes (migration 014; the service-efficiency model, docs/models.md): null = none,
-   * the item's own median is used. Left out of a PUT, the stored value stays.
+   * the item's own average handling time is used. Left out of a PUT, the stored value stays.
    */
   standardMin: z.number().positive().max(1440).nullable().optional(),
   /** 涉企事项: counted in the enterprise service efficiency. Left out of a PUT, the stored value stays. */

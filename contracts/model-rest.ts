@@ -25,8 +25,8 @@ export const efficiencyRowSchema = z.object({
   casesPerHour: z.number().nullable(), throughput: z.number().nullable(), idleShare: z.number().nullable(),
   /** Handling minutes / standard minutes: above 1 slower than the standard. */
   handlingVsStandard: z.number().nullable(),
-  /** Cases whose item has no configured standard time: the item's median handling time of the period stood in. */
-  medianStandardCases: z.number(),
+  /** Cases whose item has no configured standard time: the item's average handling time of the period stood in. */
+  fallbackStandardCases: z.number(),
 });
 export const efficiencyResponseSchema = z.object({
   by: z.enum(['window', 'staff']), enterprise: z.boolean(),

@@ -37,7 +37,7 @@ const HALLS: { id: string; name: string; region: string; level: Level; address: 
 type Line = [string, string, string, string, [string, string, number, number | null, boolean][]];
 const LINES: Line[] = [
   ['ga', '公安局户政', 'B', '户政业务', [['GA-001', '居民身份证换领', 15, 10, false], ['GA-002', '户口迁移', 5, 15, false]]],
-  // 养老保险关系转移 has no standard set: the efficiency model takes its median handling time (docs/models.md "On the screens").
+  // 养老保险关系转移 has no standard set: the efficiency model takes its average handling time (docs/models.md "On the screens").
   ['rs', '人力资源和社会保障局', 'C', '社保医保', [['RS-001', '社会保障卡申领', 1, 8, false], ['RS-002', '养老保险关系转移', 15, null, false]]],
   ['sc', '市场监督管理局', 'E', '企业开办', [['SC-001', '企业设立登记', 1, 20, true], ['SC-002', '个体工商户注册', 1, 15, true]]],
   ['bdc', '不动产登记中心', 'D', '不动产登记', [['BDC-001', '不动产转移登记', 5, 30, false]]],

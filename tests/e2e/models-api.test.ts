@@ -119,7 +119,7 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
   it('service efficiency per window: throughput on the items\' standards, idle share, handling vs standard', async () => {
     const r = await get<EfficiencyResponse>(`/api/analytics/efficiency?hall=h-east&${TUE}`, supEast);
     efficiencyResponseSchema.parse(r);
-    // Standards: ZH-001 8, SC-001 20 (seed), RS-002 none → its median handling time of the period: median(12, 20) = 16.
+    // Standards: ZH-001 8, SC-001 20 (seed), RS-002 none → its average handling time of the period: (12 + 20) / 2 = 16.
     // w2: RS-002 20 + ZH-001 8 + SC-001 16 = 44 min; standard 16 + 8 + 20 = 44; open 60 + 30 = 90
     //     throughput 44/90 = 0.489; 3 cases / 90 min × 60 = 2/h; idle (90 − 44)/90 = 0.511; handling 44/44 = 1
     // w1: ZH-001 10 + 6, SC-001 30, RS-002 12 = 58 min; standard 8 + 8 + 20 + 16 = 52; open 120
@@ -127,9 +127,9 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
     expect(r.rows.map((x) => x.key)).toEqual(['h-east-w2', 'h-east-w1']); // highest throughput first
     expect(r.rows[0]).toEqual({
       key: 'h-east-w2', name: '城东区政务服务中心 2号窗口', hallId: 'h-east', cases: 3, serviceMin: 44, standardMin: 44, openMin: 90,
-      casesPerHour: 2, throughput: 0.49, idleShare: 0.51, handlingVsStandard: 1, medianStandardCases: 1,
+      casesPerHour: 2, throughput: 0.49, idleShare: 0.51, handlingVsStandard: 1, fallbackStandardCases: 1,
     });
-    expect(r.rows[1]).toMatchObject({ cases: 4, serviceMin: 58, standardMin: 52, openMin: 120, casesPerHour: 2, throughput: 0.43, idleShare: 0.52, handlingVsStandard: 1.12, medianStandardCases: 1 });
+    expect(r.rows[1]).toMatchObject({ cases: 4, serviceMin: 58, standardMin: 52, openMin: 120, casesPerHour: 2, throughput: 0.43, idleShare: 0.52, handlingVsStandard: 1.12, fallbackStandardCases: 1 });
     // The hall day itself (Tuesday 00:00–24:00 local, the screens' kind of period) reads the daily aggregate
     // instead of the raw completions: the same figures.
     const day = await get<EfficiencyResponse>('/api/analytics/efficiency?hall=h-east&from=2026-11-23T16:00:00.000Z&to=2026-11-24T16:00:00.000Z', supEast);
@@ -154,7 +154,7 @@ describe('models API: efficiency, case trend, review scores, multiple visits', (
     expect(r.enterprise).toBe(true);
     // w2: SC-001 16 min, standard 20, open 90 → 20/90 = 0.222, 1/90 × 60 = 0.667/h, handling 16/20 = 0.8, idle 0.511 (all services)
     // w1: SC-001 30 min, standard 20, open 120 → 20/120 = 0.167, 0.5/h, handling 1.5, idle 0.517
-    expect(r.rows.map((x) => [x.key, x.cases, x.standardMin, x.throughput, x.casesPerHour, x.handlingVsStandard, x.idleShare, x.medianStandardCases])).toEqual([
+    expect(r.rows.map((x) => [x.key, x.cases, x.standardMin, x.throughput, x.casesPerHour, x.handlingVsStandard, x.idleShare, x.fallbackStandardCases])).toEqual([
       ['h-east-w2', 1, 20, 0.22, 0.67, 0.8, 0.51, 0],
       ['h-east-w1', 1, 20, 0.17, 0.5, 1.5, 0.52, 0],
     ]);

@@ -36,26 +36,23 @@ export function modelRoutes({ db, clock, config, analytics }: RouteDeps): Router
 
   /**
    * 服务效能 / 涉企服务效能 per window or staff (efficiency.ts). An item's
-   * standard is items.standard_min, else its own median handling time in the
+   * standard is items.standard_min, else its own average handling time in the
    * period (migration 014). Enterprise: the cases of items flagged 涉企.
    */
   r.get('/api/analytics/efficiency', read, async (req, res) => {
     const q = parse(efficiencyQuerySchema, req.query);
     const hallIds = await hallsForQuery(db, req.user!, q);
-    const standards = await itemStandards(db, hallIds);
-    // The medians (one raw scan of the period's completions) only when some item has no configured standard.
-    const needMedians = standards.size === 0 || [...standards.values()].some((x) => x.standardMin === null);
-    const inputs = await efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString(), needMedians);
+    const [inputs, standards] = await Promise.all([efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString()), itemStandards(db, hallIds)]);
     const standardMin: Record<string, number> = {};
-    for (const [item, m] of inputs.medianMin) standardMin[item] = m;
-    const medianCases = new Map<string, number>();
+    for (const [item, m] of inputs.averageMin) standardMin[item] = m;
+    const fallbackCases = new Map<string, number>();
     for (const [item, st] of standards) if (st.standardMin !== null) standardMin[item] = st.standardMin;
     const services: ServiceRecord[] = inputs.services.map((g) => {
       const item = `${g.hallId}/${g.itemCode}`;
       const key = q.by === 'window' ? g.windowId : g.staffId;
       const configured = standards.get(item)?.standardMin ?? null;
       const enterprise = standards.get(item)?.enterprise ?? false;
-      if (configured === null && (!q.enterprise || enterprise)) medianCases.set(key, (medianCases.get(key) ?? 0) + g.cases);
+      if (configured === null && (!q.enterprise || enterprise)) fallbackCases.set(key, (fallbackCases.get(key) ?? 0) + g.cases);
       return { windowId: g.windowId, staffId: g.staffId, itemCode: item, serviceMin: g.serviceMin, applicant: enterprise ? 'enterprise' : 'person', count: g.cases };
     });
     const rows = serviceEfficiency(services, inputs.open, { by: q.by, standardMin, applicant: q.enterprise ? 'enterprise' : 'all' })
@@ -73,7 +70,7 @@ export function modelRoutes({ db, clock, config, analytics }: RouteDeps): Router
         cases: x.cases, serviceMin: round2(x.serviceMin), standardMin: round2(x.standardMin), openMin: round2(x.openMin),
         casesPerHour: r2(x.casesPerHour), throughput: r2(x.throughput), idleShare: r2(x.idleShare),
         handlingVsStandard: x.standardMin > 0 ? round2(x.serviceMin / x.standardMin) : null,
-        medianStandardCases: medianCases.get(x.key) ?? 0,
+        fallbackStandardCases: fallbackCases.get(x.key) ?? 0,
       })),
     };
     res.json(body);
