@@ -37,7 +37,7 @@ describe('start and complete (办结)', () => {
     const r = apply(s, '08:19', { type: 'complete', windowId: 'w1', outcome: 'incomplete' });
     const ref = { at: t('08:19').toISOString(), ticketId: 'g1', ticketNo: 'A002', windowId: 'w1', windowNo: '1' };
     expect(r.events).toEqual([
-      { ...ref, type: 'ticket.completed', queueId: 'qA', itemCode: 'ZH-001', outcome: 'incomplete', serviceMin: 12 },
+      { ...ref, type: 'ticket.completed', queueId: 'qA', itemCode: 'ZH-002', outcome: 'incomplete', serviceMin: 12 },
       { ...ref, type: 'case.opened', queueId: 'qA', itemCode: 'ZH-002', departmentId: 'zh', outcome: 'incomplete', takenAt: t('08:02').toISOString(), calledAt: t('08:05').toISOString(), startedAt: t('08:07').toISOString(), endedAt: t('08:19').toISOString() },
       { ...ref, type: 'rating.prompt', raterDeviceId: 'rater-1' },
     ]);
