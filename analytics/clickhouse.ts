@@ -2,6 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { EVENT_COLUMNS } from '../contracts/event-columns.ts';
 
 /**
  * The one adapter between the product and ClickHouse (DESIGN.md principle 5).
@@ -59,17 +60,6 @@ async function lacksColumn(client: ClickHouseClient, table: string, column: stri
   return Number(rows[0]!.cols) > 0 && Number(rows[0]!.has) === 0;
 }
 
-/** Columns of `events` taken from the event's data: [column, type, data field]. */
-export const EVENT_COLUMNS = [
-  ['ticket_id', 'String', 'ticketId'], ['window_id', 'String', 'windowId'], ['item_code', 'String', 'itemCode'], ['department_id', 'String', 'departmentId'],
-  ['waited_min', 'Float64', 'waitedMin'], ['service_min', 'Float64', 'serviceMin'],
-  // Which call of its ticket a ticket.called is (1 = first; 0 = an event from before the engine numbered calls).
-  ['call_no', 'UInt16', 'call'],
-  // The staff user who acted at the window ('' when none): rankings and efficiency per staff.
-  ['staff_id', 'String', 'staffId'],
-  // The case a case event or a review is about; the applicant's keyed look-up hash on ticket.issued (跑多次).
-  ['case_id', 'String', 'caseId'], ['applicant_key', 'String', 'applicantKey'],
-] as const;
 /** Columns nearly unique per row: a plain String; the others repeat and are dictionary-encoded. */
 const PLAIN_STRING = new Set(['ticket_id', 'case_id', 'applicant_key']);
 

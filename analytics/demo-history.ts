@@ -69,7 +69,7 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
     const push = (type: string, atMs: number, data: Record<string, unknown>, cols: Partial<EventRow> = {}) => {
       seq++;
       const at = new Date(atMs).toISOString();
-      // The staff column as the relay sends it (analytics/clickhouse.ts EVENT_COLUMNS).
+      // The staff column as the relay sends it (contracts/event-columns.ts).
       const staff = typeof data.staffId === 'string' ? { staff_id: data.staffId } : {};
       rows.push({ hall_id: h.id, seq, type, at, payload: JSON.stringify({ hallId: h.id, seq, at, type, data }), ...staff, ...cols });
     };

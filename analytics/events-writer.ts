@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { EventColumnValues } from '../contracts/event-columns.ts';
 
 /**
  * Writes relayed events into ClickHouse (issue 5 "Loading", ADR 0008). The
@@ -6,11 +7,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * (non_replicated_deduplication_window) and drops a block it has seen, in
  * `events` and in the views it feeds, so sending a batch twice counts once.
  */
-export interface EventRow {
-  hall_id: string; seq: number; type: string; at: string; payload: string;
-  /** The data fields of analytics/clickhouse.ts EVENT_COLUMNS; left out, ClickHouse extracts them from the payload. */
-  ticket_id?: string; window_id?: string; item_code?: string; department_id?: string; waited_min?: number; service_min?: number; call_no?: number; staff_id?: string; case_id?: string; applicant_key?: string;
-}
+/** An event for `events`; its data-field columns (contracts/event-columns.ts) left out are extracted by ClickHouse from the payload. */
+export type EventRow = { hall_id: string; seq: number; type: string; at: string; payload: string } & Partial<EventColumnValues>;
 
 export async function insertEvents(client: ClickHouseClient, rows: readonly EventRow[], token: string): Promise<void> {
   if (rows.length === 0) return;

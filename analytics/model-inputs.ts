@@ -1,7 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { chInstant } from './indicators/evaluate.ts';
-import { WHERE_DAYS, type PeriodScope } from './screen-queries.ts';
-import { minuteOfDay } from '../server/domain/hall-time.ts';
+import { WHERE_DAYS, params, type PeriodScope } from './screen-queries.ts';
 
 /**
  * What the models of issue 5 read from ClickHouse (seed 001_8e9aa79f8e53624f.txt
@@ -13,7 +12,7 @@ import { minuteOfDay } from '../server/domain/hall-time.ts';
  * The aggregates are read where they suffice (the case trend: per hour from
  * `event_counts_hourly`). Raw `events` are read where no aggregate keeps what
  * a model needs, each time for one or two event types of the period, by the
- * columns the relay fills (analytics/clickhouse.ts EVENT_COLUMNS), so no
+ * columns the relay fills (contracts/event-columns.ts), so no
  * payload is parsed on a city's month (bench:analytics):
  *  - service efficiency: completions per window, staff and item with their
  *    handling minutes — from `event_stats_daily` when the period is whole
@@ -28,7 +27,6 @@ import { minuteOfDay } from '../server/domain/hall-time.ts';
  *    trip days for an item leave ClickHouse.
  */
 
-const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
 const RAW_PERIOD = 'hall_id IN {hallIds:Array(String)} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}';
 
 /** Completed services per hall, window, staff and item, with their handling minutes. */
@@ -69,21 +67,15 @@ const SPANS = `SELECT hall_id, window_id AS w, opener AS st,
   GROUP BY hall_id, w, st HAVING open_min > 0`;
 
 /**
- * A period of whole hall days: it starts at a hall midnight and ends at one,
- * or now or later (today so far) — the screens' periods. Then the daily
- * aggregate counts exactly the period's completions; any other period reads
- * the raw completions, as the open spans are cut to it.
+ * `wholeDays`: the period is whole hall days (server/domain/hall-time.ts
+ * isWholeHallDays), so the daily aggregate counts exactly its completions;
+ * any other period reads the raw completions, as the open spans are cut to it.
  */
-export function wholeHallDays(s: PeriodScope, nowIso: string): boolean {
-  const midnight = (iso: string) => Date.parse(iso) % 60_000 === 0 && minuteOfDay(new Date(iso), s.tz) === 0;
-  return midnight(s.from) && (midnight(s.to) || Date.parse(s.to) >= Date.parse(nowIso));
-}
-
-export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string): Promise<EfficiencyInputs> {
+export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string, wholeDays: boolean): Promise<EfficiencyInputs> {
   const p = { ...params(s), now: chInstant(nowIso) };
   const [services, open] = await Promise.all([
     ch.query({
-      query: wholeHallDays(s, nowIso)
+      query: wholeDays
         ? `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, sum(n) AS n, sum(service_min) AS service_min
           FROM event_stats_daily WHERE ${WHERE_DAYS} AND type = 'ticket.completed' AND item_code != ''
           GROUP BY hall_id, w, st, item`

@@ -42,7 +42,8 @@ function sumsOf(r: SumRow): Sums {
   };
 }
 
-const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
+/** A period scope as query parameters (epoch instants: the same everywhere). */
+export const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
 
 export type Bucket = 'day' | 'hour' | 'minute';
 const BUCKET: Record<Bucket, string> = {

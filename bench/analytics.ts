@@ -183,8 +183,8 @@ async function main(): Promise<void> {
     await time('screen.regions.by-hall', 'city-30d', async () => (await sumsByHall(ch, month)).size);
     await time('screen.regions.by-hall', 'city-365d', async () => (await sumsByHall(ch, year)).size);
     // The models' ClickHouse reads (analytics/model-inputs.ts); the rules run in Node afterwards.
-    await time('model.efficiency.inputs', 'city-30d', async () => (await efficiencyInputs(ch, month, now.toISOString())).services.length);
-    await time('model.efficiency.inputs', 'hall-30d', async () => (await efficiencyInputs(ch, period(scopes['hall-30d']), now.toISOString())).services.length);
+    await time('model.efficiency.inputs', 'city-30d', async () => (await efficiencyInputs(ch, month, now.toISOString(), true)).services.length);
+    await time('model.efficiency.inputs', 'hall-30d', async () => (await efficiencyInputs(ch, period(scopes['hall-30d']), now.toISOString(), true)).services.length);
     await time('model.case-trend.inputs', 'city-365d', async () => (await dailyCounts(ch, year, 'cases')).size);
     await time('model.review-scores.inputs', 'city-30d', async () => (await reviewRows(ch, month, true)).length);
     await time('model.multiple-visits.inputs', 'city-30d', async () => (await visitInputs(ch, month, LOOKUP_KEY_PATTERN)).multi.length);

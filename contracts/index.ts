@@ -16,3 +16,4 @@ export * from './indicators.ts';
 export * from './indicator-rest.ts';
 export * from './analytics-rest.ts';
 export * from './model-rest.ts';
+export * from './event-columns.ts';

@@ -1,4 +1,5 @@
 import type { IndicatorDescription } from '../../contracts/indicators.ts';
+import { EVENT_COLUMNS } from '../../contracts/event-columns.ts';
 
 /**
  * An indicator of the catalog: its public description (contracts/indicators.ts)
@@ -36,13 +37,11 @@ export const IN_HALL_DAY = 'at >= toStartOfDay(toTimeZone({to:DateTime64(3)}, {t
 export const FROM_MS = 'toUnixTimestamp64Milli({from:DateTime64(3)})';
 export const TO_MS = 'toUnixTimestamp64Milli({to:DateTime64(3)})';
 /**
- * Data fields that `events` also holds as columns (analytics/clickhouse.ts
- * EVENT_COLUMNS: sent by the relay, else extracted at insert): reading the
- * column spares parsing every payload (bench:analytics, docs/benchmarks.md).
+ * Data fields that `events` also holds as columns (contracts/event-columns.ts:
+ * sent by the relay, else extracted at insert): reading the column spares
+ * parsing every payload (bench:analytics, docs/benchmarks.md).
  */
-const COLUMN_OF: Readonly<Record<string, string>> = {
-  ticketId: 'ticket_id', windowId: 'window_id', itemCode: 'item_code', departmentId: 'department_id', waitedMin: 'waited_min', serviceMin: 'service_min',
-};
+const COLUMN_OF: Readonly<Record<string, string>> = Object.fromEntries(EVENT_COLUMNS.map(([column, , field]) => [field, column]));
 /** A field of the event's `data`: its column when it has one, else from the payload (the whole event JSON). */
 export const dataString = (field: string): string => COLUMN_OF[field] ?? `JSONExtractString(payload, 'data', '${field}')`;
 /** A numeric field of the event's `data` (0 when absent), its column when it has one. */

@@ -25,7 +25,7 @@ export function ticketEventsSql(shape: HistoryShape, first: number, count: numbe
 SELECT hall_id, t * 8 + k AS seq, ev.1 AS type, ev_at AS at,
   concat('{"hallId":"', hall_id, '","seq":', toString(t * 8 + k), ',"at":"', formatDateTime(ev_at, '%Y-%m-%dT%H:%i:%S.000Z', 'UTC'),
          '","type":"', ev.1, '","data":{"ticketId":"', ticket_id, '","ticketNo":"', ticket_no, '",', ev.3, '}}') AS payload,
-  -- Every column the relay sends beside the payload (analytics/clickhouse.ts EVENT_COLUMNS): nothing is parsed from it at insert.
+  -- Every column the relay sends beside the payload (contracts/event-columns.ts): nothing is parsed from it at insert.
   if(ev.1 IN ('ticket.issued', 'ticket.dropped'), '', window_id) AS window_id_col, if(ev.1 IN ('ticket.issued', 'ticket.completed', 'case.opened'), item_code, '') AS item_code_col,
   if(ev.1 = 'case.opened', department_id, '') AS department_id_col,
   if(ev.1 = 'ticket.called', round(wait_ms / 60000, 2), 0) AS waited_min_col, if(ev.1 = 'ticket.completed', round(service_ms / 60000, 2), 0) AS service_min_col, if(ev.1 = 'ticket.called', 1, 0) AS call_no_col,

@@ -31,3 +31,13 @@ export function parseTimeOfDay(t: string): number {
   const [h, m] = t.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
+
+/**
+ * A period of whole hall days: it starts at a hall midnight and ends at one,
+ * or at `now` or later (today so far) — the leadership screens' periods. Daily
+ * aggregates then count exactly the period (analytics/model-inputs.ts).
+ */
+export function isWholeHallDays(from: Date, to: Date, now: Date, tz: string): boolean {
+  const midnight = (d: Date) => d.getTime() % 60_000 === 0 && minuteOfDay(d, tz) === 0;
+  return midnight(from) && (midnight(to) || to.getTime() >= now.getTime());
+}

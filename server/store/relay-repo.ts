@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './pool.ts';
+import { EVENT_COLUMNS, type EventColumnValues } from '../../contracts/event-columns.ts';
 
 /**
  * PostgreSQL side of the outbox relay (issue 5 "Loading", migration 013,
@@ -10,10 +11,15 @@ import type { Db } from './pool.ts';
 /** Events of one hall with seq in (from, to]. */
 export interface SeqRange { hallId: string; from: number; to: number }
 export interface RelayPlan { token: string; ranges: SeqRange[]; events: number }
-export interface RelayRow {
-  hall_id: string; seq: number; type: string; at: string; payload: string;
-  ticket_id: string; window_id: string; item_code: string; department_id: string; waited_min: number; service_min: number; call_no: number; staff_id: string; case_id: string; applicant_key: string;
-}
+/** An outbox row as the relay sends it: the event and its data fields as columns (contracts/event-columns.ts). */
+export type RelayRow = { hall_id: string; seq: number; type: string; at: string; payload: string } & EventColumnValues;
+
+/** Each column out of the jsonb, '' or 0 when the event has no such field. */
+const COLUMNS_SQL = EVENT_COLUMNS.map(([column, type, field]) => {
+  const text = `o.payload->'data'->>'${field}'`;
+  if (type === 'String') return `COALESCE(${text}, '') AS ${column}`;
+  return `COALESCE((${text})::${type === 'Float64' ? 'float8' : 'int'}, 0) AS ${column}`;
+}).join(',\n            ');
 
 /** The plan sent but not acknowledged (a crash or a failed insert), if any. */
 export async function pendingPlan(db: Db): Promise<RelayPlan | null> {
@@ -56,13 +62,9 @@ export async function planBatch(db: Db, max: number): Promise<RelayPlan | null> 
 /** The plan's outbox rows in (hall, seq) order, the event's own time as `at`. */
 export async function readPlanRows(db: Db, plan: RelayPlan): Promise<RelayRow[]> {
   const r = await db.query<RelayRow>(
-    // The columns ClickHouse groups by come out of the jsonb here (analytics/clickhouse.ts EVENT_COLUMNS): no JSON parsing there.
+    // The columns ClickHouse groups by come out of the jsonb here (contracts/event-columns.ts): no JSON parsing there.
     `SELECT o.hall_id, o.seq, o.type, o.payload->>'at' AS at, o.payload::text AS payload,
-            COALESCE(o.payload->'data'->>'ticketId', '') AS ticket_id, COALESCE(o.payload->'data'->>'windowId', '') AS window_id, COALESCE(o.payload->'data'->>'itemCode', '') AS item_code,
-            COALESCE(o.payload->'data'->>'departmentId', '') AS department_id,
-            COALESCE((o.payload->'data'->>'waitedMin')::float8, 0) AS waited_min, COALESCE((o.payload->'data'->>'serviceMin')::float8, 0) AS service_min,
-            COALESCE((o.payload->'data'->>'call')::int, 0) AS call_no, COALESCE(o.payload->'data'->>'staffId', '') AS staff_id,
-            COALESCE(o.payload->'data'->>'caseId', '') AS case_id, COALESCE(o.payload->'data'->>'applicantKey', '') AS applicant_key
+            ${COLUMNS_SQL}
        FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "from" bigint, "to" bigint)
        JOIN outbox o ON o.hall_id = p."hallId" AND o.seq > p."from" AND o.seq <= p."to"
       ORDER BY o.hall_id, o.seq`, [JSON.stringify(plan.ranges)]);

@@ -112,6 +112,12 @@ describe('configuration admin in chromium', () => {
         await page.getByTestId('window-periods-edit-h-east-w2').click();
         await page.getByTestId('period-editor').waitFor();
       }
+      if (tab === 'items') {
+        // The item form carries the efficiency models' standard minutes and the 涉企 flag (migration 014).
+        await page.getByTestId('item-SC-001').getByRole('button', { name: '编辑' }).click();
+        expect(await page.getByTestId('item-standard-min').inputValue()).toBe('20');
+        expect(await page.getByTestId('item-enterprise').isChecked()).toBe(true);
+      }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, tab).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `${SHOTS}/admin-${tab}-1280.png` });

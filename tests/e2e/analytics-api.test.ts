@@ -53,6 +53,7 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     expect(day.body.points.reduce((a, p) => a + p.taken, 0)).toBe(6); // h-east 4 + h-donghu 2; h-west is outside the district
   });
 
+  // DOMAIN.md "Indicators and models" (004): real-time efficiency (实时效能) — today by the minute.
   it('trend per minute (the screen\'s "today" curve) from the per-minute table: the same totals, minutes as points', async () => {
     const r = await api<TrendResponse>(s, 'GET', `/api/analytics/trend?from=${from}&to=${to}&bucket=minute`, undefined, leader);
     expect(r.status, r.text).toBe(200);
@@ -73,7 +74,7 @@ describe('analytics API: trends, rankings, region drill-down, map', () => {
     const w = await api<RankingResponse>(s, 'GET', `/api/analytics/ranking?hall=h-east&from=${from}&to=${to}&by=window`, undefined, supEast);
     expect(w.status, w.text).toBe(200);
     expect(w.body.rows).toHaveLength(1);
-    // Per staff: the clerk signed in at h-east served its 3; the windows served without a sign-in have no staff row.
+    // Per staff (DOMAIN.md "Indicators and models", 004: staff workload 人员工作量): the clerk signed in at h-east served its 3; the windows served without a sign-in have no staff row.
     const staff = await api<RankingResponse>(s, 'GET', `/api/analytics/ranking?from=${from}&to=${to}&by=staff`, undefined, leader);
     expect(staff.status, staff.text).toBe(200);
     expect(staff.body.rows.map((x) => [x.name, x.called, x.served])).toEqual([['城东区政务服务中心 staff-east', 3, 3]]);

@@ -79,6 +79,7 @@ describe('REST, scope, presence and operations', () => {
     screen.close();
   });
 
+  // DOMAIN.md "Video channels": the system aggregates the analytics cameras publish (people counts per zone).
   it('people counts of a video channel reach the wall and, through the relay, ClickHouse; a redelivery counts once', async () => {
     const creds = await provisionDevice(s, 'h-west', 'camera', 'cam-west-count');
     const screen = await connectScreen(s, await login(s, 'admin'));

@@ -79,6 +79,7 @@ describe('queue configuration admin', () => {
     c = wu.body.config;
     expect(c.departments).toContainEqual({ id: 'h-east-yb', name: '医疗保障局' });
     expect(c.queues.find((x) => x.id === 'h-east-qY')).toMatchObject({ prefix: 'YB', dailyCap: 300, openFrom: '00:00', openTo: '24:00' });
+    // Item standards feed the service-efficiency models (DOMAIN.md "Indicators and models": 服务效能, 涉企服务效能).
     // The PUT left the model fields out (an older client): the standard time and the 涉企 flag stay.
     expect(c.items.find((x) => x.code === 'YB-001')).toMatchObject({ name: '医保关系转移接续', promisedDays: null, standardMin: 12.5, enterprise: true });
     const cleared = await call('PUT', '/items/YB-001', { name: '医保关系转移接续', departmentId: 'h-east-yb', queueId: 'h-east-qY', standardMin: null, enterprise: false });

@@ -47,6 +47,7 @@ const expected: Record<string, number | null> = {
   'device.online.rate': 69.57,
   // tk-c1 out 01:20–01:50 (30) + 04:40–05:00 (20); tk-e1 out since the day before, refilled 04:05 → 01:00–04:05 (185) → 235
   'device.paper-out.minutes': 235,
+  // DOMAIN.md "Video channels" (people counts per zone):
   // latest counts in 04:50–05:00: cam-c1 waiting 6 (04:56) + service 4 (04:52), cam-c2 entrance 3 (04:53) → 13
   // (cam-e1 04:30 stale, 05:10 after `to`, h-west out of scope)
   'device.zone.people.now': 13,

@@ -11,7 +11,7 @@ import {
   type RatingLevel, type ReviewRecord, type ServiceRecord,
 } from '../../domain/models/index.ts';
 import { hallScope } from '../../domain/access/scope.ts';
-import { hallDay, minuteOfDay } from '../../domain/hall-time.ts';
+import { hallDay, isWholeHallDays, minuteOfDay } from '../../domain/hall-time.ts';
 import { itemStandards } from '../../store/item-standards-repo.ts';
 import { namesOf, regionLevel } from '../../store/regions-repo.ts';
 import { authorize } from '../auth.ts';
@@ -42,7 +42,7 @@ export function modelRoutes({ db, clock, config, analytics }: RouteDeps): Router
   r.get('/api/analytics/efficiency', read, async (req, res) => {
     const q = parse(efficiencyQuerySchema, req.query);
     const hallIds = await hallsForQuery(db, req.user!, q);
-    const [inputs, standards] = await Promise.all([efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString()), itemStandards(db, hallIds)]);
+    const [inputs, standards] = await Promise.all([efficiencyInputs(analytics, scopeOf(hallIds, q), clock.now().toISOString(), isWholeHallDays(new Date(q.from), new Date(q.to), clock.now(), config.HALL_TZ)), itemStandards(db, hallIds)]);
     const standardMin: Record<string, number> = {};
     for (const [item, m] of inputs.averageMin) standardMin[item] = m;
     const fallbackCases = new Map<string, number>();
