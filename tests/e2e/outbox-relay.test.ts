@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startStack, until, windowAndItem, type Stack } from '../helpers/stack.ts';
-import { createOutboxRelay, type OutboxRelay } from '../../ingest/outbox-relay.ts';
+import { createOutboxRelay, type OutboxRelay } from '../../server/outbound/outbox-relay.ts';
 import { insertEvents } from '../../analytics/events-writer.ts';
 import { migrateAnalytics } from '../../analytics/clickhouse.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';

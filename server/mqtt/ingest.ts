@@ -1,11 +1,11 @@
 import type { MqttClient, IPublishPacket } from 'mqtt';
-import { HallError, envelopeSchema, parseTopic, topics, MAX_PAYLOAD_BYTES, type DomainEvent, type ErrorCode, type DeviceAddress } from '../contracts/index.ts';
-import type { CommandDeps } from '../server/commands/issue-ticket.ts';
-import { recordPresence } from '../server/commands/device-presence.ts';
-import { findDevice, type DeviceIdentity } from '../server/store/devices-repo.ts';
-import { recordDeadLetter } from '../server/store/dead-letters-repo.ts';
-import type { Metrics } from '../server/metrics.ts';
-import type { Logger } from '../server/logger.ts';
+import { HallError, envelopeSchema, parseTopic, topics, MAX_PAYLOAD_BYTES, type DomainEvent, type ErrorCode, type DeviceAddress } from '../../contracts/index.ts';
+import type { CommandDeps } from '../commands/issue-ticket.ts';
+import { recordPresence } from '../commands/device-presence.ts';
+import { findDevice, type DeviceIdentity } from '../store/devices-repo.ts';
+import { recordDeadLetter } from '../store/dead-letters-repo.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../logger.ts';
 import { handlerFor, schemaFor } from './handlers.ts';
 import { sendError, sendReply } from './reply.ts';
 

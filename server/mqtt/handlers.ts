@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { HallError, upMessages, type CallerSignin, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../contracts/index.ts';
-import { issueTicket, type CommandDeps, type CommandMeta, type CommandResult } from '../server/commands/issue-ticket.ts';
-import { recordStatus, recordZoneCount } from '../server/commands/device-presence.ts';
-import { callerSignIn, callerSignOut } from '../server/commands/caller-signin.ts';
-import { CALLER_OPS, callerOp, type CallerOpType } from '../server/commands/caller-ops.ts';
-import type { DeviceIdentity } from '../server/store/devices-repo.ts';
+import { HallError, upMessages, type CallerSignin, type DeviceKind, type DomainEvent, type TicketRequest, type TicketerStatus, type CameraCount } from '../../contracts/index.ts';
+import { issueTicket, type CommandDeps, type CommandMeta, type CommandResult } from '../commands/issue-ticket.ts';
+import { recordStatus, recordZoneCount } from '../commands/device-presence.ts';
+import { callerSignIn, callerSignOut } from '../commands/caller-signin.ts';
+import { CALLER_OPS, callerOp, type CallerOpType } from '../commands/caller-ops.ts';
+import type { DeviceIdentity } from '../store/devices-repo.ts';
 
 export type HandlerResult = CommandResult | { duplicate: false; replyType: null; reply: null; event: DomainEvent | null };
 type Handler = (deps: CommandDeps, d: DeviceIdentity, msgId: string, data: unknown, meta: CommandMeta) => Promise<HandlerResult>;

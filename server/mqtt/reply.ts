@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MqttClient, IPublishPacket } from 'mqtt';
-import { topics, type DeviceAddress, type ErrorCode, ERROR_CODES } from '../contracts/index.ts';
+import { topics, type DeviceAddress, type ErrorCode, ERROR_CODES } from '../../contracts/index.ts';
 
 /**
  * Replies go to the device's own `down/{type}` with `re` = the request id

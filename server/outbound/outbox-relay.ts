@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Logger } from '../server/logger.ts';
-import type { Db, Tx } from '../server/store/pool.ts';
-import { acknowledgePlan, pendingPlan, planBatch, pruneRelayedOutbox, readDimensions, readPlanRows, relayLag, type RelayPlan } from '../server/store/relay-repo.ts';
-import { insertEvents, writeDimensions, type EventRow } from '../analytics/events-writer.ts';
+import type { Logger } from '../logger.ts';
+import type { Db, Tx } from '../store/pool.ts';
+import { acknowledgePlan, pendingPlan, planBatch, pruneRelayedOutbox, readDimensions, readPlanRows, relayLag, type RelayPlan } from '../store/relay-repo.ts';
+import { insertEvents, writeDimensions, type EventRow } from '../../analytics/events-writer.ts';
 
 /**
  * The outbox relay (issue 5 "Loading"; DESIGN.md: "outbox relay (at least
