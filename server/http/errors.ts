@@ -1,21 +1,9 @@
 import type { ErrorRequestHandler, Request } from 'express';
-import { errorBody, HallError, type ErrorCode } from '../../contracts/index.ts';
+import { errorBody, HallError, httpStatusOf } from '../../contracts/index.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Logger } from '../logger.ts';
 import { recordDeadLetter } from '../store/dead-letters-repo.ts';
 import type { Db } from '../store/pool.ts';
-
-export const STATUS: Partial<Record<ErrorCode, number>> = {
-  HALL_ERR_BAD_REQUEST: 400, HALL_ERR_BAD_JSON: 400, HALL_ERR_BAD_DATA: 400,
-  HALL_ERR_UNAUTHENTICATED: 401, HALL_ERR_BAD_CREDENTIALS: 401,
-  HALL_ERR_FORBIDDEN: 403, HALL_ERR_TOPIC_FORBIDDEN: 403,
-  HALL_ERR_NOT_FOUND: 404, HALL_ERR_UNKNOWN_ITEM: 404, HALL_ERR_UNKNOWN_DEVICE: 404,
-  HALL_ERR_CONFLICT: 409, HALL_ERR_PAYLOAD_TOO_LARGE: 413, HALL_ERR_QUEUE_CLOSED: 409,
-  HALL_ERR_UNAVAILABLE: 503,
-  HALL_ERR_ACCOUNT_LOCKED: 423, HALL_ERR_SECOND_FACTOR_REQUIRED: 401, HALL_ERR_BAD_SECOND_FACTOR: 401,
-  HALL_ERR_WEAK_PASSWORD: 400, HALL_ERR_RATE_LIMITED: 429, HALL_ERR_SESSION_EXPIRED: 401, HALL_ERR_DEVICE_REVOKED: 403,
-  HALL_ERR_NOT_AT_WINDOW: 409,
-};
 
 /** Turns any error into a coded JSON body; counts it and keeps bad input as a dead letter. */
 export function errorHandler(db: Db, metrics: Metrics, logger: Logger): ErrorRequestHandler {
@@ -31,7 +19,7 @@ export function errorHandler(db: Db, metrics: Metrics, logger: Logger): ErrorReq
       logger.error({ err, path: req.path }, 'request failed');
       e = new HallError('HALL_ERR_INTERNAL');
     }
-    const status = STATUS[e.code] ?? 500;
+    const status = httpStatusOf(e.code);
     metrics.refused.inc({ source: 'http', code: e.code });
     if (status === 400 || status === 413) {
       void recordDeadLetter(db, { source: 'http', code: e.code, topic: `${req.method} ${req.path}`, detail: e.message, payload: bodyText(req) });
