@@ -29,6 +29,16 @@ export default tseslint.config(
       'no-restricted-syntax': envRule,
     },
   },
+  // Type-aware rules for the server side: a promise nobody awaits or catches is how a driver
+  // error becomes an unhandled rejection and kills the process (DEVELOPERS.md "Faults").
+  {
+    files: ['server/**/*.ts', 'broker/**/*.ts', 'analytics/**/*.ts', 'cli/**/*.ts', 'device-sim/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   // Only entry points, tests, benchmarks and tool configs read the environment.
   { files: ['**/main.ts', 'tests/**', 'bench/**', 'load-tests/**', '*.config.*', 'dashboard/vite.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
   { files: ['load-tests/**/*.js'], languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly' } } },
