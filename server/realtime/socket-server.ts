@@ -51,7 +51,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     socket.on('hall:leave', (req, ack) => command(socket, 'hall:leave', req, ack, async (hallId) => { await socket.leave(`hall:${hallId}`); return null; }));
   });
 
-  /** Room `hall:{id}`: permission `hall.read` and the hall in the user's scope (socket-rooms.ts); denials are audited. */
+  /** Room `hall:{id}`: permission `hall.read` and the hall in the user's scope (domain/access/socket-rooms.ts); denials are audited. */
   async function snapshotFor(socket: HallSocket, hallId: string): Promise<HallSnapshot> {
     const user = socket.data.user;
     const allowed = can(user.role, 'hall.read') && await hallInScope(deps.db, hallScope(user), hallId);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { roles } from '../../../contracts/index.ts';
 import { permissions, rolePermissions } from '../../domain/access/permissions.ts';
-import { socketRooms } from '../../realtime/socket-rooms.ts';
+import { socketRooms } from '../../domain/access/socket-rooms.ts';
 import { authorize } from '../auth.ts';
 import { endpointTable } from '../endpoint-table.ts';
 import type { RouteDeps } from './deps.ts';
