@@ -29,6 +29,7 @@ import { pruneInbox } from './store/inbox-repo.ts';
 import { loadPiiKeys } from './security/keys.ts';
 import { createPiiCipher } from './security/pii.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { createReadModels } from './queries/read-models.ts';
 import { createRealtime } from './realtime/socket-server.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { queueEffects } from './realtime/queue-effects.ts';
@@ -162,7 +163,8 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       ? createHttpsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}), minVersion: TLS_MIN_VERSION }, handler)
       : createServer(handler);
     const http: HttpServer = serve(createHttpApp({
-      db, clock, config, logger, metrics, pii, queue, analytics: analytics.client,
+      db, clock, config, logger, metrics, pii, queue,
+      readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
     const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });

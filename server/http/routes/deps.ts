@@ -5,9 +5,9 @@ import type { Logger } from '../../logger.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PiiCipher } from '../../security/pii.ts';
 import type { QueueService } from '../../commands/queue-service.ts';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ReadModels } from '../../queries/read-models.ts';
 
 export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics; pii: PiiCipher; queue: QueueService;
-  /** ClickHouse (chDB in process or a server): the indicator routes read it. */
-  analytics: ClickHouseClient;
+  /** The leadership screens' read models (server/queries/read-models.ts): the analytics, indicator and model routes answer from them. */
+  readModels: ReadModels;
 }
