@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles, type Role } from './rest.ts';
+import { demoPaceSchema } from './sim.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = (protocols: string[]) => z.string().refine((s) => {
@@ -28,6 +29,11 @@ export const configSchema = z.object({
   SIM: z.enum(['on', 'off']).default('on'),
   /** Simulated arrivals per minute across the demo city. */
   SIM_RATE: z.coerce.number().min(0).max(100000).default(30),
+  /**
+   * Pace of the simulator's arrivals: `always` = SIM_RATE at every hour, so the demo moves
+   * whenever it is started (the wall shows "demo pace"); `hall-clock` = the halls' working day.
+   */
+  DEMO_PACE: demoPaceSchema.default('always'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   CLICKHOUSE_URL: url(['http:', 'https:']).optional(),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deviceKindSchema } from './ids.ts';
 import { waitRangeSchema } from './queue-events.ts';
+import { demoPaceSchema } from './sim.ts';
 
 /** One queue on the live hall screen. */
 export const queueStateSchema = z.object({
@@ -69,6 +70,12 @@ export const hallSnapshotSchema = z.object({
   recentCalls: z.array(recentCallSchema),
   pressure: hallPressureSchema,
   at: z.string(),
+  /**
+   * Present only when the server's device simulator drives this hall: its pace
+   * (DEMO_PACE). `always` means the arrivals ignore opening hours, and the wall
+   * says so, so nobody takes a busy wall at 03:00 for real demand.
+   */
+  demoPace: demoPaceSchema.optional(),
 });
 export type HallSnapshot = z.infer<typeof hallSnapshotSchema>;
 export type QueueState = z.infer<typeof queueStateSchema>;

@@ -22,4 +22,14 @@ export const simFileSchema = z.object({
   callers: z.array(simCallerSchema).default([]),
 });
 export type SimCaller = z.infer<typeof simCallerSchema>;
+
+/**
+ * How the device simulator paces its citizens (DEMO_PACE). `hall-clock`
+ * follows the halls' working day (DOMAIN.md: windows work in office hours),
+ * so at 19:00 or 03:00 Beijing time only a trickle arrives.
+ * `always` ignores the time of day and sends the peak rate at every hour, so
+ * a demo started in the evening is not an empty wall; the wall says so.
+ */
+export const demoPaceSchema = z.enum(['always', 'hall-clock']);
+export type DemoPace = z.infer<typeof demoPaceSchema>;
 export type SimFile = z.infer<typeof simFileSchema>;

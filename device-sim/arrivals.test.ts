@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ticketRequestSchema } from '../contracts/index.ts';
 import {
   NIGHT_FACTOR, demandFactor, hallHour, idCheckChar, isValidIdNumber, nextIntervalMs,
-  poissonSample, seededRandom, syntheticName, syntheticPerson,
+  paceFactor, poissonSample, seededRandom, syntheticName, syntheticPerson,
 } from './arrivals.ts';
 
 /** fast-check drives the PRNG through its seed, so shrinking stays meaningful. */
@@ -33,6 +33,38 @@ describe('demandFactor (hour-of-day curve)', () => {
   it('reads the hour in China time regardless of the host zone', () => {
     expect(hallHour(new Date('2024-05-06T10:30:00+08:00'))).toBeCloseTo(10.5);
     expect(hallHour(new Date('2024-05-06T23:00:00Z'))).toBeCloseTo(7);
+  });
+});
+
+/**
+ * The demo pace (contracts/sim.ts): the halls' windows work in office hours
+ * (DOMAIN.md), so `hall-clock` sends a trickle in the evening and at night;
+ * `always` sends the demo rate (SIM_RATE, the peak) whatever the hour, so a
+ * demo started at 19:00 is not an empty wall.
+ */
+describe('paceFactor (demo pace)', () => {
+  // Absolute instants with Beijing's offset: the result must not depend on the host's zone.
+  const at = (hhmm: string) => new Date(`2024-05-06T${hhmm}:00+08:00`);
+  const peakPerMin = 30;
+  const arrivalsPerMin = (pace: 'always' | 'hall-clock', hhmm: string) => peakPerMin * paceFactor(pace, at(hhmm));
+
+  it('always: the normal demo rate at 19:00 and 03:00 Beijing time', () => {
+    expect(arrivalsPerMin('always', '19:00')).toBe(peakPerMin);
+    expect(arrivalsPerMin('always', '03:00')).toBe(peakPerMin);
+  });
+
+  it('hall-clock: 5 % of it at 19:00 and 03:00, the peak in the morning', () => {
+    expect(arrivalsPerMin('hall-clock', '19:00')).toBeCloseTo(peakPerMin * 0.05);
+    expect(arrivalsPerMin('hall-clock', '03:00')).toBeCloseTo(peakPerMin * 0.05);
+    expect(paceFactor('hall-clock', at('19:00'))).toBe(NIGHT_FACTOR);
+    expect(arrivalsPerMin('hall-clock', '10:00')).toBe(peakPerMin);
+  });
+
+  it('always is the peak at every instant; hall-clock is the day curve at the halls\' hour', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4 * 365 * 86_400_000 }), (ms) => {
+      const t = new Date(Date.UTC(2024, 0, 1) + ms);
+      return paceFactor('always', t) === 1 && paceFactor('hall-clock', t) === demandFactor(hallHour(t));
+    }));
   });
 });
 

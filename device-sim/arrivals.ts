@@ -3,6 +3,8 @@
  * who they are. No I/O and no clock of their own, so tests can pin them down.
  */
 
+import type { DemoPace } from '../contracts/index.ts';
+
 /** A source of uniform numbers in [0, 1), like Math.random. */
 export type Random = () => number;
 
@@ -61,6 +63,19 @@ export function demandFactor(hour: number): number {
     }
   }
   return NIGHT_FACTOR;
+}
+
+/**
+ * Share of the peak rate the simulator sends at an instant, by demo pace
+ * (contracts/sim.ts). `hall-clock`: the halls' day above, a trickle outside
+ * opening hours. `always`: the peak at every hour, because a newcomer who
+ * starts the demo in the evening should see lines form within a minute, not
+ * a 5 % trickle; the wall tells them the pace is not the halls' day.
+ * @example paceFactor('always', new Date('2024-05-06T19:00+08:00')) // 1
+ * @example paceFactor('hall-clock', new Date('2024-05-06T19:00+08:00')) // 0.05
+ */
+export function paceFactor(pace: DemoPace, at: Date): number {
+  return pace === 'always' ? 1 : demandFactor(hallHour(at));
 }
 
 // ── Poisson process ────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simFileSchema, type SimFile } from '../contracts/index.ts';
+import { demoPaceSchema, simFileSchema, type SimFile } from '../contracts/index.ts';
 import { startSimulator } from './simulator.ts';
 
 /**
@@ -9,12 +9,15 @@ import { startSimulator } from './simulator.ts';
  *   DATA_DIR   where the server wrote sim-devices.json (default ./data)
  *   MQTT_URL   broker (default mqtt://127.0.0.1:${MQTT_PORT ?? 1883})
  *   SIM_RATE   city-wide ticket arrivals per minute at the daily peak (default 30)
+ *   DEMO_PACE  `always` (default: the peak rate at every hour) or `hall-clock` (the halls' day),
+ *              as the server's in-process simulator; only that one is shown on the wall
  */
 const env = process.env;
 const dataDir = env.DATA_DIR || './data';
 const file = path.resolve(dataDir, 'sim-devices.json');
 const mqttUrl = env.MQTT_URL || `mqtt://127.0.0.1:${env.MQTT_PORT || 1883}`;
 const rate = Number(env.SIM_RATE ?? 30);
+const pace = demoPaceSchema.safeParse(env.DEMO_PACE || 'always');
 
 function die(msg: string): never {
   console.error(`sim: ${msg}`);
@@ -22,6 +25,7 @@ function die(msg: string): never {
 }
 
 if (!Number.isFinite(rate) || rate < 0) die(`SIM_RATE must be a number ≥ 0, got "${env.SIM_RATE}"`);
+if (!pace.success) die(`DEMO_PACE must be always or hall-clock, got "${env.DEMO_PACE}"`);
 
 async function readSimFile(): Promise<SimFile> {
   let text: string;
@@ -50,7 +54,7 @@ function log(msg: string, extra?: object): void {
 }
 
 const sim = await readSimFile();
-const running = await startSimulator({ mqttUrl, devices: sim.devices, items: sim.items, callers: sim.callers, ratePerMin: rate, log });
+const running = await startSimulator({ mqttUrl, devices: sim.devices, items: sim.items, callers: sim.callers, ratePerMin: rate, pace: pace.data, log });
 
 const summary = setInterval(() => {
   const s = running.stats();

@@ -2,14 +2,15 @@ import { connectAsync, type IClientPublishOptions, type MqttClient } from 'mqtt'
 import { z } from 'zod';
 import {
   downMessages, envelopeSchema, idSchema, ticketIssuedSchema, topics,
-  type DeviceAddress, type DeviceCredentials, type Envelope, type SimCaller, type TicketerStatus, type TicketRequest,
+  type DemoPace, type DeviceAddress, type DeviceCredentials, type Envelope, type SimCaller, type TicketerStatus, type TicketRequest,
 } from '../contracts/index.ts';
-import { demandFactor, hallHour, nextIntervalMs, poissonSample, syntheticPerson, type Random } from './arrivals.ts';
+import { nextIntervalMs, paceFactor, poissonSample, syntheticPerson, type Random } from './arrivals.ts';
 import { createCallerLoop, type CallerLoop } from './caller-loop.ts';
 
 /**
  * Simulated hall devices over MQTT: ticket machines (取号机) with Poisson
- * arrivals following the hall's working day and paper running out (缺纸),
+ * arrivals at the demo pace (the hall's working day, or the peak at every
+ * hour: arrivals.ts paceFactor) and paper running out (缺纸),
  * cameras (视频通道) publishing head counts, LED displays listening, and
  * window callers (呼叫器, issue 4) whose clerks sign in and serve the queue
  * (caller-loop.ts), so waiting counts go up and down. Raters come later.
@@ -24,6 +25,8 @@ export interface SimOptions {
   callers?: SimCaller[];
   /** City-wide ticket arrivals per minute at the daily peak. */
   ratePerMin: number;
+  /** `hall-clock` (default): arrivals follow the halls' day; `always`: the peak rate at every hour (arrivals.ts paceFactor). */
+  pace?: DemoPace;
   random?: () => number;
   /** Clock for the hour-of-day curve only; timers and envelope ts use real time. */
   now?: () => Date;
@@ -130,7 +133,8 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   }
   // All ticketers equal: the city-wide rate is shared evenly.
   const perTicketerPeakPerMin = o.ratePerMin / Math.max(1, ticketers.length);
-  const factorNow = () => demandFactor(hallHour(now()));
+  const pace: DemoPace = o.pace ?? 'hall-clock';
+  const factorNow = () => paceFactor(pace, now());
 
   /** Publishes an envelope; returns its id. Errors are counted, never thrown. */
   const publish = (d: Device, type: string, data: unknown): string => {
@@ -310,7 +314,7 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     ok += (await p).filter(Boolean).length;
   }
   if (devices.length > 0 && ok === 0) log('no device could connect yet; retrying — is the server (broker) running at this URL?', { mqttUrl: o.mqttUrl.replace(/\/\/[^@/]*@/, '//***@') });
-  log('simulator started', { devices: devices.length, connected: ok, ticketers: ticketers.length, peakPerMin: o.ratePerMin });
+  log('simulator started', { devices: devices.length, connected: ok, ticketers: ticketers.length, peakPerMin: o.ratePerMin, pace });
 
   for (const d of devices) {
     if (d.addr.kind === 'ticketer') { runArrivals(d, Date.now()); runPaper(d); }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Config, DomainEvent, SimFile } from '../contracts/index.ts';
+import type { Config, DemoPace, DomainEvent, SimFile } from '../contracts/index.ts';
 import { simFileSchema } from '../contracts/index.ts';
 import { createBroker, type RunningBroker } from '../broker/create-broker.ts';
 import { startIngest, type Ingest } from './mqtt/ingest.ts';
@@ -167,7 +167,9 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
       readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
     }));
-    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger });
+    // Set once the simulator runs (below): the walls of the halls it drives show its pace.
+    let simulated: { halls: ReadonlySet<string>; pace: DemoPace } | null = null;
+    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger, demoPaceOf: (hallId) => (simulated?.halls.has(hallId) ? simulated.pace : undefined) });
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
     await new Promise<void>((resolve, reject) => {
@@ -191,8 +193,11 @@ export async function createApplication(opts: AppOptions): Promise<App> {
 
     // ── Simulator ──
     if (config.SIM === 'on') {
-      const sim = await startSim(config, mqttUrl, logger);
-      if (sim) closers.push(() => sim.stop());
+      const sim = await startSim(config, mqttUrl, logger, clock);
+      if (sim) {
+        closers.push(() => sim.running.stop());
+        simulated = { halls: sim.halls, pace: config.DEMO_PACE };
+      }
     }
 
     // ── Housekeeping ── the inbox only serves retries; keep it to its retention.
@@ -247,12 +252,23 @@ async function writeSimFile(dataDir: string, f: SimFile): Promise<void> {
   await writeFile(path.resolve(dataDir, 'sim-devices.json'), JSON.stringify(f, null, 1), { mode: 0o600 });
 }
 
-async function startSim(config: Config, mqttUrl: string, logger: Logger): Promise<RunningSim | null> {
+/**
+ * The in-process simulator on the server's clock (an injected clock moves its hour of day too),
+ * at DEMO_PACE. It never changes the halls' rules: the demo seed's queues already take tickets
+ * 00:00–24:00 and its windows serve all day (seed-demo.ts), so the pace alone decides how busy
+ * the demo is at night. Returns the halls it drives.
+ */
+async function startSim(config: Config, mqttUrl: string, logger: Logger, clock: Clock): Promise<{ running: RunningSim; halls: ReadonlySet<string> } | null> {
   const file = path.resolve(config.DATA_DIR, 'sim-devices.json');
   if (!existsSync(file)) {
     logger.warn({ file }, 'SIM=on but no simulator device file (it is written when the demo city is seeded); simulator not started');
     return null;
   }
   const parsed = simFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
-  return startSimulator({ mqttUrl, devices: parsed.devices, items: parsed.items, callers: parsed.callers, ratePerMin: config.SIM_RATE, log: (msg, extra) => logger.debug({ sim: extra }, msg) });
+  const running = await startSimulator({
+    mqttUrl, devices: parsed.devices, items: parsed.items, callers: parsed.callers, ratePerMin: config.SIM_RATE,
+    pace: config.DEMO_PACE, now: () => clock.now(), log: (msg, extra) => logger.debug({ sim: extra }, msg),
+  });
+  logger.info({ pace: config.DEMO_PACE, peakPerMin: config.SIM_RATE }, config.DEMO_PACE === 'always' ? 'device simulator running at demo pace: arrivals ignore opening hours' : 'device simulator following the halls\' day');
+  return { running, halls: new Set(parsed.devices.map((d) => d.hallId)) };
 }

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack } from '../../contracts/index.ts';
+import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack, type DemoPace } from '../../contracts/index.ts';
 import { hallScope, type StaffPrincipal } from '../domain/access/scope.ts';
 import { can } from '../domain/access/permissions.ts';
 import { recordAudit } from '../store/audit-repo.ts';
@@ -17,7 +17,11 @@ interface SocketData { user: StaffPrincipal; tokenHash: string }
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export interface RealtimeDeps { db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger; sessionSweepMs?: number }
+export interface RealtimeDeps {
+  db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger; sessionSweepMs?: number;
+  /** The pace of the device simulator driving the hall, if one does (the snapshot's `demoPace`). */
+  demoPaceOf?: (hallId: string) => DemoPace | undefined;
+}
 
 /**
  * Socket.IO (DESIGN.md conventions): the staff token authenticates the
@@ -62,7 +66,8 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     const now = deps.clock.now();
     const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now, deps.tz);
     if (!snap) throw new HallError('HALL_ERR_NOT_FOUND');
-    return snap;
+    const demoPace = deps.demoPaceOf?.(hallId);
+    return demoPace ? { ...snap, demoPace } : snap;
   }
 
   /** Validates, runs, and always acks: bad socket input is a coded error ack, counted and kept. */

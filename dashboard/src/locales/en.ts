@@ -75,6 +75,8 @@ const en: typeof zhCN = {
     noDevices: 'No devices',
     noTickets: 'No tickets yet today',
     loading: 'Connecting to the hall…',
+    demoPace: 'Demo pace · ignores opening hours',
+    demoPaceHint: 'Simulated devices send citizens at the demo rate at every hour, not following the hall\'s opening hours (DEMO_PACE=always)',
   },
   // Issue 4: the live wall's queue view (helper E's block).
   wall: {

@@ -120,6 +120,8 @@ export default {
     noDevices: '暂无设备',
     noTickets: '今日暂无取号',
     loading: '正在连接大厅…',
+    demoPace: '演示节奏 · 不按营业时间',
+    demoPaceHint: '模拟设备全天按演示速率取号，不按大厅营业时间（DEMO_PACE=always）',
   },
   // Issue 4: the live wall's queue view (helper E's block).
   wall: {
