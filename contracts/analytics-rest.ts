@@ -72,3 +72,22 @@ export const hallForecastSchema = z.object({
 });
 export const forecastResponseSchema = z.object({ hourStart: z.string(), targetP90Min: z.number(), halls: z.array(hallForecastSchema) });
 export type ForecastResponse = z.infer<typeof forecastResponseSchema>;
+
+/**
+ * `GET /api/analytics/map`: the GeoJSON of a region's children (the
+ * deployment's file or the demo's synthetic tiles) and the children's names.
+ * Features are kept as sent (loose objects): the map draws whatever geometry
+ * and properties the deployment's file has.
+ */
+export const mapFeatureSchema = z.object({
+  type: z.literal('Feature'),
+  properties: z.object({ code: z.unknown().optional(), name: z.unknown().optional() }).passthrough().nullable(),
+  geometry: z.unknown(),
+}).passthrough();
+export const mapResponseSchema = z.object({
+  source: z.enum(['synthetic', 'deployment']),
+  geojson: z.object({ type: z.literal('FeatureCollection'), features: z.array(mapFeatureSchema) }).passthrough(),
+  areas: z.array(z.object({ code: z.string(), name: z.string() })),
+});
+export type MapFeature = z.infer<typeof mapFeatureSchema>;
+export type MapResponse = z.infer<typeof mapResponseSchema>;

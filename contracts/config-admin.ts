@@ -146,3 +146,6 @@ export type HallConfigView = z.infer<typeof hallConfigViewSchema>;
 
 /** Answer of every change: the new configuration version and the configuration as it now stands. */
 export interface ConfigChangeResult { configVersion: number; config: HallConfigView }
+
+/** `ConfigChangeResult` as a schema, for the dashboard to check the answer of a change. */
+export const configChangeResultSchema = z.object({ configVersion: z.number().int(), config: hallConfigViewSchema });

@@ -93,3 +93,7 @@ export const hallSummarySchema = z.object({
   items: z.array(z.object({ code: z.string(), name: z.string(), department: z.string(), queueId: z.string() })),
 });
 export type HallSummary = z.infer<typeof hallSummarySchema>;
+
+/** `GET /api/halls`: the halls the caller may see (the server filters by role and region). */
+export const hallListResponseSchema = z.object({ halls: z.array(hallSummarySchema) });
+export type HallListResponse = z.infer<typeof hallListResponseSchema>;

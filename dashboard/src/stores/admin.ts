@@ -1,8 +1,8 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { ConfigProblemView, HallConfigView } from '@contracts/config-admin.ts';
-import { api, ApiError, codeOf } from '../api/http.ts';
-import { useAuthStore } from './auth.ts';
+import { ApiError, codeOf } from '../api/client.ts';
+import { hallConfig, type ConfigChange } from '../api/admin-config.ts';
 
 /**
  * The queue configuration admin page (issue 4 "Admin"; docs/admin.md): one
@@ -12,8 +12,6 @@ import { useAuthStore } from './auth.ts';
  * refusal keeps its code (shown localized) and the server's problem list.
  */
 export interface AdminError { code: string; problems: ConfigProblemView[] }
-
-type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export const useAdminStore = defineStore('admin', () => {
   const hallId = ref<string | null>(null);
@@ -25,22 +23,19 @@ export const useAdminStore = defineStore('admin', () => {
   const savedAt = ref(0);
 
   function fail(err: unknown): void {
-    const auth = useAuthStore();
     const code = codeOf(err);
-    if (code === 'HALL_ERR_UNAUTHENTICATED' || code === 'HALL_ERR_SESSION_EXPIRED') auth.expire();
     const details = err instanceof ApiError ? err.details as { problems?: unknown } | undefined : undefined;
     const problems = Array.isArray(details?.problems) ? details.problems as ConfigProblemView[] : [];
     error.value = { code, problems };
   }
 
   async function load(id: string): Promise<void> {
-    const auth = useAuthStore();
     if (hallId.value !== id) config.value = null;
     hallId.value = id;
     loading.value = true;
     error.value = null;
     try {
-      config.value = await api<HallConfigView>(`/api/halls/${encodeURIComponent(id)}/config`, { token: auth.token });
+      config.value = await hallConfig(id);
     } catch (err) {
       fail(err);
     } finally {
@@ -48,14 +43,13 @@ export const useAdminStore = defineStore('admin', () => {
     }
   }
 
-  /** One change: `path` below /api/halls/{hallId}. Returns whether it was saved. */
-  async function change(method: Method, path: string, body?: unknown): Promise<boolean> {
-    const auth = useAuthStore();
+  /** One change (api/admin-config.ts configChanges) of the hall in view. Returns whether it was saved. */
+  async function change(run: ConfigChange): Promise<boolean> {
     if (!hallId.value) return false;
     saving.value = true;
     error.value = null;
     try {
-      const r = await api<{ config: HallConfigView }>(`/api/halls/${encodeURIComponent(hallId.value)}${path}`, { method, token: auth.token, ...(body === undefined ? {} : { body }) });
+      const r = await run(hallId.value);
       config.value = r.config;
       savedAt.value = Date.now();
       return true;

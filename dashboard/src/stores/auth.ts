@@ -1,8 +1,9 @@
 import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
-import type { LoginResponse } from '@contracts/rest.ts';
+import { loginResponseSchema, type LoginResponse } from '@contracts/rest.ts';
 import type { TotpSetupResponse } from '@contracts/auth.ts';
-import { api, codeOf } from '../api/http.ts';
+import { bindSession, codeOf } from '../api/client.ts';
+import * as authApi from '../api/auth.ts';
 
 /**
  * The signed-in staff member. The token lives in sessionStorage: it survives
@@ -10,12 +11,6 @@ import { api, codeOf } from '../api/http.ts';
  * control-room machines better than localStorage.
  */
 const STORAGE_KEY = 'hall.session';
-
-function isSession(v: unknown): v is LoginResponse {
-  if (typeof v !== 'object' || v === null) return false;
-  const s = v as Partial<LoginResponse>;
-  return typeof s.token === 'string' && typeof s.expiresAt === 'string' && typeof s.user?.username === 'string';
-}
 
 function expired(s: LoginResponse): boolean {
   const t = Date.parse(s.expiresAt);
@@ -25,8 +20,8 @@ function expired(s: LoginResponse): boolean {
 function restore(): LoginResponse | null {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
-    const s: unknown = raw ? JSON.parse(raw) : null;
-    return isSession(s) && !expired(s) ? s : null;
+    const s = loginResponseSchema.safeParse(raw ? JSON.parse(raw) : null);
+    return s.success && !expired(s.data) ? s.data : null;
   } catch {
     return null;
   }
@@ -70,11 +65,7 @@ export const useAuthStore = defineStore('auth', () => {
     pending.value = true;
     errorCode.value = null;
     try {
-      const res = await api<unknown>('/api/auth/login', { method: 'POST', body: { username, password, ...(totp ? { totp } : {}) } });
-      if (!isSession(res)) {
-        errorCode.value = 'BAD_RESPONSE';
-        return false;
-      }
+      const res = await authApi.login(username, password, totp);
       needTotp.value = false;
       setSession(res);
       return true;
@@ -89,8 +80,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** Ends the session on the server too (revokes the token), then forgets it here. */
   function logout(): void {
-    const t = token.value;
-    if (t) void api('/api/auth/logout', { method: 'POST', token: t }).catch(() => undefined);
+    if (token.value) void authApi.logout().catch(() => undefined);
     errorCode.value = null;
     needTotp.value = false;
     setSession(null);
@@ -98,12 +88,12 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** First step of TOTP enrolment: a new secret, shown once. */
   function setupTotp(): Promise<TotpSetupResponse> {
-    return api<TotpSetupResponse>('/api/auth/totp/setup', { method: 'POST', body: {}, token: token.value });
+    return authApi.setupTotp();
   }
 
   /** Confirms enrolment with a code from the app; the session then serves everything the role may do. */
   async function confirmTotp(code: string): Promise<void> {
-    await api<unknown>('/api/auth/totp/confirm', { method: 'POST', body: { code }, token: token.value });
+    await authApi.confirmTotp(code);
     if (session.value) setSession({ ...session.value, mustEnrollTotp: false });
   }
 
@@ -112,6 +102,9 @@ export const useAuthStore = defineStore('auth', () => {
     setSession(null);
     errorCode.value = 'HALL_ERR_UNAUTHENTICATED';
   }
+
+  // Every request and socket carries this session's token; a refusal of it signs out here, whoever saw it.
+  bindSession({ token: () => token.value, ended: expire });
 
   if (session.value) setSession(session.value); // arm the expiry timer of a restored session
 

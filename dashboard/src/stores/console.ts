@@ -1,12 +1,9 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  ConsoleResponse, HallWindowsResponse, WindowSignInResponse, WindowSignOutResponse,
-} from '@contracts/console.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '@contracts/socket.ts';
-import { api, ApiError, codeOf } from '../api/http.ts';
-import { useAuthStore } from './auth.ts';
+import type { ConsoleResponse, HallWindowsResponse, WindowSignInResponse, WindowSignOutResponse } from '@contracts/console.ts';
+import { ApiError, codeOf } from '../api/client.ts';
+import { hallWindows, signInAtWindow, signOutOfWindow, windowConsole, windowOp, type WindowOpBody } from '../api/console.ts';
+import { useHallSocket } from '../live/use-hall-socket.ts';
 
 /**
  * The window console (呼叫端, issue 4; docs/console.md). The screen is the
@@ -18,13 +15,8 @@ import { useAuthStore } from './auth.ts';
  * estimates) are computed by the engine on the server and must not be
  * re-implemented here.
  */
-type HallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConsoleLive = 'live' | 'connecting' | 'offline';
-export type WindowOpBody =
-  | { op: 'next' | 'recall' | 'skip' | 'start' | 'open' | 'pause' | 'resume' | 'close' }
-  | { op: 'complete'; outcome: 'done' | 'refused' | 'incomplete' }
-  | { op: 'transfer'; toQueueId?: string; toWindowId?: string }
-  | { op: 'reactivate' | 'pick'; ticketNo: string; reason?: string };
+export type { WindowOpBody };
 
 /** Re-read at most this often while deltas stream in (a busy hall sends many). */
 const REFRESH_DEBOUNCE_MS = 200;
@@ -34,27 +26,37 @@ const CLOCK_REFRESH_MS = 30_000;
 export const useConsoleStore = defineStore('console', () => {
   const windows = shallowRef<HallWindowsResponse | null>(null);
   const data = shallowRef<ConsoleResponse | null>(null);
-  const live = ref<ConsoleLive>('offline');
   /** The last refusal or failure, as a code for the page to translate. */
   const errorCode = ref<string | null>(null);
   const busy = ref(false);
-  let socket: HallSocket | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let clockTimer: ReturnType<typeof setInterval> | undefined;
   let target: { hallId: string; windowId: string } | null = null;
 
+  const link = useHallSocket({
+    connected: () => {
+      const hallId = target?.hallId;
+      if (hallId) {
+        link.ask('hall:join', hallId).then(() => { live.value = 'live'; }, (err: unknown) => {
+          live.value = 'offline';
+          if (err instanceof ApiError) errorCode.value = err.code;
+        });
+      }
+      scheduleRefresh(); // deltas missed while the socket was down
+    },
+    delta: (d) => { if (d.hallId === target?.hallId) scheduleRefresh(); },
+  });
+  const live = link.state;
+
   function handle(err: unknown): string {
-    const auth = useAuthStore();
     const code = codeOf(err);
-    if (err instanceof ApiError && (code === 'HALL_ERR_UNAUTHENTICATED' || code === 'HALL_ERR_SESSION_EXPIRED')) auth.expire();
     errorCode.value = code;
     return code;
   }
 
   async function loadWindows(hallId: string): Promise<void> {
-    const auth = useAuthStore();
     try {
-      windows.value = await api<HallWindowsResponse>(`/api/halls/${encodeURIComponent(hallId)}/windows`, { token: auth.token });
+      windows.value = await hallWindows(hallId);
     } catch (err) {
       handle(err);
     }
@@ -62,12 +64,9 @@ export const useConsoleStore = defineStore('console', () => {
 
   /** Sign in at a window; a conflict (someone else there) comes back as their name, for the page to ask. */
   async function signIn(hallId: string, windowId: string, takeOver = false): Promise<{ ok: true; res: WindowSignInResponse } | { ok: false; code: string; signedIn?: string }> {
-    const auth = useAuthStore();
     errorCode.value = null;
     try {
-      const res = await api<WindowSignInResponse>(`/api/halls/${encodeURIComponent(hallId)}/windows/${encodeURIComponent(windowId)}/signin`, {
-        method: 'POST', body: takeOver ? { takeOver: true } : {}, token: auth.token,
-      });
+      const res = await signInAtWindow(hallId, windowId, takeOver);
       return { ok: true, res };
     } catch (err) {
       const code = handle(err);
@@ -80,12 +79,8 @@ export const useConsoleStore = defineStore('console', () => {
 
   async function signOut(): Promise<WindowSignOutResponse | null> {
     if (!target) return null;
-    const auth = useAuthStore();
     try {
-      const res = await api<WindowSignOutResponse>(`/api/halls/${encodeURIComponent(target.hallId)}/windows/${encodeURIComponent(target.windowId)}/signout`, {
-        method: 'POST', body: {}, token: auth.token,
-      });
-      return res;
+      return await signOutOfWindow(target.hallId, target.windowId);
     } catch (err) {
       handle(err);
       return null;
@@ -94,10 +89,9 @@ export const useConsoleStore = defineStore('console', () => {
 
   async function refresh(): Promise<void> {
     if (!target) return;
-    const auth = useAuthStore();
     const t = target;
     try {
-      const res = await api<ConsoleResponse>(`/api/halls/${encodeURIComponent(t.hallId)}/windows/${encodeURIComponent(t.windowId)}/console`, { token: auth.token });
+      const res = await windowConsole(t.hallId, t.windowId);
       if (target === t) data.value = res;
     } catch (err) {
       handle(err);
@@ -112,11 +106,10 @@ export const useConsoleStore = defineStore('console', () => {
   /** One operation at the window; true when the server accepted it. */
   async function op(body: WindowOpBody): Promise<boolean> {
     if (!target || busy.value) return false;
-    const auth = useAuthStore();
     busy.value = true;
     errorCode.value = null;
     try {
-      await api(`/api/halls/${encodeURIComponent(target.hallId)}/windows/${encodeURIComponent(target.windowId)}/ops`, { method: 'POST', body, token: auth.token });
+      await windowOp(target.hallId, target.windowId, body);
       await refresh();
       return true;
     } catch (err) {
@@ -130,39 +123,19 @@ export const useConsoleStore = defineStore('console', () => {
 
   function connect(hallId: string, windowId: string): void {
     disconnect();
-    const auth = useAuthStore();
     target = { hallId, windowId };
     data.value = null;
     errorCode.value = null;
     void refresh();
     clockTimer = setInterval(() => void refresh(), CLOCK_REFRESH_MS);
-    if (!auth.token) return;
-    live.value = 'connecting';
-    const s: HallSocket = io({ auth: { token: auth.token } });
-    s.on('connect', () => {
-      s.timeout(10_000).emitWithAck('hall:join', { hallId }).then((r) => {
-        if (r.ok) live.value = 'live';
-        else { live.value = 'offline'; errorCode.value = r.error.code; }
-      }, () => { live.value = 'offline'; });
-      scheduleRefresh(); // deltas missed while the socket was down
-    });
-    s.on('disconnect', () => { live.value = s.active ? 'connecting' : 'offline'; });
-    s.on('connect_error', () => { if (!s.active) live.value = 'offline'; });
-    s.on('session:ended', () => { auth.expire(); });
-    s.on('hall:delta', (d) => { if (d.hallId === hallId) scheduleRefresh(); });
-    socket = s;
+    link.open();
   }
 
   function disconnect(): void {
     clearTimeout(refreshTimer);
     clearInterval(clockTimer);
     target = null;
-    if (socket) {
-      socket.removeAllListeners();
-      socket.disconnect();
-      socket = null;
-    }
-    live.value = 'offline';
+    link.close();
   }
 
   function clearError(): void {

@@ -1,20 +1,12 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import { io, type Socket } from 'socket.io-client';
 import type { HallSnapshot } from '@contracts/hall.ts';
-import type { ClientToServerEvents, ServerToClientEvents } from '@contracts/socket.ts';
-import { ApiError, codeOf } from '../api/http.ts';
+import { codeOf } from '../api/client.ts';
 import { HallSync } from '../live/hall-sync.ts';
 import { changesServerFigures } from '../live/apply-delta.ts';
-import { useAuthStore } from './auth.ts';
+import { useHallSocket, type LiveState } from '../live/use-hall-socket.ts';
 
-/** `live`: joined and receiving deltas; `connecting`: (re)connecting or joining; `offline`: given up or refused. */
-export type LiveState = 'live' | 'connecting' | 'offline';
-
-type HallSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/** How long to wait for a join/resync ack before treating the request as failed. */
-const ACK_TIMEOUT_MS = 10_000;
+export type { LiveState };
 
 /**
  * The server figures deltas do not determine (wait ranges, longest waits, the
@@ -28,20 +20,6 @@ const ACK_TIMEOUT_MS = 10_000;
 export const SERVER_FIGURES_REFRESH_MS = 3_000;
 export const SERVER_FIGURES_MAX_AGE_MS = 60_000;
 
-async function askSnapshot(socket: HallSocket, event: 'hall:join' | 'hall:resync', hallId: string): Promise<HallSnapshot> {
-  const res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { hallId });
-  if (!res.ok) throw new ApiError(res.error.code, res.error.message);
-  return res.data;
-}
-
-/** The code behind a refused handshake: the server's `err.data.code`, a HALL_ERR_* in the message, else network. */
-function connectErrorCode(err: Error & { data?: unknown }): string {
-  const data = err.data as { code?: unknown; error?: { code?: unknown } } | undefined;
-  const code = data?.code ?? data?.error?.code;
-  if (typeof code === 'string') return code;
-  return /HALL_ERR_[A-Z_]+/.exec(err.message)?.[0] ?? 'NETWORK';
-}
-
 /**
  * The live state of the hall on the wall. Socket.IO carries a snapshot on
  * join and then `hall:delta`s; HallSync applies them in `seq` order and asks
@@ -52,12 +30,25 @@ function connectErrorCode(err: Error & { data?: unknown }): string {
 export const useHallLiveStore = defineStore('hallLive', () => {
   const hallId = ref<string | null>(null);
   const snapshot = shallowRef<HallSnapshot | null>(null);
-  const state = ref<LiveState>('offline');
   const errorCode = ref<string | null>(null);
   /** A snapshot is on its way (join or resync); deltas are being buffered. */
   const syncing = ref(false);
-  let socket: HallSocket | null = null;
   let sync: HallSync | null = null;
+  const link = useHallSocket({
+    connected: () => {
+      errorCode.value = null;
+      void sync?.join();
+    },
+    disconnected: () => sync?.stop(),
+    refused: (code) => { errorCode.value = code; },
+    sessionEnded: () => { errorCode.value = 'HALL_ERR_SESSION_EXPIRED'; },
+    delta: (d) => {
+      sync?.receive(d);
+      if (changesServerFigures(d.event)) wantServerFigures();
+    },
+    snapshot: (snap) => sync?.offer(snap),
+  });
+  const state = link.state;
   const refresh = { timer: null as ReturnType<typeof setTimeout> | null, every: null as ReturnType<typeof setInterval> | null, last: 0, due: false, busy: false };
 
   function wantServerFigures(): void {
@@ -73,14 +64,13 @@ export const useHallLiveStore = defineStore('hallLive', () => {
 
   async function runRefresh(): Promise<void> {
     refresh.timer = null;
-    const s = socket;
     const hs = sync;
-    if (!s?.connected || !hs?.snapshot) return; // the next (re)join brings a whole snapshot anyway
+    if (!link.connected() || !hs?.snapshot) return; // the next (re)join brings a whole snapshot anyway
     refresh.due = false;
     refresh.busy = true;
     refresh.last = Date.now();
     try {
-      const snap = await askSnapshot(s, 'hall:resync', hs.hallId);
+      const snap = await link.ask('hall:resync', hs.hallId);
       if (sync !== hs) return;
       hs.offer(snap);
       // Deltas overtook the snapshot (it was read before they committed): ask again, after the pause.
@@ -110,74 +100,37 @@ export const useHallLiveStore = defineStore('hallLive', () => {
 
   function connect(id: string): void {
     disconnect();
-    const auth = useAuthStore();
     hallId.value = id;
     snapshot.value = null;
     errorCode.value = null;
-    if (!auth.token) {
-      errorCode.value = 'HALL_ERR_UNAUTHENTICATED';
-      return;
-    }
-    state.value = 'connecting';
-    const s: HallSocket = io({ auth: { token: auth.token } });
-    const hallSync = new HallSync(id, {
-      join: (h) => askSnapshot(s, 'hall:join', h),
-      resync: (h) => askSnapshot(s, 'hall:resync', h),
+    sync = new HallSync(id, {
+      join: (h) => link.ask('hall:join', h),
+      resync: (h) => link.ask('hall:resync', h),
     }, {
       onState: (st) => {
         snapshot.value = st;
         errorCode.value = null;
-        if (s.connected) state.value = 'live';
+        if (link.connected()) state.value = 'live';
       },
       onError: (err, kind) => {
         errorCode.value = codeOf(err);
         if (kind === 'join') state.value = 'offline';
-        if (errorCode.value === 'HALL_ERR_UNAUTHENTICATED') auth.expire();
       },
       onLoading: (v) => { syncing.value = v; },
     });
-
-    s.on('connect', () => {
-      state.value = 'connecting';
-      errorCode.value = null;
-      void hallSync.join();
-    });
-    s.on('disconnect', () => {
-      hallSync.stop();
-      // `active` stays true when socket.io will reconnect by itself.
-      state.value = s.active ? 'connecting' : 'offline';
-    });
-    s.on('connect_error', (err) => {
-      if (s.active) return; // a network blip: socket.io retries, state stays `connecting`
-      state.value = 'offline';
-      errorCode.value = connectErrorCode(err);
-      if (errorCode.value === 'HALL_ERR_UNAUTHENTICATED') auth.expire();
-    });
-    // The server closes a socket whose session ended (logout elsewhere, revoked, lifetime): sign in again.
-    s.on('session:ended', () => {
-      errorCode.value = 'HALL_ERR_SESSION_EXPIRED';
-      auth.expire();
-    });
-    s.on('hall:delta', (d) => {
-      hallSync.receive(d);
-      if (changesServerFigures(d.event)) wantServerFigures();
-    });
+    if (!link.open()) {
+      sync = null;
+      errorCode.value = 'HALL_ERR_UNAUTHENTICATED';
+      return;
+    }
     refresh.every = setInterval(wantServerFigures, SERVER_FIGURES_MAX_AGE_MS);
-    s.on('hall:snapshot', (snap) => hallSync.offer(snap));
-    socket = s;
-    sync = hallSync;
   }
 
   function disconnect(): void {
     stopRefresh();
     sync?.stop();
     sync = null;
-    if (socket) {
-      socket.removeAllListeners();
-      socket.disconnect();
-      socket = null;
-    }
-    state.value = 'offline';
+    link.close();
     syncing.value = false;
   }
 

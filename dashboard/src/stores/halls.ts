@@ -1,8 +1,8 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { HallSummary } from '@contracts/hall.ts';
-import { api, ApiError, codeOf } from '../api/http.ts';
-import { useAuthStore } from './auth.ts';
+import { codeOf } from '../api/client.ts';
+import { listHalls } from '../api/halls.ts';
 
 /** The halls the signed-in user may see (the server filters by role and region). */
 export const useHallsStore = defineStore('halls', () => {
@@ -12,16 +12,12 @@ export const useHallsStore = defineStore('halls', () => {
   const errorCode = ref<string | null>(null);
 
   async function load(): Promise<void> {
-    const auth = useAuthStore();
     loading.value = true;
     errorCode.value = null;
     try {
-      const res = await api<{ halls?: unknown }>('/api/halls', { token: auth.token });
-      if (!Array.isArray(res.halls)) throw new ApiError('BAD_RESPONSE', 'halls is not a list');
-      halls.value = res.halls as HallSummary[];
+      halls.value = (await listHalls()).halls;
       loaded.value = true;
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'HALL_ERR_UNAUTHENTICATED' || err.code === 'HALL_ERR_SESSION_EXPIRED')) auth.expire();
       errorCode.value = codeOf(err);
     } finally {
       loading.value = false;

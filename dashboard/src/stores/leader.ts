@@ -1,10 +1,10 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { IndicatorDescription, IndicatorResult } from '@contracts/indicators.ts';
-import type { IndicatorValuesResponse } from '@contracts/indicator-rest.ts';
-import type { ForecastResponse, RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
+import type { ForecastResponse, MapResponse, RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
 import type { CaseTrendResponse, EfficiencyResponse, MultipleVisitsResponse, ReviewScoresResponse } from '@contracts/model-rest.ts';
-import { api, ApiError, codeOf } from '../api/http.ts';
+import { codeOf } from '../api/client.ts';
+import * as analytics from '../api/analytics.ts';
 import { periodOf, regionChain, type Period, type PeriodPreset } from '../components/leader/period.ts';
 import { useAuthStore } from './auth.ts';
 import { useHallsStore } from './halls.ts';
@@ -17,9 +17,7 @@ import { useHallsStore } from './halls.ts';
  * never shows one region's ranking under another's name.
  */
 
-/** GET /api/analytics/map (server/http/routes/analytics-routes.ts); contracts/ has no schema for it. */
-export interface MapFeature { type: 'Feature'; properties: { code?: unknown; name?: unknown } | null; geometry: unknown }
-export interface MapResponse { source: 'synthetic' | 'deployment'; geojson: { type: 'FeatureCollection'; features: MapFeature[] }; areas: { code: string; name: string }[] }
+export type { MapResponse };
 export type LeaderScope = { kind: 'region'; region?: string } | { kind: 'hall'; hallId: string };
 export type RankBy = 'hall' | 'window' | 'staff';
 export type EfficiencyBy = 'window' | 'staff';
@@ -92,15 +90,7 @@ export const useLeaderStore = defineStore('leader', () => {
     names.value = next;
   }
 
-  function get<T>(path: string, q: Record<string, string | undefined>): Promise<T> {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(q)) if (v !== undefined) qs.set(k, v);
-    const s = qs.toString();
-    return api<T>(s ? `${path}?${s}` : path, { token: useAuthStore().token });
-  }
-
   function fail(err: unknown): void {
-    if (err instanceof ApiError && (err.code === 'HALL_ERR_UNAUTHENTICATED' || err.code === 'HALL_ERR_SESSION_EXPIRED')) useAuthStore().expire();
     errorCode.value ??= codeOf(err);
   }
 
@@ -145,13 +135,13 @@ export const useLeaderStore = defineStore('leader', () => {
     const visitsFrom = new Date(Date.parse(range.to) - VISITS_DAYS * 86_400_000).toISOString();
     return [
       effJob(gen, where, range),
-      part(gen, get<CaseTrendResponse>('/api/analytics/case-trend', { ...where }), (r) => { caseTrend.value = r; }),
-      part(gen, get<ReviewScoresResponse>('/api/analytics/review-scores', { ...where, ...range, by: where.hall ? 'window' : 'hall', limit: '20' }), (r) => { reviewScores.value = r; }),
-      part(gen, get<MultipleVisitsResponse>('/api/analytics/multiple-visits', { ...where, from: visitsFrom, to: range.to, limit: '10' }), (r) => { visits.value = r; }),
+      part(gen, analytics.caseTrend(where), (r) => { caseTrend.value = r; }),
+      part(gen, analytics.reviewScores({ ...where, ...range, by: where.hall ? 'window' : 'hall', limit: 20 }), (r) => { reviewScores.value = r; }),
+      part(gen, analytics.multipleVisits({ ...where, from: visitsFrom, to: range.to, limit: 10 }), (r) => { visits.value = r; }),
     ];
   }
   function effJob(gen: number, where: { region?: string; hall?: string }, range: { from: string; to: string }): Promise<void> {
-    return part(gen, get<EfficiencyResponse>('/api/analytics/efficiency', { ...where, ...range, by: effBy.value, enterprise: String(effEnterprise.value), limit: '20' }), (r) => { efficiency.value = r; });
+    return part(gen, analytics.efficiency({ ...where, ...range, by: effBy.value, enterprise: effEnterprise.value, limit: 20 }), (r) => { efficiency.value = r; });
   }
 
   async function load(next?: LeaderScope): Promise<void> {
@@ -180,22 +170,22 @@ export const useLeaderStore = defineStore('leader', () => {
     errorCode.value = null;
     const halls = useHallsStore();
     const jobs: Promise<void>[] = [];
-    if (catalog.value.length === 0) jobs.push(part(gen, get<{ indicators: IndicatorDescription[] }>('/api/indicators', {}), (r) => { catalog.value = r.indicators; }));
+    if (catalog.value.length === 0) jobs.push(part(gen, analytics.indicatorCatalog(), (r) => { catalog.value = r; }));
     if (!halls.loaded) jobs.push(halls.load());
     if (s.kind === 'region') {
       const region = s.region;
       jobs.push(
-        part(gen, get<IndicatorValuesResponse>('/api/indicators/values', { region, ...range }), (r) => { values.value = r.values; }),
-        part(gen, get<RegionsResponse>('/api/analytics/regions', { region, ...range }), (r) => {
+        part(gen, analytics.regionIndicators({ region, ...range }), (r) => { values.value = r.values; }),
+        part(gen, analytics.regions({ region, ...range }), (r) => {
           regions.value = r;
           if (r.region) remember([r.region]);
           remember(r.children.filter((c) => c.kind === 'region'));
           if (!region) top.value = r.region;
         }),
-        part(gen, get<MapResponse>('/api/analytics/map', { region }), (r) => { map.value = r; mapRegion = region; remember(r.areas); }),
-        part(gen, get<TrendResponse>('/api/analytics/trend', { region, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
-        part(gen, get<RankingResponse>('/api/analytics/ranking', { region, ...range, by: rankBy.value, limit: '50' }), (r) => { ranking.value = r; }),
-        part(gen, get<ForecastResponse>('/api/analytics/forecast', { region }), (r) => { forecast.value = r; }),
+        part(gen, analytics.regionMap(region), (r) => { map.value = r; mapRegion = region; remember(r.areas); }),
+        part(gen, analytics.trend({ region, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
+        part(gen, analytics.ranking({ region, ...range, by: rankBy.value, limit: 50 }), (r) => { ranking.value = r; }),
+        part(gen, analytics.forecast({ region }), (r) => { forecast.value = r; }),
         ...modelJobs(gen, { region }, range),
       );
     } else {
@@ -203,11 +193,11 @@ export const useLeaderStore = defineStore('leader', () => {
       regions.value = null;
       map.value = null;
       jobs.push(
-        part(gen, get<IndicatorValuesResponse>(`/api/halls/${encodeURIComponent(hall)}/indicators`, range), (r) => { values.value = r.values; }),
-        part(gen, get<TrendResponse>('/api/analytics/trend', { hall, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
+        part(gen, analytics.hallIndicators(hall, range), (r) => { values.value = r.values; }),
+        part(gen, analytics.trend({ hall, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
         // Inside one hall the ranking is by window or by staff (人员).
-        part(gen, get<RankingResponse>('/api/analytics/ranking', { hall, ...range, by: rankBy.value === 'staff' ? 'staff' : 'window', limit: '50' }), (r) => { ranking.value = r; }),
-        part(gen, get<ForecastResponse>('/api/analytics/forecast', { hall }), (r) => { forecast.value = r; }),
+        part(gen, analytics.ranking({ hall, ...range, by: rankBy.value === 'staff' ? 'staff' : 'window', limit: 50 }), (r) => { ranking.value = r; }),
+        part(gen, analytics.forecast({ hall }), (r) => { forecast.value = r; }),
         ...modelJobs(gen, { hall }, range),
       );
     }
@@ -220,7 +210,7 @@ export const useLeaderStore = defineStore('leader', () => {
   async function fillNames(gen: number, s: LeaderScope): Promise<void> {
     try {
       if (top.value === undefined && !(s.kind === 'region' && !s.region)) {
-        const r = await get<RegionsResponse>('/api/analytics/regions', { from: period.value.from, to: period.value.to });
+        const r = await analytics.regions({ from: period.value.from, to: period.value.to });
         top.value = r.region;
         if (r.region) remember([r.region]);
       }
@@ -232,7 +222,7 @@ export const useLeaderStore = defineStore('leader', () => {
       for (let i = 1; i < chain.length; i++) {
         if (names.value[chain[i]!] !== undefined) continue;
         const parent = chain[i - 1]!;
-        const r = await get<MapResponse>('/api/analytics/map', { region: parent === top.value?.code ? undefined : parent });
+        const r = await analytics.regionMap(parent === top.value?.code ? undefined : parent);
         remember(r.areas);
       }
     } catch (err) {
