@@ -1,25 +1,20 @@
 import { once } from 'node:events';
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { auditExportQuerySchema, HallError, type Config } from '../contracts/index.ts';
 import { systemClock } from '../server/domain/clock.ts';
-import { recordAudit, verifyAuditChain } from '../server/store/audit-repo.ts';
-import { auditRowsForExport } from '../server/store/audit-read-repo.ts';
+import { exportAudit } from '../server/commands/audit-export.ts';
+import { pruneAudit } from '../server/commands/prune-audit.ts';
+import { verifyAuditChain } from '../server/store/audit-verify-repo.ts';
 import { AUDIT_CSV_HEADER, auditCsvLine } from '../server/store/audit-csv.ts';
-import { pruneAudit } from '../server/store/audit-retention-repo.ts';
 import type { Db } from '../server/store/pool.ts';
+import { cliOperator } from './operator.ts';
 import { CliOutput } from './output.ts';
 
 /**
  * Audit log operator commands (issue 3; GB/T 22239-2019 8.1.4.3; docs/audit.md).
  * The CLI has no signed-in user: its audit rows name the operating-system
- * account that ran it, with `role` `operator` and no IP.
+ * account that ran it (cli/operator.ts).
  */
-const operator = () => {
-  let os = 'unknown';
-  try { os = userInfo().username; } catch { /* no passwd entry (container) */ }
-  return { userId: null, username: `os:${os}`, role: 'operator', ip: null };
-};
 
 export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }> = {
   'audit:verify': {
@@ -37,11 +32,11 @@ export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: s
       if (!r.success) throw new HallError('HALL_ERR_BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       const q = r.data;
       // An export takes the records out of the system: it is audited like the REST one.
-      await recordAudit(db, { at: systemClock.now(), ...operator(), action: 'audit.export', target: 'audit_log', result: 'ok', detail: { from: q.from ?? null, to: q.to ?? null, via: 'cli' } });
+      const rows = await exportAudit(db, systemClock.now(), cliOperator(), q, 'cli');
       return new CliOutput(async (out) => {
         const put = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
         await put(AUDIT_CSV_HEADER);
-        for await (const batch of auditRowsForExport(db, q)) await put(batch.map(auditCsvLine).join(''));
+        for await (const batch of rows) await put(batch.map(auditCsvLine).join(''));
       });
     },
   },
@@ -49,7 +44,7 @@ export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: s
     usage: 'audit:prune    (removes rows older than AUDIT_RETENTION_DAYS)',
     async run(db, args, config) {
       parseArgs({ args, options: {}, strict: true });
-      return pruneAudit(db, { now: systemClock.now(), retentionDays: config.AUDIT_RETENTION_DAYS, actor: operator() });
+      return pruneAudit(db, { now: systemClock.now(), retentionDays: config.AUDIT_RETENTION_DAYS, actor: cliOperator() });
     },
   },
 };

@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { deviceAddBodySchema, userAddBodySchema, HallError } from '../contracts/index.ts';
-import { addDevice } from '../server/store/devices-repo.ts';
+import { systemClock } from '../server/domain/clock.ts';
+import { provisionDevice } from '../server/commands/provisioning.ts';
 import { addUser } from '../server/store/users-repo.ts';
 import { listHalls } from '../server/store/halls-repo.ts';
 import type { Db } from '../server/store/pool.ts';
 import type { Config } from '../contracts/index.ts';
 import { AUDIT_COMMANDS } from './audit-commands.ts';
-import { DEVICE_COMMANDS, auditCliDeviceAdd } from './device-commands.ts';
+import { DEVICE_COMMANDS } from './device-commands.ts';
 import { KEY_COMMANDS } from './key-commands.ts';
+import { cliOperator } from './operator.ts';
 
 /**
  * Provisioning commands (issue 2 §6). Each prints one JSON document on stdout
@@ -22,9 +24,8 @@ export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[
     async run(db, args) {
       const { values } = parseArgs({ args, options: { hall: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } }, strict: true });
       const b = validate(deviceAddBodySchema, { hallId: values.hall, kind: values.kind, ...(values.id ? { deviceId: values.id } : {}) });
-      const creds = await addDevice(db, b.hallId, b.kind, b.deviceId);
-      await auditCliDeviceAdd(db, creds);
-      return creds;
+      // Audited like `POST /api/devices`, under the operating-system account.
+      return provisionDevice(db, systemClock.now(), cliOperator(), b, 'cli');
     },
   },
   'halls:list': {

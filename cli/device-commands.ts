@@ -1,30 +1,20 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { HallError, deviceListQuerySchema, deviceParamsSchema, type Config, type DeviceCredentials } from '../contracts/index.ts';
+import { HallError, deviceListQuerySchema, deviceParamsSchema, type Config } from '../contracts/index.ts';
 import { systemClock } from '../server/domain/clock.ts';
-import { recordAudit } from '../server/store/audit-repo.ts';
-import { listDevices, revokeDevice, rotateDeviceSecret, type DeviceActor } from '../server/store/devices-repo.ts';
+import { revokeDevice, rotateDeviceSecret } from '../server/commands/device-credentials.ts';
+import { listDevices } from '../server/store/devices-repo.ts';
 import { listHalls } from '../server/store/halls-repo.ts';
 import type { Db } from '../server/store/pool.ts';
+import { cliOperator } from './operator.ts';
 
 /**
  * Device security commands (issue 3; docs/operations.md "Devices"). They run
  * beside a running server: rotate and revoke commit with a NOTIFY on
  * `device_revoked`, and every server listening on the database closes the
- * device's live MQTT connection at once. The CLI has no signed-in user: its
- * audit rows name the operating-system account, role `operator` (as the
- * audit commands do).
+ * device's live MQTT connection at once. The same commands as REST
+ * (server/commands/device-credentials.ts), audited under the operating-system
+ * account (cli/operator.ts).
  */
-export function cliOperator(): DeviceActor {
-  let os = 'unknown';
-  try { os = userInfo().username; } catch { /* no passwd entry (container) */ }
-  return { userId: null, username: `os:${os}`, role: 'operator', ip: null };
-}
-
-/** `devices:add` from the CLI is audited like `POST /api/devices`. */
-export async function auditCliDeviceAdd(db: Db, c: DeviceCredentials): Promise<void> {
-  await recordAudit(db, { at: systemClock.now(), ...cliOperator(), action: 'device.add', target: `device:${c.deviceId}`, result: 'ok', detail: { hallId: c.hallId, kind: c.kind, via: 'cli' } });
-}
 
 function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, v: unknown): T {
   const r = schema.safeParse(v);

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { HallError, type Config } from '../contracts/index.ts';
 import { systemClock } from '../server/domain/clock.ts';
-import { loadPiiKeys, rotatePiiKey } from '../server/security/keys.ts';
+import { reencryptPersonalData, rotatePersonalDataKey } from '../server/commands/personal-data-keys.ts';
+import { loadPiiKeys } from '../server/security/keys.ts';
 import { createPiiCipher, PII_ALGORITHMS, type PiiAlgorithm } from '../server/security/pii.ts';
-import { recordAudit } from '../server/store/audit-repo.ts';
-import { withTx, type Db } from '../server/store/pool.ts';
-import { cliOperator } from './device-commands.ts';
+import type { Db } from '../server/store/pool.ts';
+import { cliOperator } from './operator.ts';
 
 /**
  * Personal-data key commands (docs/personal-data.md "Keys"). Neither prints key
@@ -27,8 +27,7 @@ export const KEY_COMMANDS: Record<string, { usage: string; run(db: Db, args: str
       const { values } = parseArgs({ args, options: { cipher: { type: 'string' } }, strict: true });
       const cipher = (values.cipher ?? config.PII_CIPHER) as PiiAlgorithm;
       if (!PII_ALGORITHMS.includes(cipher)) throw new HallError('HALL_ERR_BAD_REQUEST', `cipher: one of ${PII_ALGORITHMS.join(', ')}`);
-      const r = await rotatePiiKey(config, cipher);
-      await recordAudit(db, { at: systemClock.now(), ...cliOperator(), action: 'keys.rotate', target: `pii-key:${cipher}`, result: 'ok', detail: { cipher, version: r.version, via: 'cli' } });
+      const r = await rotatePersonalDataKey(db, config, cipher, systemClock.now(), cliOperator());
       return {
         cipher, version: r.version, file: r.file,
         encryptsNewData: cipher === config.PII_CIPHER
@@ -45,11 +44,7 @@ export const KEY_COMMANDS: Record<string, { usage: string; run(db: Db, args: str
       if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new HallError('HALL_ERR_BAD_REQUEST', 'batch: an integer 1–10000');
       const pii = createPiiCipher(await loadPiiKeys(config));
       try {
-        const out = await reencryptTickets(db, pii, batch);
-        const totp = await reencryptTotpSecrets(db, pii);
-        out.rewritten += totp.rewritten;
-        out.failed += totp.failed;
-        await recordAudit(db, { at: systemClock.now(), ...cliOperator(), action: 'keys.reencrypt', target: 'tickets', result: out.failed ? 'failed' : 'ok', detail: { ...out, cipher: pii.current.algorithm, version: pii.current.version, via: 'cli' } });
+        const out = await reencryptPersonalData(db, pii, batch, systemClock, cliOperator());
         return { cipher: pii.current.algorithm, version: pii.current.version, ...out };
       } finally {
         pii.wipe();
@@ -57,56 +52,3 @@ export const KEY_COMMANDS: Record<string, { usage: string; run(db: Db, args: str
     },
   },
 };
-
-interface Row { id: string; applicant_key: string | null; id_number_enc: string | null; name_enc: string | null; phone_enc: string | null }
-
-export async function reencryptTickets(db: Db, pii: ReturnType<typeof createPiiCipher>, batch: number): Promise<{ scanned: number; rewritten: number; failed: number }> {
-  let last = '00000000-0000-0000-0000-000000000000';
-  let scanned = 0, rewritten = 0, failed = 0;
-  for (;;) {
-    const rows = await withTx(db, async (tx) => {
-      const r = await tx.query<Row>(
-        `SELECT id::text, applicant_key, id_number_enc, name_enc, phone_enc FROM tickets
-         WHERE id > $1 AND (id_number_enc IS NOT NULL OR name_enc IS NOT NULL OR phone_enc IS NOT NULL)
-         ORDER BY id LIMIT $2 FOR UPDATE`, [last, batch]);
-      for (const row of r.rows) {
-        const enc = [row.id_number_enc, row.name_enc, row.phone_enc];
-        let idn: string | null;
-        let next: (string | null)[];
-        try {
-          idn = row.id_number_enc === null ? null : pii.decrypt(row.id_number_enc);
-          next = enc.map((v) => (v === null || pii.isCurrent(v) ? v : pii.encrypt(pii.decrypt(v))));
-        } catch {
-          failed++; // unknown version or tampered: left as it is, counted, never replaced by garbage
-          continue;
-        }
-        const key = idn === null ? row.applicant_key : pii.lookupKey(idn);
-        if (next.every((v, i) => v === enc[i]) && key === row.applicant_key) continue;
-        await tx.query('UPDATE tickets SET id_number_enc = $2, name_enc = $3, phone_enc = $4, applicant_key = $5 WHERE id = $1', [row.id, ...next, key]);
-        rewritten++;
-      }
-      return r.rows;
-    });
-    scanned += rows.length;
-    if (rows.length < batch) return { scanned, rewritten, failed };
-    last = rows.at(-1)!.id;
-  }
-}
-
-/** The TOTP secrets of staff accounts share the PII cipher (issue 3 second factor); few rows, one transaction. */
-async function reencryptTotpSecrets(db: Db, pii: ReturnType<typeof createPiiCipher>): Promise<{ rewritten: number; failed: number }> {
-  const has = await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'totp_secret_enc'");
-  if (!has.rowCount) return { rewritten: 0, failed: 0 };
-  return withTx(db, async (tx) => {
-    let rewritten = 0, failed = 0;
-    const r = await tx.query<{ id: number; totp_secret_enc: string }>('SELECT id, totp_secret_enc FROM users WHERE totp_secret_enc IS NOT NULL FOR UPDATE');
-    for (const u of r.rows) {
-      if (pii.isCurrent(u.totp_secret_enc)) continue;
-      let next: string;
-      try { next = pii.encrypt(pii.decrypt(u.totp_secret_enc)); } catch { failed++; continue; }
-      await tx.query('UPDATE users SET totp_secret_enc = $2 WHERE id = $1', [u.id, next]);
-      rewritten++;
-    }
-    return { rewritten, failed };
-  });
-}

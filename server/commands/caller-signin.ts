@@ -3,20 +3,21 @@ import { hallScope } from '../domain/access/scope.ts';
 import { withTx } from '../store/pool.ts';
 import { claimMessage, findReply, storeReply } from '../store/inbox-repo.ts';
 import { hallInScope } from '../store/halls-repo.ts';
-import { hashToken, signInCaller } from '../store/users-repo.ts';
+import { hashToken } from '../store/sessions-repo.ts';
 import { recordAudit } from '../store/audit-repo.ts';
 import { signInWindow, signOutWindow } from '../store/window-staff-repo.ts';
 import { endCallerSession, revokeSessionHash, saveCallerSession } from '../store/caller-sessions-repo.ts';
 import type { DeviceIdentity } from '../store/devices-repo.ts';
 import type { CommandDeps, CommandResult } from './issue-ticket.ts';
 import { callerWindowNo } from './caller-access.ts';
+import { signInCaller } from './caller-credentials.ts';
 
 /**
  * Staff sign-in and sign-out on a window caller (呼叫器, issue 4 "staff
  * sign-in on the caller (account + PIN, or a QR token from the console)";
  * DOMAIN.md "staff log in by scanning a QR code").
  *
- * `signInCaller` (users-repo.ts) checks the PIN or the single-use token, the
+ * `signInCaller` (caller-credentials.ts) checks the PIN or the single-use token, the
  * lockout and the role (queue.operate); here the staff member must also
  * belong to the caller's hall. The device then holds the caller session
  * (caller_sessions) and the user works at the window (window_staff, via

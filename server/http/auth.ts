@@ -4,9 +4,9 @@ import type { StaffPrincipal } from '../domain/access/scope.ts';
 import { hallScope } from '../domain/access/scope.ts';
 import { can, type Permission } from '../domain/access/permissions.ts';
 import type { Clock } from '../domain/clock.ts';
-import { lookupSession, type SessionInfo } from '../store/users-repo.ts';
+import { lookupSession, type SessionInfo } from '../store/sessions-repo.ts';
 import { hallInScope } from '../store/halls-repo.ts';
-import { recordAudit } from '../store/audit-repo.ts';
+import { recordDenial } from '../commands/record-denial.ts';
 import type { Db } from '../store/pool.ts';
 import type { TaggedHandler } from './endpoint-table.ts';
 
@@ -71,7 +71,7 @@ export function authorize(db: Db, clock: Clock, permission: Permission, opts: Au
       if (err) return next(err);
       const user = req.user!;
       const deny = (code: 'HALL_ERR_FORBIDDEN' | 'HALL_ERR_NOT_FOUND', target: string, message?: string) =>
-        recordAudit(db, { at: clock.now(), ...actorOf(req), action: 'permission.denied', target, result: 'denied', detail: { permission, method: req.method, path: req.path } })
+        recordDenial(db, clock.now(), actorOf(req), target, { permission, method: req.method, path: req.path })
           .then(() => next(new HallError(code, message)), next);
       if (!can(user.role, permission)) return void deny('HALL_ERR_FORBIDDEN', `${req.method} ${req.path}`);
       const hallId = opts.hallParam ? req.params[opts.hallParam] : undefined;

@@ -3,11 +3,11 @@ import { Server, type Socket } from 'socket.io';
 import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack, type DemoPace } from '../../contracts/index.ts';
 import { hallScope, type StaffPrincipal } from '../domain/access/scope.ts';
 import { can } from '../domain/access/permissions.ts';
-import { recordAudit } from '../store/audit-repo.ts';
+import { recordDenial } from '../commands/record-denial.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
-import { hashToken, liveSessions, sessionUser } from '../store/users-repo.ts';
+import { hashToken, liveSessions, sessionUser } from '../store/sessions-repo.ts';
 import { recordDeadLetter } from '../store/dead-letters-repo.ts';
 import type { Db } from '../store/pool.ts';
 import type { Metrics } from '../metrics.ts';
@@ -60,7 +60,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     const user = socket.data.user;
     const allowed = can(user.role, 'hall.read') && await hallInScope(deps.db, hallScope(user), hallId);
     if (!allowed) {
-      await recordAudit(deps.db, { at: deps.clock.now(), userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address, action: 'permission.denied', target: `room:hall:${hallId}`, result: 'denied', detail: { permission: 'hall.read' } });
+      await recordDenial(deps.db, deps.clock.now(), { userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address }, `room:hall:${hallId}`, { permission: 'hall.read' });
       throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
     }
     const now = deps.clock.now();

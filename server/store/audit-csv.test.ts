@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { AUDIT_CSV_HEADER, auditCsvCell, auditCsvLine } from './audit-csv.ts';
-import type { AuditDbRow } from './audit-repo.ts';
+import type { AuditDbRow } from './audit-rows.ts';
 
 describe('audit CSV', () => {
   it('quotes per RFC 4180 and leaves empty cells for nulls', () => {

@@ -1,5 +1,5 @@
 import { canonicalDetail } from '../security/audit-chain.ts';
-import type { AuditDbRow } from './audit-repo.ts';
+import type { AuditDbRow } from './audit-rows.ts';
 
 /**
  * The audit export format (GB/T 22239-2019 8.1.4.3 c: records are backed up;

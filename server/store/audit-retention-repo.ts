@@ -1,31 +1,14 @@
-import { HallError } from '../../contracts/index.ts';
-import { recordAudit, type AuditEntry } from './audit-repo.ts';
-import { withTx, type Db } from './pool.ts';
-
-/**
- * The floor of AUDIT_RETENTION_DAYS: six months (网络安全法 art. 21; GB/T
- * 22239-2019 8.1.4.3 c asks the records be kept safe). `audit_prune()` in
- * migration 005 enforces the same floor inside the database.
- */
-export const MIN_AUDIT_RETENTION_DAYS = 180;
-const DAY_MS = 86_400_000;
+import type { Tx } from './pool.ts';
 
 export interface PruneResult { cutoff: string; pruned: number; anchorId: number | null }
 
 /**
- * Removes audit rows older than `retentionDays` through `audit_prune()`,
- * which first records the last pruned row as the retention anchor so the
- * chain still verifies. The prune itself is audited in the same transaction.
+ * Removes audit rows older than `cutoff` through `audit_prune()` (migration
+ * 005), which first records the last pruned row as the retention anchor so
+ * the chain still verifies, and refuses a cutoff inside the legal floor.
+ * The use case (floor check, its own audit row) is server/commands/prune-audit.ts.
  */
-export async function pruneAudit(db: Db, opts: { now: Date; retentionDays: number; actor: Omit<AuditEntry, 'at' | 'action' | 'target' | 'result' | 'detail'> }): Promise<PruneResult> {
-  if (!Number.isInteger(opts.retentionDays) || opts.retentionDays < MIN_AUDIT_RETENTION_DAYS) {
-    throw new HallError('HALL_ERR_CONFIG', `AUDIT_RETENTION_DAYS must be at least ${MIN_AUDIT_RETENTION_DAYS}`);
-  }
-  const cutoff = new Date(opts.now.getTime() - opts.retentionDays * DAY_MS);
-  return withTx(db, async (tx) => {
-    const r = (await tx.query<{ pruned: number; anchor_id: number | null }>('SELECT pruned, anchor_id FROM audit_prune($1)', [cutoff])).rows[0]!;
-    const result: PruneResult = { cutoff: cutoff.toISOString(), pruned: r.pruned, anchorId: r.anchor_id };
-    await recordAudit(tx, { at: opts.now, ...opts.actor, action: 'audit.prune', target: 'audit_log', result: 'ok', detail: { ...result, retentionDays: opts.retentionDays } });
-    return result;
-  });
+export async function pruneAuditBefore(tx: Tx, cutoff: Date): Promise<{ pruned: number; anchorId: number | null }> {
+  const r = (await tx.query<{ pruned: number; anchor_id: number | null }>('SELECT pruned, anchor_id FROM audit_prune($1)', [cutoff])).rows[0]!;
+  return { pruned: r.pruned, anchorId: r.anchor_id };
 }

@@ -5,7 +5,7 @@ import type { Db, Tx } from './pool.ts';
 /**
  * Staff signed in on a window caller (呼叫器, issue 4; migration 009
  * `caller_sessions`): one row per caller device, pointing at the `caller`
- * session that `signInCaller` (users-repo.ts) created. Only the session's
+ * session that `signInCaller` (server/commands/caller-credentials.ts) created. Only the session's
  * hash is kept, as in `sessions`.
  */
 export interface CallerSessionRow { deviceId: string; windowId: string; userId: number; sessionHash: string }

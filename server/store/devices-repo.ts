@@ -1,7 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { HallError, topics, type DeviceKind, type DeviceCredentials, type DeviceInfo } from '../../contracts/index.ts';
-import { recordAudit } from './audit-repo.ts';
-import { withTx, type Db, type Tx } from './pool.ts';
+import type { Db, Tx } from './pool.ts';
 
 export interface DeviceIdentity {
   deviceId: string; hallId: string; kind: DeviceKind;
@@ -26,27 +25,13 @@ export async function addDevice(db: Db, hallId: string, kind: DeviceKind, device
   return { deviceId: id, hallId, kind, username: id, password, topicPrefix: topics.prefix({ hallId, kind, deviceId: id }) };
 }
 
-/** Checks a device's MQTT credentials; revoked devices fail. */
-export async function verifyDevice(db: Db, username: string, password: string): Promise<DeviceIdentity | null> {
-  const c = await checkDevice(db, username, password);
-  return c.status === 'ok' ? c.device : null;
-}
+export interface DeviceSecretRow { id: string; hall_id: string; kind: DeviceKind; secret_hash: string; revoked: boolean }
 
-/**
- * `ok`: right secret of a live device. `revoked`: right secret of a revoked
- * device (the broker answers CONNACK 5 "not authorized"; only a caller that
- * knows the secret learns that the device is revoked). `bad`: anything else.
- */
-export type DeviceCheck = { status: 'ok' | 'revoked'; device: DeviceIdentity } | { status: 'bad' };
-
-export async function checkDevice(db: Db, username: string, password: string): Promise<DeviceCheck> {
-  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; secret_hash: string; revoked: boolean }>(
-    { name: 'device-check', text: 'SELECT id, hall_id, kind, secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1', values: [username] });
-  const row = r.rows[0];
-  if (!row) return { status: 'bad' };
-  const a = Buffer.from(row.secret_hash, 'hex'), b = Buffer.from(sha256(password), 'hex');
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return { status: 'bad' };
-  return { status: row.revoked ? 'revoked' : 'ok', device: { deviceId: row.id, hallId: row.hall_id, kind: row.kind } };
+/** The stored secret hash of a device, revoked ones included (the check is server/commands/device-authentication.ts). */
+export async function deviceSecret(db: Db, deviceId: string): Promise<DeviceSecretRow | null> {
+  const r = await db.query<DeviceSecretRow>(
+    { name: 'device-check', text: 'SELECT id, hall_id, kind, secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1', values: [deviceId] });
+  return r.rows[0] ?? null;
 }
 
 export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdentity | null> {
@@ -56,9 +41,7 @@ export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdenti
 }
 
 // ── Device security (issue 3): list, rotate, revoke, last seen ──
-
-/** Who acts, for the audit row (`actorOf(req)` for REST; the CLI passes its own). */
-export interface DeviceActor { userId: number | null; username: string | null; role: string | null; ip: string | null }
+// The use cases (checks, audit, notice) are server/commands/device-credentials.ts.
 
 /**
  * PostgreSQL NOTIFY channel: a device's credentials ended (revoked, or its
@@ -70,7 +53,7 @@ export const DEVICE_REVOKED_CHANNEL = 'device_revoked';
 export type DeviceRevocationReason = 'revoke' | 'rotate';
 export interface DeviceRevocationNotice { deviceId: string; reason: DeviceRevocationReason }
 
-interface DeviceRow {
+export interface DeviceRow {
   id: string; hall_id: string; kind: DeviceKind; online: boolean; last_seen_at: Date | null; created_at: Date;
   secret_rotated_at: Date | null; revoked_at: Date | null; revoked_by: string | null;
 }
@@ -96,53 +79,27 @@ export async function listDevices(db: Db, hallIds: readonly string[], kind?: Dev
   return r.rows.map(toInfo);
 }
 
-async function lockDevice(tx: Tx, deviceId: string): Promise<DeviceRow> {
+/** The device row under a row lock until commit; null when there is none. */
+export async function lockDevice(tx: Tx, deviceId: string): Promise<DeviceRow | null> {
   const r = await tx.query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = $1 FOR UPDATE`, [deviceId]);
-  if (!r.rows[0]) throw new HallError('HALL_ERR_NOT_FOUND', `no device ${deviceId}`);
-  return r.rows[0];
+  return r.rows[0] ?? null;
 }
 
-async function notifyRevoked(tx: Tx, n: DeviceRevocationNotice): Promise<void> {
+/** Sends the notice on DEVICE_REVOKED_CHANNEL; delivered when the transaction commits. */
+export async function notifyRevoked(tx: Tx, n: DeviceRevocationNotice): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [DEVICE_REVOKED_CHANNEL, JSON.stringify(n)]);
 }
 
-/**
- * A new 32-byte secret, shown once; the old one stops working at commit (no
- * grace period) and every server disconnects the device's live connection
- * (NOTIFY `device_revoked`, reason `rotate`), so it must reconnect with the
- * new secret. Audited as `device.rotate` in the same transaction.
- */
-export async function rotateDeviceSecret(db: Db, deviceId: string, at: Date, actor: DeviceActor): Promise<DeviceCredentials> {
-  return withTx(db, async (tx) => {
-    const d = await lockDevice(tx, deviceId);
-    // 409, not 403: a 403 means the caller's role or scope (authorization matrix); this is the device's state.
-    if (d.revoked_at) throw new HallError('HALL_ERR_CONFLICT', `device ${deviceId} is revoked; provision a new device instead`, { reason: 'HALL_ERR_DEVICE_REVOKED' });
-    const password = randomBytes(32).toString('base64url');
-    await tx.query('UPDATE devices SET secret_hash = $2, secret_rotated_at = $3 WHERE id = $1', [deviceId, sha256(password), at]);
-    await recordAudit(tx, { at, ...actor, action: 'device.rotate', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind } });
-    await notifyRevoked(tx, { deviceId, reason: 'rotate' });
-    const addr = { hallId: d.hall_id, kind: d.kind, deviceId };
-    return { deviceId, hallId: d.hall_id, kind: d.kind, username: deviceId, password, topicPrefix: topics.prefix(addr) };
-  });
+/** A new 32-byte secret for the device, returned once; only its SHA-256 is stored, and the old one stops working. */
+export async function replaceDeviceSecret(tx: Tx, deviceId: string, at: Date): Promise<string> {
+  const password = randomBytes(32).toString('base64url');
+  await tx.query('UPDATE devices SET secret_hash = $2, secret_rotated_at = $3 WHERE id = $1', [deviceId, sha256(password), at]);
+  return password;
 }
 
-/**
- * Revokes a device for good: its secret no longer authenticates (CONNACK 5),
- * its live connection is closed by every server (NOTIFY `device_revoked`),
- * and it is marked offline. Revoking a revoked device changes nothing but is
- * still audited and notified (so a straggling connection is closed again).
- */
-export async function revokeDevice(db: Db, deviceId: string, at: Date, actor: DeviceActor): Promise<DeviceInfo> {
-  return withTx(db, async (tx) => {
-    const d = await lockDevice(tx, deviceId);
-    const already = d.revoked_at !== null;
-    if (!already) {
-      await tx.query('UPDATE devices SET revoked_at = $2, revoked_by = $3, online = false WHERE id = $1', [deviceId, at, actor.username ?? 'unknown']);
-    }
-    await recordAudit(tx, { at, ...actor, action: 'device.revoke', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind, ...(already ? { alreadyRevoked: true } : {}) } });
-    await notifyRevoked(tx, { deviceId, reason: 'revoke' });
-    return (await getDevice(tx, deviceId))!;
-  });
+/** Marks the device revoked (by whom) and offline. */
+export async function markRevoked(tx: Tx, deviceId: string, at: Date, by: string): Promise<void> {
+  await tx.query('UPDATE devices SET revoked_at = $2, revoked_by = $3, online = false WHERE id = $1', [deviceId, at, by]);
 }
 
 /**

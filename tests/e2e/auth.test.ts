@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { api, connectScreen, login, startStack, until, type Stack } from '../helpers/stack.ts';
-import { addUser, sessionUser, signInCaller } from '../../server/store/users-repo.ts';
+import { addUser } from '../../server/store/users-repo.ts';
+import { sessionUser } from '../../server/store/sessions-repo.ts';
+import { signInCaller } from '../../server/commands/caller-credentials.ts';
 import { totpCode } from '../../server/security/totp.ts';
 import { HallError } from '../../contracts/index.ts';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { api, connectDevice, login, provisionDevice, startStack, until, type Stack, type TestDevice } from '../helpers/stack.ts';
-import { addUser, revokeUserSessions } from '../../server/store/users-repo.ts';
+import { addUser } from '../../server/store/users-repo.ts';
+import { revokeUserSessions } from '../../server/store/sessions-repo.ts';
 import { DEMO_PIN } from '../../server/store/seed-demo.ts';
 import { callResultSchema, downMessages, simFileSchema, topics, type CallResult } from '../../contracts/index.ts';
 

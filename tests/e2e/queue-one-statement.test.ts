@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack, windowAndItem, type Stack } from '../helpers/stack.ts';
 import { createQueueService, type QueueService, type RunResult } from '../../server/commands/queue-service.ts';
 import { runWindowOp } from '../../server/commands/window-ops.ts';
-import { changeHallConfig, patchHall } from '../../server/store/config-repo.ts';
+import { changeHallConfig, patchHall } from '../../server/commands/hall-config/index.ts';
 import { StaleQueueState, writeQueueState } from '../../server/store/queue-state-repo.ts';
 
 /**

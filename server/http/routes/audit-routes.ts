@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { auditExportQuerySchema, auditQuerySchema } from '../../../contracts/index.ts';
-import { recordAudit, verifyAuditChain } from '../../store/audit-repo.ts';
-import { auditRowsForExport, listAudit } from '../../store/audit-read-repo.ts';
+import { exportAudit } from '../../commands/audit-export.ts';
+import { verifyAuditChain } from '../../store/audit-verify-repo.ts';
+import { listAudit } from '../../store/audit-read-repo.ts';
 import { AUDIT_CSV_HEADER, auditCsvLine } from '../../store/audit-csv.ts';
 import { actorOf, authorize } from '../auth.ts';
 import { exportLimiter } from '../rate-limits.ts';
@@ -26,14 +27,14 @@ export function auditRoutes({ db, clock, logger, config }: RouteDeps): Router {
   r.get('/api/audit/export', authorize(db, clock, 'audit.export'), exportLimit, async (req, res) => {
     const q = parse(auditExportQuerySchema, req.query);
     // Recorded before the first byte leaves, so an export cut short is on record too.
-    await recordAudit(db, { at: clock.now(), ...actorOf(req), action: 'audit.export', target: 'audit_log', result: 'ok', detail: { from: q.from ?? null, to: q.to ?? null, via: 'rest' } });
+    const rows = await exportAudit(db, clock.now(), actorOf(req), q, 'rest');
     const stamp = clock.now().toISOString().replace(/[:.]/g, '-');
     res.status(200).type('text/csv; charset=utf-8').attachment(`audit-${stamp}.csv`);
     res.setHeader('cache-control', 'no-store');
     try {
       // A byte order mark so spreadsheet programs read the Chinese text as UTF-8.
       await write(res, `\uFEFF${AUDIT_CSV_HEADER}`);
-      for await (const batch of auditRowsForExport(db, q)) {
+      for await (const batch of rows) {
         if (res.destroyed) break;
         await write(res, batch.map(auditCsvLine).join(''));
       }

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { HallError, brokerAuthBodySchema, brokerAclBodySchema } from '../../../contracts/index.ts';
 import { canPublish, canSubscribe, type Principal } from '../../../broker/acl.ts';
-import { verifyDevice, findDevice } from '../../store/devices-repo.ts';
+import { verifyDevice } from '../../commands/device-authentication.ts';
+import { findDevice } from '../../store/devices-repo.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 

@@ -8,9 +8,10 @@ import {
 import { hallDay } from '../../domain/hall-time.ts';
 import {
   changeHallConfig, createDepartment, createItem, createQueue, createWindow, deleteDepartment, deleteItem, deleteQueue,
-  deleteWindow, patchHall, readHallConfigSnapshot, replacePeriods, setDeviceItems, setDeviceWindow, updateDepartment, updateItem,
+  deleteWindow, patchHall, replacePeriods, setDeviceItems, setDeviceWindow, updateDepartment, updateItem,
   updateQueue, updateWindow, type Change,
-} from '../../store/config-repo.ts';
+} from '../../commands/hall-config/index.ts';
+import { readHallConfigSnapshot } from '../../store/hall-config-view-repo.ts';
 import { actorOf, authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';

@@ -1,8 +1,9 @@
 import { Router, type Request } from 'express';
 import { HallError, deviceListQuerySchema, deviceParamsSchema, type DeviceInfo } from '../../../contracts/index.ts';
-import { getDevice, listDevices, revokeDevice, rotateDeviceSecret } from '../../store/devices-repo.ts';
+import { revokeDevice, rotateDeviceSecret } from '../../commands/device-credentials.ts';
+import { recordDenial } from '../../commands/record-denial.ts';
+import { getDevice, listDevices } from '../../store/devices-repo.ts';
 import { hallInScope, listHalls } from '../../store/halls-repo.ts';
-import { recordAudit } from '../../store/audit-repo.ts';
 import { hallScope } from '../../domain/access/scope.ts';
 import { actorOf, authorize } from '../auth.ts';
 import type { TaggedHandler } from '../endpoint-table.ts';
@@ -62,7 +63,7 @@ export function deviceRoutes({ db, clock }: RouteDeps): Router {
   }
 
   async function deny(req: Request, target: string, message: string): Promise<never> {
-    await recordAudit(db, { at: clock.now(), ...actorOf(req), action: 'permission.denied', target, result: 'denied', detail: { permission: 'device.manage', method: req.method, path: req.path } });
+    await recordDenial(db, clock.now(), actorOf(req), target, { permission: 'device.manage', method: req.method, path: req.path });
     throw new HallError('HALL_ERR_NOT_FOUND', message);
   }
   return r;
