@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { deviceAddBodySchema, userAddBodySchema, HallError } from '../contracts/index.ts';
 import { systemClock } from '../server/domain/clock.ts';
-import { provisionDevice } from '../server/commands/provisioning.ts';
-import { addUser } from '../server/store/users-repo.ts';
+import { provisionDevice, provisionUser } from '../server/commands/provisioning.ts';
 import { listHalls } from '../server/store/halls-repo.ts';
 import type { Db } from '../server/store/pool.ts';
 import type { Config } from '../contracts/index.ts';
@@ -12,7 +11,7 @@ import { KEY_COMMANDS } from './key-commands.ts';
 import { cliOperator } from './operator.ts';
 
 /**
- * Provisioning commands (issue 2 §6). Each prints one JSON document on stdout
+ * Provisioning commands (README "Everyday commands"). Each prints one JSON document on stdout
  * so scripts can read it; errors go to stderr with their code.
  */
 export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }> = {
@@ -40,7 +39,8 @@ export const COMMANDS: Record<string, { usage: string; run(db: Db, args: string[
         role: values.role,
         ...(values.hall ? { hallId: values.hall } : {}), ...(values.region ? { regionCode: values.region } : {}), ...(values.username ? { username: values.username } : {}),
       });
-      return addUser(db, b);
+      // Audited like `POST /api/users`, under the operating-system account.
+      return provisionUser(db, systemClock.now(), cliOperator(), b, 'cli');
     },
   },
 };

@@ -38,6 +38,13 @@ describe('provisioning CLI beside a running server', () => {
     expect(halls.body.halls.map((h) => h.id)).toEqual(['h-west']);
   });
 
+  it('users:add is the same audited command as POST /api/users, under the operating-system account', async () => {
+    const u = await cli('users:add', '--role', 'supervisor', '--hall', 'h-east') as { username: string; password: string };
+    const row = (await s.app.db.query("SELECT username, role, target, detail FROM audit_log WHERE action = 'user.add' ORDER BY id DESC LIMIT 1")).rows[0];
+    expect(row).toMatchObject({ role: 'operator', target: `user:${u.username}`, detail: { role: 'supervisor', hallId: 'h-east', via: 'cli' } });
+    expect(row.username).toMatch(/^os:/);
+  });
+
   it('bad arguments give a coded error and exit 1', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'devices:add', '--hall', 'h-city', '--kind', 'toaster'], { env: { ...process.env, DATA_DIR: s.dataDir } }))
       .rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('HALL_ERR_BAD_REQUEST') });
