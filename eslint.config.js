@@ -11,6 +11,32 @@ const envRule = ['error', {
   message: 'Only main.ts files read the environment; take configuration as a parameter (docs/architecture.md).',
 }];
 
+// Adapters and the wiring: no inner layer may reach them.
+const serverAdapters = ['http', 'realtime', 'mqtt', 'outbound', 'app'];
+// The one module that writes audit rows (server/store/audit-repo.ts): commands import it, nothing else.
+const auditWriter = 'audit-repo';
+/** One config per folder (flat config: a later entry for the same rule would replace an earlier one). */
+function layerRules(layers) {
+  // Names are regex fragments matched against whole path segments of the import.
+  const re = (names) => `(^|/)(${names.join('|')})(/|\\.ts$)`;
+  return layers.map(({ dir, banned, typeOnly = [], why }) => {
+    // The audit writer's types (AuditEntry) may be named anywhere; calling it may not.
+    const audit = banned.includes(auditWriter);
+    const rest = banned.filter((b) => b !== auditWriter);
+    return {
+      files: [`${dir}/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+          { regex: re(rest), message: why },
+          ...(audit ? [{ regex: re([auditWriter]), allowTypeImports: true, message: why }] : []),
+          ...(typeOnly.length ? [{ regex: re(typeOnly), allowTypeImports: true, message: why }] : []),
+        ] }],
+      },
+    };
+  });
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', '.scratch/', 'coverage/', 'bench/results/'] },
   js.configs.recommended,
@@ -69,6 +95,22 @@ export default tseslint.config(
       ] }],
     },
   },
+  // The server's layers (docs/architecture.md "Import rules"): each folder names what it may not
+  // reach. Audit rows are written by commands only, so only server/commands may import the writer.
+  ...layerRules([
+    { dir: 'server/security', banned: [...serverAdapters, 'store', 'commands', 'queries', 'analytics'], why: 'server/security holds ciphers and the hash chain: no store, commands or adapters.' },
+    { dir: 'server/store', banned: [...serverAdapters, 'commands', 'queries', 'analytics', auditWriter], why: 'server/store runs SQL only: it calls no command, query or adapter and writes no audit row (commands do).' },
+    { dir: 'server/commands', banned: [...serverAdapters, 'queries'], why: 'server/commands are the use cases: adapters call them, never the reverse.' },
+    { dir: 'server/queries', banned: [...serverAdapters, auditWriter], typeOnly: ['commands'], why: 'server/queries are read models: they write nothing and know no adapter (a command may be named as a type).' },
+    // broker/acl.ts is pure: the HTTP hooks of an external broker ask the same ACL (docs/mqtt.md).
+    { dir: 'server/http', banned: ['mqtt', 'outbound', 'realtime', 'app', 'analytics', 'broker/(?!acl\\.ts$)[^/]+', 'device-sim', auditWriter], why: 'server/http reaches data through commands and queries; audit rows come from commands.' },
+    { dir: 'server/realtime', banned: ['http', 'mqtt', 'outbound', 'app', 'analytics', 'broker', auditWriter], why: 'server/realtime reaches data through commands and queries; audit rows come from commands.' },
+    { dir: 'server/mqtt', banned: ['http', 'realtime', 'outbound', 'app', 'analytics', 'queries', 'broker', auditWriter], why: 'server/mqtt is the device adapter: it calls commands only; audit rows come from commands.' },
+    { dir: 'server/outbound', banned: [...serverAdapters, 'commands', 'queries', 'broker', auditWriter], why: 'server/outbound moves stored events out (outbox → ClickHouse): store and analytics only.' },
+    { dir: 'cli', banned: [...serverAdapters, 'queries', 'analytics', auditWriter], why: 'cli calls the same commands as REST and MQTT; audit rows come from commands.' },
+    { dir: 'analytics', banned: ['server', 'broker', 'cli', 'device-sim', 'dashboard'], why: 'analytics/ is the ClickHouse adapter: contracts only.' },
+    { dir: 'broker', banned: ['server', 'analytics', 'cli', 'device-sim', 'dashboard'], why: 'broker/ is the MQTT broker: contracts only; the server injects its hooks.' },
+  ]),
   // dashboard, device-sim and load-tests speak to the server only through contracts and the wire.
   {
     files: ['dashboard/**/*.{ts,vue}', 'device-sim/**/*.ts', 'load-tests/**/*.{ts,js}'],
