@@ -49,7 +49,10 @@ function rng(seed: number): () => number {
 /** Share of the day's tickets taken in each hour of the hall day 08:30–17:30 (a morning and an early-afternoon peak). */
 const HOURS = [0.08, 0.15, 0.16, 0.12, 0.05, 0.12, 0.14, 0.12, 0.06];
 
-export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number; perDay: number; todayStartUtc: number; tzOffsetMin: number }): EventRow[] {
+export function demoHistoryRows(
+  halls: readonly DemoHall[],
+  opts: { days: number; perDay: number; todayStartUtc: number; tzOffsetMin: number },
+): EventRow[] {
   const rows: EventRow[] = [];
   const rand = rng(20261128);
   // A PRNG of its own: the applicant keys do not move the rest of the history.
@@ -62,7 +65,8 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
     const applicantKeyFor = (itemCode: string, d: number): string | null => {
       if (keyRand() >= KEYED_SHARE) return null;
       const recent = (seen.get(itemCode) ?? []).filter((x) => x.d - d <= RETURN_WITHIN_DAYS && x.d > d);
-      const key = recent.length > 0 && keyRand() < RETURN_SHARE ? recent[Math.floor(keyRand() * recent.length)]!.key : newKey();
+      const key =
+        recent.length > 0 && keyRand() < RETURN_SHARE ? recent[Math.floor(keyRand() * recent.length)]!.key : newKey();
       seen.set(itemCode, [...recent.slice(-200), { key, d }]);
       return key;
     };
@@ -71,20 +75,38 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
       const at = new Date(atMs).toISOString();
       // The staff column as the relay sends it (contracts/event-columns.ts).
       const staff = typeof data.staffId === 'string' ? { staff_id: data.staffId } : {};
-      rows.push({ hall_id: h.id, seq, type, at, payload: JSON.stringify({ hallId: h.id, seq, at, type, data }), ...staff, ...cols });
+      rows.push({
+        hall_id: h.id,
+        seq,
+        type,
+        at,
+        payload: JSON.stringify({ hallId: h.id, seq, at, type, data }),
+        ...staff,
+        ...cols,
+      });
     };
     for (let d = opts.days; d >= 1; d--) {
       const dayStart = opts.todayStartUtc - d * 86_400_000;
       const weekday = new Date(dayStart + opts.tzOffsetMin * 60_000).getUTCDay();
       if (weekday === 0) continue; // closed on Sundays
       const open = dayStart + 8.5 * 3_600_000;
-      const winOf = (w: DemoHall['windows'][number]) => ({ windowId: w.id, windowNo: w.no, ...(w.staffId ? { staffId: w.staffId } : {}) });
+      const winOf = (w: DemoHall['windows'][number]) => ({
+        windowId: w.id,
+        windowNo: w.no,
+        ...(w.staffId ? { staffId: w.staffId } : {}),
+      });
       for (const w of h.windows) push('window.opened', open, winOf(w), { window_id: w.id });
-      const tickets = Math.round(opts.perDay * h.weight * (weekday === 6 ? 0.4 : weekday === 1 ? 1.25 : 1) * (0.85 + rand() * 0.3));
+      const tickets = Math.round(
+        opts.perDay * h.weight * (weekday === 6 ? 0.4 : weekday === 1 ? 1.25 : 1) * (0.85 + rand() * 0.3),
+      );
       const counters = new Map<string, number>();
       for (let i = 0; i < tickets && h.windows.length > 0 && h.items.length > 0; i++) {
-        let u = rand(); let hour = 0;
-        while (hour < HOURS.length - 1 && u > HOURS[hour]!) { u -= HOURS[hour]!; hour++; }
+        let u = rand();
+        let hour = 0;
+        while (hour < HOURS.length - 1 && u > HOURS[hour]!) {
+          u -= HOURS[hour]!;
+          hour++;
+        }
         const taken = open + (hour + rand()) * 3_600_000;
         const item = h.items[Math.floor(rand() * h.items.length)]!;
         const w = h.windows[Math.floor(rand() * h.windows.length)]!;
@@ -95,25 +117,80 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
         const busy = hour === 1 || hour === 2 || hour === 6 ? 1.8 : 1;
         const waitMin = Math.round(rand() * rand() * 45 * busy * 100) / 100;
         const u2 = rand();
-        const serviceMin = Math.round((item.standardMin ? item.standardMin * (0.6 + u2 * 0.8) : 3 + u2 * 14) * 100) / 100;
+        const serviceMin =
+          Math.round((item.standardMin ? item.standardMin * (0.6 + u2 * 0.8) : 3 + u2 * 14) * 100) / 100;
         const win = winOf(w);
         const applicantKey = applicantKeyFor(item.code, d);
-        push('ticket.issued', taken, { ticketId, ticketNo, queueId: item.queueId, itemCode: item.code, deviceId: null, waiting: 0, issuedToday: n, applicantKey, class: 'walk-in' }, { item_code: item.code });
+        push(
+          'ticket.issued',
+          taken,
+          {
+            ticketId,
+            ticketNo,
+            queueId: item.queueId,
+            itemCode: item.code,
+            deviceId: null,
+            waiting: 0,
+            issuedToday: n,
+            applicantKey,
+            class: 'walk-in',
+          },
+          { item_code: item.code },
+        );
         const called = taken + waitMin * 60_000;
-        push('ticket.called', called, { ticketId, ticketNo, ...win, queueId: item.queueId, class: 'walk-in', waitedMin: waitMin, call: 1, outOfOrder: false }, { window_id: w.id, waited_min: waitMin, call_no: 1 });
+        push(
+          'ticket.called',
+          called,
+          {
+            ticketId,
+            ticketNo,
+            ...win,
+            queueId: item.queueId,
+            class: 'walk-in',
+            waitedMin: waitMin,
+            call: 1,
+            outOfOrder: false,
+          },
+          { window_id: w.id, waited_min: waitMin, call_no: 1 },
+        );
         if (rand() < 0.05) {
-          push('ticket.skipped', called + 120_000, { ticketId, ticketNo, ...win, skipCount: 1, then: 'drop' }, { window_id: w.id });
+          push(
+            'ticket.skipped',
+            called + 120_000,
+            { ticketId, ticketNo, ...win, skipCount: 1, then: 'drop' },
+            { window_id: w.id },
+          );
           push('ticket.dropped', called + 120_000, { ticketId, ticketNo, queueId: item.queueId, reason: 'no-show' });
           continue;
         }
         const started = called + 60_000;
         const ended = started + serviceMin * 60_000;
         push('service.started', started, { ticketId, ticketNo, ...win }, { window_id: w.id });
-        push('ticket.completed', ended, { ticketId, ticketNo, ...win, queueId: item.queueId, itemCode: item.code, outcome: 'done', serviceMin }, { window_id: w.id, item_code: item.code, service_min: serviceMin });
-        push('case.opened', ended, {
-          ticketId, ticketNo, ...win, caseId: `${ticketId}-case`, queueId: item.queueId, itemCode: item.code, departmentId: item.departmentId, outcome: 'done',
-          takenAt: new Date(taken).toISOString(), calledAt: new Date(called).toISOString(), startedAt: new Date(started).toISOString(), endedAt: new Date(ended).toISOString(),
-        }, { window_id: w.id, item_code: item.code, department_id: item.departmentId });
+        push(
+          'ticket.completed',
+          ended,
+          { ticketId, ticketNo, ...win, queueId: item.queueId, itemCode: item.code, outcome: 'done', serviceMin },
+          { window_id: w.id, item_code: item.code, service_min: serviceMin },
+        );
+        push(
+          'case.opened',
+          ended,
+          {
+            ticketId,
+            ticketNo,
+            ...win,
+            caseId: `${ticketId}-case`,
+            queueId: item.queueId,
+            itemCode: item.code,
+            departmentId: item.departmentId,
+            outcome: 'done',
+            takenAt: new Date(taken).toISOString(),
+            calledAt: new Date(called).toISOString(),
+            startedAt: new Date(started).toISOString(),
+            endedAt: new Date(ended).toISOString(),
+          },
+          { window_id: w.id, item_code: item.code, department_id: item.departmentId },
+        );
         push('rating.prompt', ended, { ticketId, ticketNo, ...win, raterDeviceId: null }, { window_id: w.id });
       }
       for (const w of h.windows) push('window.closed', open + 9 * 3_600_000, winOf(w), { window_id: w.id });
@@ -124,11 +201,18 @@ export function demoHistoryRows(halls: readonly DemoHall[], opts: { days: number
 
 /** True when `events` holds nothing before `beforeIso` (a fresh demo, or one started today for the first time). */
 export async function hasNoHistory(ch: ClickHouseClient, beforeIso: string): Promise<boolean> {
-  const r = await (await ch.query({ query: 'SELECT count() AS n FROM events WHERE at < {before:DateTime64(3)}', query_params: { before: chInstant(beforeIso) }, format: 'JSONEachRow' })).json<{ n: string }>();
+  const r = await (
+    await ch.query({
+      query: 'SELECT count() AS n FROM events WHERE at < {before:DateTime64(3)}',
+      query_params: { before: chInstant(beforeIso) },
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string }>();
   return Number(r[0]?.n ?? 0) === 0;
 }
 
 /** Inserts the rows in batches; each batch its own deduplication token, so a restart mid-way does not double them. */
 export async function writeDemoHistory(ch: ClickHouseClient, rows: readonly EventRow[], batch = 20_000): Promise<void> {
-  for (let i = 0; i < rows.length; i += batch) await insertEvents(ch, rows.slice(i, i + batch), `demo-history-${i}-${rows.length}`);
+  for (let i = 0; i < rows.length; i += batch)
+    await insertEvents(ch, rows.slice(i, i + batch), `demo-history-${i}-${rows.length}`);
 }

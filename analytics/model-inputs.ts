@@ -30,11 +30,24 @@ import { WHERE_DAYS, params, type PeriodScope } from './screen-queries.ts';
 const RAW_PERIOD = 'hall_id IN {hallIds:Array(String)} AND at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}';
 
 /** Completed services per hall, window, staff and item, with their handling minutes. */
-export interface ServiceGroup { hallId: string; windowId: string; staffId: string; itemCode: string; cases: number; serviceMin: number }
+export interface ServiceGroup {
+  hallId: string;
+  windowId: string;
+  staffId: string;
+  itemCode: string;
+  cases: number;
+  serviceMin: number;
+}
 /** Minutes a window was open with one staff member (the one who opened or resumed it; '' when none signed in). */
-export interface OpenGroup { hallId: string; windowId: string; staffId: string; openMin: number }
+export interface OpenGroup {
+  hallId: string;
+  windowId: string;
+  staffId: string;
+  openMin: number;
+}
 export interface EfficiencyInputs {
-  services: ServiceGroup[]; open: OpenGroup[];
+  services: ServiceGroup[];
+  open: OpenGroup[];
   /** Per `hallId/itemCode`: the item's average handling minutes in the period, the stand-in for a missing standard. */
   averageMin: Map<string, number>;
 }
@@ -71,19 +84,30 @@ const SPANS = `SELECT hall_id, window_id AS w, opener AS st,
  * isWholeHallDays), so the daily aggregate counts exactly its completions;
  * any other period reads the raw completions, as the open spans are cut to it.
  */
-export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, nowIso: string, wholeDays: boolean): Promise<EfficiencyInputs> {
+export async function efficiencyInputs(
+  ch: ClickHouseClient,
+  s: PeriodScope,
+  nowIso: string,
+  wholeDays: boolean,
+): Promise<EfficiencyInputs> {
   const p = { ...params(s), now: chInstant(nowIso) };
   const [services, open] = await Promise.all([
-    ch.query({
-      query: wholeDays
-        ? `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, sum(n) AS n, sum(service_min) AS service_min
+    ch
+      .query({
+        query: wholeDays
+          ? `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, sum(n) AS n, sum(service_min) AS service_min
           FROM event_stats_daily WHERE ${WHERE_DAYS} AND type = 'ticket.completed' AND item_code != ''
           GROUP BY hall_id, w, st, item`
-        : `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, count() AS n, sum(service_min) AS service_min ${COMPLETIONS}
+          : `SELECT hall_id, window_id AS w, staff_id AS st, item_code AS item, count() AS n, sum(service_min) AS service_min ${COMPLETIONS}
           GROUP BY hall_id, w, st, item`,
-      query_params: p, format: 'JSONEachRow',
-    }).then((r) => r.json<{ hall_id: string; w: string; st: string; item: string; n: string | number; service_min: number }>()),
-    ch.query({ query: SPANS, query_params: p, format: 'JSONEachRow' })
+        query_params: p,
+        format: 'JSONEachRow',
+      })
+      .then((r) =>
+        r.json<{ hall_id: string; w: string; st: string; item: string; n: string | number; service_min: number }>(),
+      ),
+    ch
+      .query({ query: SPANS, query_params: p, format: 'JSONEachRow' })
       .then((r) => r.json<{ hall_id: string; w: string; st: string; open_min: number }>()),
   ]);
   // The average rather than the median: it comes from the same sums, where a median would need one more scan of
@@ -95,7 +119,14 @@ export async function efficiencyInputs(ch: ClickHouseClient, s: PeriodScope, now
     sums.set(k, { n: t.n + Number(r.n), min: t.min + r.service_min });
   }
   return {
-    services: services.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, itemCode: r.item, cases: Number(r.n), serviceMin: r.service_min })),
+    services: services.map((r) => ({
+      hallId: r.hall_id,
+      windowId: r.w,
+      staffId: r.st,
+      itemCode: r.item,
+      cases: Number(r.n),
+      serviceMin: r.service_min,
+    })),
     open: open.map((r) => ({ hallId: r.hall_id, windowId: r.w, staffId: r.st, openMin: r.open_min })),
     averageMin: new Map([...sums].filter(([, t]) => t.n > 0).map(([k, t]) => [k, t.min / t.n])),
   };
@@ -105,18 +136,31 @@ export type TrendMeasure = 'cases' | 'taken';
 const MEASURE_TYPE: Record<TrendMeasure, string> = { cases: 'case.opened', taken: 'ticket.issued' };
 
 /** Counts per hall day (tz) of cases opened (办件) or tickets taken, from the hourly aggregate; days without any are absent. */
-export async function dailyCounts(ch: ClickHouseClient, s: PeriodScope, measure: TrendMeasure): Promise<Map<string, number>> {
-  const rows = await (await ch.query({
-    query: `SELECT formatDateTime(toDate(hour, {tz:String}), '%F') AS d, sum(n) AS n FROM event_counts_hourly
+export async function dailyCounts(
+  ch: ClickHouseClient,
+  s: PeriodScope,
+  measure: TrendMeasure,
+): Promise<Map<string, number>> {
+  const rows = await (
+    await ch.query({
+      query: `SELECT formatDateTime(toDate(hour, {tz:String}), '%F') AS d, sum(n) AS n FROM event_counts_hourly
       WHERE hall_id IN {hallIds:Array(String)} AND hour >= {from:DateTime64(3)} AND hour < {to:DateTime64(3)} AND type = {type:String}
       GROUP BY d`,
-    query_params: { ...params(s), type: MEASURE_TYPE[measure] }, format: 'JSONEachRow',
-  })).json<{ d: string; n: string | number }>();
+      query_params: { ...params(s), type: MEASURE_TYPE[measure] },
+      format: 'JSONEachRow',
+    })
+  ).json<{ d: string; n: string | number }>();
   return new Map(rows.map((r) => [r.d, Number(r.n)]));
 }
 
 /** A review as the ranking reads it; '' where the review or its case has no such object. */
-export interface ReviewRow { hallId: string; level: number; windowId: string; staffId: string; departmentId: string }
+export interface ReviewRow {
+  hallId: string;
+  level: number;
+  windowId: string;
+  staffId: string;
+  departmentId: string;
+}
 
 /**
  * How far before the period a reviewed case may have been opened: the default
@@ -131,8 +175,9 @@ export const REVIEW_CASE_LOOKBACK_DAYS = 8;
  * out the 7-day default reviews (001 §1.1.1.10): active and return-visit ratings only.
  */
 export async function reviewRows(ch: ClickHouseClient, s: PeriodScope, includeDefault: boolean): Promise<ReviewRow[]> {
-  const rows = await (await ch.query({
-    query: `WITH r AS (
+  const rows = await (
+    await ch.query({
+      query: `WITH r AS (
         SELECT hall_id, toUInt8(JSONExtractInt(payload, 'data', 'level')) AS level, window_id AS rw, case_id
         FROM events WHERE ${RAW_PERIOD} AND type = 'review.submitted' AND ({includeDefault:Bool} OR NOT JSONExtractBool(payload, 'data', 'isDefault'))
       ), c AS (
@@ -144,13 +189,25 @@ export async function reviewRows(ch: ClickHouseClient, s: PeriodScope, includeDe
       SELECT r.hall_id AS hall_id, r.level AS level, if(r.rw != '', r.rw, c.cw) AS window_id, c.cs AS staff_id, c.cd AS department_id
       FROM r LEFT JOIN c ON c.hall_id = r.hall_id AND c.case_id = r.case_id
       SETTINGS join_use_nulls = 0`,
-    query_params: { ...params(s), includeDefault, lookback: REVIEW_CASE_LOOKBACK_DAYS }, format: 'JSONEachRow',
-  })).json<{ hall_id: string; level: number; window_id: string; staff_id: string; department_id: string }>();
-  return rows.map((r) => ({ hallId: r.hall_id, level: Number(r.level), windowId: r.window_id, staffId: r.staff_id, departmentId: r.department_id }));
+      query_params: { ...params(s), includeDefault, lookback: REVIEW_CASE_LOOKBACK_DAYS },
+      format: 'JSONEachRow',
+    })
+  ).json<{ hall_id: string; level: number; window_id: string; staff_id: string; department_id: string }>();
+  return rows.map((r) => ({
+    hallId: r.hall_id,
+    level: Number(r.level),
+    windowId: r.window_id,
+    staffId: r.staff_id,
+    departmentId: r.department_id,
+  }));
 }
 
 /** One visit: an applicant (keyed hash) took a ticket for an item on a hall day. */
-export interface VisitRow { applicantKey: string; itemCode: string; day: string }
+export interface VisitRow {
+  applicantKey: string;
+  itemCode: string;
+  day: string;
+}
 
 /**
  * The period's trips (distinct applicant key, item, hall day of ticket.issued
@@ -160,13 +217,19 @@ export interface VisitRow { applicantKey: string; itemCode: string; day: string 
  * are one matter each. Keys that are not the keyed look-up hash (`keyPattern`,
  * the model's) are only counted, never returned.
  */
-export interface VisitInputs { multi: VisitRow[]; singlesByItem: Map<string, number>; trips: number; skippedTrips: number }
+export interface VisitInputs {
+  multi: VisitRow[];
+  singlesByItem: Map<string, number>;
+  trips: number;
+  skippedTrips: number;
+}
 
 export async function visitInputs(ch: ClickHouseClient, s: PeriodScope, keyPattern: string): Promise<VisitInputs> {
   // One scan: trip days per (applicant, item), then per item and key validity the single-day pairs, the trips,
   // and the (key, days) of pairs with two or more days — the only rows that leave ClickHouse with a key.
-  const counts = await (await ch.query({
-    query: `SELECT item, match(k, {re:String}) AS valid, countIf(length(days) = 1) AS singles, sum(length(days)) AS trips,
+  const counts = await (
+    await ch.query({
+      query: `SELECT item, match(k, {re:String}) AS valid, countIf(length(days) = 1) AS singles, sum(length(days)) AS trips,
         groupArrayIf((k, days), length(days) >= 2 AND valid) AS multi
       FROM (
         SELECT applicant_key AS k, item_code AS item, groupUniqArray(formatDateTime(toDate(at, {tz:String}), '%F')) AS days
@@ -174,12 +237,22 @@ export async function visitInputs(ch: ClickHouseClient, s: PeriodScope, keyPatte
         GROUP BY k, item
       )
       GROUP BY item, valid`,
-    query_params: { ...params(s), re: keyPattern }, format: 'JSONEachRow',
-  })).json<{ item: string; valid: number | boolean; singles: string | number; trips: string | number; multi: [string, string[]][] }>();
+      query_params: { ...params(s), re: keyPattern },
+      format: 'JSONEachRow',
+    })
+  ).json<{
+    item: string;
+    valid: number | boolean;
+    singles: string | number;
+    trips: string | number;
+    multi: [string, string[]][];
+  }>();
   const multi: VisitRow[] = [];
-  for (const c of counts) for (const [k, days] of c.multi) for (const day of days) multi.push({ applicantKey: k, itemCode: c.item, day });
+  for (const c of counts)
+    for (const [k, days] of c.multi) for (const day of days) multi.push({ applicantKey: k, itemCode: c.item, day });
   const singlesByItem = new Map<string, number>();
-  let trips = 0; let skippedTrips = 0;
+  let trips = 0;
+  let skippedTrips = 0;
   for (const c of counts) {
     if (Number(c.valid) === 1) {
       singlesByItem.set(c.item, Number(c.singles));

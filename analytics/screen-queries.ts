@@ -18,7 +18,12 @@ import { chInstant, round2 } from './indicators/evaluate.ts';
  * counts twice here; the catalog's queue.wait.avg counts first calls only);
  * average handling = summed serviceMin / completions.
  */
-export interface PeriodScope { hallIds: readonly string[]; from: string; to: string; tz: string }
+export interface PeriodScope {
+  hallIds: readonly string[];
+  from: string;
+  to: string;
+  tz: string;
+}
 
 const SUMS = `
   sumIf(n, type = 'ticket.issued') AS taken,
@@ -32,18 +37,44 @@ const WHERE = `hall_id IN {hallIds:Array(String)} AND hour >= toStartOfHour({fro
 /** Whole hall days touching the period, in `event_stats_daily` (rankings, service efficiency). */
 export const WHERE_DAYS = `hall_id IN {hallIds:Array(String)} AND day >= toDate({from:DateTime64(3)}, {tz:String}) AND day <= toDate(subtractMilliseconds({to:DateTime64(3)}, 1), {tz:String})`;
 
-export interface Sums { taken: number; called: number; served: number; cases: number; skipped: number; avgWaitMin: number | null; avgServiceMin: number | null }
-interface SumRow { taken: string | number; called: string | number; served: string | number; cases: string | number; skipped: string | number; avg_wait_min: number | null; avg_service_min: number | null }
+export interface Sums {
+  taken: number;
+  called: number;
+  served: number;
+  cases: number;
+  skipped: number;
+  avgWaitMin: number | null;
+  avgServiceMin: number | null;
+}
+interface SumRow {
+  taken: string | number;
+  called: string | number;
+  served: string | number;
+  cases: string | number;
+  skipped: string | number;
+  avg_wait_min: number | null;
+  avg_service_min: number | null;
+}
 
 function sumsOf(r: SumRow): Sums {
   return {
-    taken: Number(r.taken), called: Number(r.called), served: Number(r.served), cases: Number(r.cases), skipped: Number(r.skipped),
-    avgWaitMin: r.avg_wait_min, avgServiceMin: r.avg_service_min,
+    taken: Number(r.taken),
+    called: Number(r.called),
+    served: Number(r.served),
+    cases: Number(r.cases),
+    skipped: Number(r.skipped),
+    avgWaitMin: r.avg_wait_min,
+    avgServiceMin: r.avg_service_min,
   };
 }
 
 /** A period scope as query parameters (epoch instants: the same everywhere). */
-export const params = (s: PeriodScope) => ({ hallIds: [...s.hallIds], from: chInstant(s.from), to: chInstant(s.to), tz: s.tz });
+export const params = (s: PeriodScope) => ({
+  hallIds: [...s.hallIds],
+  from: chInstant(s.from),
+  to: chInstant(s.to),
+  tz: s.tz,
+});
 
 export type Bucket = 'day' | 'hour' | 'minute';
 const BUCKET: Record<Bucket, string> = {
@@ -65,20 +96,34 @@ const WHERE_MINUTES = `hall_id IN {hallIds:Array(String)} AND minute >= toStartO
  * or minute. Minutes come from the per-minute table, which keeps the last
  * MINUTE_DAYS days: an older period has no minute points.
  */
-export async function trendSeries(ch: ClickHouseClient, s: PeriodScope, bucket: Bucket): Promise<(Sums & { t: string })[]> {
-  const query = bucket === 'minute'
-    ? `SELECT ${BUCKET.minute} AS t, ${SUMS_MINUTE} FROM event_counts_minute WHERE ${WHERE_MINUTES} GROUP BY t ORDER BY t`
-    : `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`;
-  const rows = await (await ch.query({
-    query,
-    query_params: params(s), format: 'JSONEachRow',
-  })).json<SumRow & { t: string }>();
+export async function trendSeries(
+  ch: ClickHouseClient,
+  s: PeriodScope,
+  bucket: Bucket,
+): Promise<(Sums & { t: string })[]> {
+  const query =
+    bucket === 'minute'
+      ? `SELECT ${BUCKET.minute} AS t, ${SUMS_MINUTE} FROM event_counts_minute WHERE ${WHERE_MINUTES} GROUP BY t ORDER BY t`
+      : `SELECT ${BUCKET[bucket]} AS t, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY t ORDER BY t`;
+  const rows = await (
+    await ch.query({
+      query,
+      query_params: params(s),
+      format: 'JSONEachRow',
+    })
+  ).json<SumRow & { t: string }>();
   return rows.map((r) => ({ t: r.t, ...sumsOf(r) }));
 }
 
 export type RankBy = 'hall' | 'window' | 'item' | 'department' | 'staff';
 // Aliases differ from column names: ClickHouse lets a SELECT alias shadow a column in WHERE.
-const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item: 'item_code', department: 'department_id', staff: 'staff_id' };
+const KEY: Record<RankBy, string> = {
+  hall: 'hall_id',
+  window: 'window_id',
+  item: 'item_code',
+  department: 'department_id',
+  staff: 'staff_id',
+};
 
 /**
  * Sums per hall, window, item, department or staff, busiest first. Which
@@ -87,31 +132,48 @@ const KEY: Record<RankBy, string> = { hall: 'hall_id', window: 'window_id', item
  * window (contracts/queue-events.ts), so e.g. a window's `taken` is 0 by
  * construction.
  */
-export async function ranking(ch: ClickHouseClient, s: PeriodScope, by: RankBy, limit: number): Promise<(Sums & { key: string; hallId: string })[]> {
+export async function ranking(
+  ch: ClickHouseClient,
+  s: PeriodScope,
+  by: RankBy,
+  limit: number,
+): Promise<(Sums & { key: string; hallId: string })[]> {
   const key = KEY[by];
-  const query = by === 'hall'
-    ? `SELECT hall_id AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_counts_hourly WHERE ${WHERE}
+  const query =
+    by === 'hall'
+      ? `SELECT hall_id AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_counts_hourly WHERE ${WHERE}
       GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`
-    : `SELECT ${key} AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_stats_daily WHERE ${WHERE_DAYS} AND ${key} != ''
+      : `SELECT ${key} AS key, any(hall_id) AS any_hall, ${SUMS} FROM event_stats_daily WHERE ${WHERE_DAYS} AND ${key} != ''
       GROUP BY key ORDER BY served DESC, cases DESC, taken DESC, key LIMIT {limit:UInt32}`;
-  const rows = await (await ch.query({ query, query_params: { ...params(s), limit }, format: 'JSONEachRow' })).json<SumRow & { key: string; any_hall: string }>();
+  const rows = await (
+    await ch.query({ query, query_params: { ...params(s), limit }, format: 'JSONEachRow' })
+  ).json<SumRow & { key: string; any_hall: string }>();
   return rows.map((r) => ({ key: r.key, hallId: r.any_hall, ...sumsOf(r) }));
 }
 
 /** Sums per hall (the region roll-up adds them up per child region). */
 export async function sumsByHall(ch: ClickHouseClient, s: PeriodScope): Promise<Map<string, Sums>> {
-  const rows = await (await ch.query({
-    query: `SELECT hall_id, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY hall_id`, query_params: params(s), format: 'JSONEachRow',
-  })).json<SumRow & { hall_id: string }>();
+  const rows = await (
+    await ch.query({
+      query: `SELECT hall_id, ${SUMS} FROM event_counts_hourly WHERE ${WHERE} GROUP BY hall_id`,
+      query_params: params(s),
+      format: 'JSONEachRow',
+    })
+  ).json<SumRow & { hall_id: string }>();
   return new Map(rows.map((r) => [r.hall_id, sumsOf(r)]));
 }
 
 /** Adds per-hall sums; averages weighted by their counts. */
 export function addSums(parts: readonly Sums[]): Sums {
   const t: Sums = { taken: 0, called: 0, served: 0, cases: 0, skipped: 0, avgWaitMin: null, avgServiceMin: null };
-  let waitMin = 0; let serviceMin = 0;
+  let waitMin = 0;
+  let serviceMin = 0;
   for (const p of parts) {
-    t.taken += p.taken; t.called += p.called; t.served += p.served; t.cases += p.cases; t.skipped += p.skipped;
+    t.taken += p.taken;
+    t.called += p.called;
+    t.served += p.served;
+    t.cases += p.cases;
+    t.skipped += p.skipped;
     waitMin += (p.avgWaitMin ?? 0) * p.called;
     serviceMin += (p.avgServiceMin ?? 0) * p.served;
   }

@@ -3,8 +3,10 @@ import { canPublish, canSubscribe, isOwnStateTopic, isValidFilter, type Principa
 import type { DeviceKind } from '../contracts/ids.ts';
 
 const server: Principal = { type: 'server' };
-const device = (hallId: string, kind: DeviceKind, deviceId: string): Principal =>
-  ({ type: 'device', device: { hallId, kind, deviceId } });
+const device = (hallId: string, kind: DeviceKind, deviceId: string): Principal => ({
+  type: 'device',
+  device: { hallId, kind, deviceId },
+});
 const t1 = device('h1', 'ticketer', 'd1');
 const led = device('h1', 'display', 'led1');
 
@@ -170,7 +172,15 @@ describe('isOwnStateTopic', () => {
 });
 
 describe('isValidFilter', () => {
-  it.each([['#', true], ['+', true], ['a/+/b/#', true], ['/', true], ['a/#/b', false], ['a+', false], ['', false]])(
-    '%s → %s', (f, ok) => { expect(isValidFilter(f)).toBe(ok); },
-  );
+  it.each([
+    ['#', true],
+    ['+', true],
+    ['a/+/b/#', true],
+    ['/', true],
+    ['a/#/b', false],
+    ['a+', false],
+    ['', false],
+  ])('%s → %s', (f, ok) => {
+    expect(isValidFilter(f)).toBe(ok);
+  });
 });

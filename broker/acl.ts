@@ -19,16 +19,17 @@ import { downMessages } from '../contracts/devices.ts';
  *   `halls/{hallId}/display/{screenId}`. No other wildcard, no `$` topic.
  */
 export type Principal =
-  | { type: 'server' }
-  | { type: 'device'; device: { deviceId: string; hallId: string; kind: DeviceKind } };
+  { type: 'server' } | { type: 'device'; device: { deviceId: string; hallId: string; kind: DeviceKind } };
 
 export type DevicePrincipal = Extract<Principal, { type: 'device' }>;
 
 /** The device's topic address, or null when its ids could not be topic levels (then it gets nothing). */
 export function deviceAddress(p: DevicePrincipal): DeviceAddress | null {
   const { deviceId, hallId, kind } = p.device;
-  const ok = idSchema.safeParse(deviceId).success && idSchema.safeParse(hallId).success
-    && deviceKindSchema.safeParse(kind).success;
+  const ok =
+    idSchema.safeParse(deviceId).success &&
+    idSchema.safeParse(hallId).success &&
+    deviceKindSchema.safeParse(kind).success;
   return ok ? { deviceId, hallId, kind } : null;
 }
 
@@ -60,8 +61,14 @@ export function canSubscribe(p: Principal, filter: string): boolean {
   if (!own) return false;
   const l = filter.split('/');
   // Own replies: halls/{hallId}/{kind}/{deviceId}/down/# or down/{type}.
-  if (l.length === 6 && l[0] === 'halls' && l[1] === own.hallId && l[2] === own.kind
-    && l[3] === own.deviceId && l[4] === 'down') {
+  if (
+    l.length === 6 &&
+    l[0] === 'halls' &&
+    l[1] === own.hallId &&
+    l[2] === own.kind &&
+    l[3] === own.deviceId &&
+    l[4] === 'down'
+  ) {
     return l[5] === '#' || isDownType(l[5]!);
   }
   // The hall's displays: halls/{hallId}/display/+ or a concrete screen.
@@ -109,6 +116,5 @@ function serverMaySubscribe(filter: string): boolean {
 export function isValidFilter(filter: string): boolean {
   if (filter.length === 0 || filter.includes('\u0000')) return false;
   const l = filter.split('/');
-  return l.every((level, i) =>
-    (level === '#' && i === l.length - 1) || level === '+' || !/[+#]/.test(level));
+  return l.every((level, i) => (level === '#' && i === l.length - 1) || level === '+' || !/[+#]/.test(level));
 }

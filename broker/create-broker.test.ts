@@ -8,8 +8,10 @@ import type { DeviceKind } from '../contracts/ids.ts';
 import type { Principal } from './acl.ts';
 import { createBroker, type BrokerAuth, type RefusedInfo, type RunningBroker } from './create-broker.ts';
 
-const device = (hallId: string, kind: DeviceKind, deviceId: string): Principal =>
-  ({ type: 'device', device: { hallId, kind, deviceId } });
+const device = (hallId: string, kind: DeviceKind, deviceId: string): Principal => ({
+  type: 'device',
+  device: { hallId, kind, deviceId },
+});
 
 /** In-memory auth: the credential store is a unit boundary here. */
 const accounts: Record<string, { password: string; principal: Principal }> = {
@@ -36,8 +38,12 @@ const clients: MqttClient[] = [];
 beforeEach(async () => {
   refused = [];
   broker = await createBroker({
-    host: '127.0.0.1', port: 0, maxPacketBytes: 2048, auth,
-    onRefused: (i) => refused.push(i), logger: pino({ level: 'silent' }),
+    host: '127.0.0.1',
+    port: 0,
+    maxPacketBytes: 2048,
+    auth,
+    onRefused: (i) => refused.push(i),
+    logger: pino({ level: 'silent' }),
   });
 });
 
@@ -48,8 +54,13 @@ afterEach(async () => {
 
 function options(username: string, extra: IClientOptions = {}): IClientOptions {
   return {
-    protocolVersion: 4, clientId: username, username, password: accounts[username]?.password ?? 'x',
-    reconnectPeriod: 0, connectTimeout: 5000, ...extra,
+    protocolVersion: 4,
+    clientId: username,
+    username,
+    password: accounts[username]?.password ?? 'x',
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...extra,
   };
 }
 
@@ -116,8 +127,13 @@ describe('createBroker: authentication', () => {
     expect(refused[0]).toMatchObject({ code: 'HALL_ERR_UNKNOWN_DEVICE', clientId: 'not-d1' });
   });
 
-  it('refuses a will outside the device\'s own state topic with return code 5', async () => {
-    const will = { topic: 'halls/h1/ticketer/d2/state', payload: Buffer.from('offline'), qos: 1 as const, retain: true };
+  it("refuses a will outside the device's own state topic with return code 5", async () => {
+    const will = {
+      topic: 'halls/h1/ticketer/d2/state',
+      payload: Buffer.from('offline'),
+      qos: 1 as const,
+      retain: true,
+    };
     expect(await refusedCode('d1', { will })).toBe(5);
     expect(refused[0]).toMatchObject({ code: 'HALL_ERR_TOPIC_FORBIDDEN', topic: 'halls/h1/ticketer/d2/state' });
   });
@@ -129,7 +145,7 @@ describe('createBroker: authentication', () => {
 });
 
 describe('createBroker: publish ACL', () => {
-  it('delivers a device\'s own up/ message to a server subscriber on halls/+/+/+/up/#', async () => {
+  it("delivers a device's own up/ message to a server subscriber on halls/+/+/+/up/#", async () => {
     const ingest = await connect('ingest');
     const got = record(ingest);
     await ingest.subscribeAsync('halls/+/+/+/up/#', { qos: 1 });
@@ -155,8 +171,11 @@ describe('createBroker: publish ACL', () => {
 
     await waitFor(() => refused.length === 1, 'onRefused');
     expect(refused[0]).toMatchObject({
-      code: 'HALL_ERR_TOPIC_FORBIDDEN', clientId: 'd1', username: 'd1',
-      topic: 'halls/h1/ticketer/d2/up/ticket.request', principal: accounts.d1!.principal,
+      code: 'HALL_ERR_TOPIC_FORBIDDEN',
+      clientId: 'd1',
+      username: 'd1',
+      topic: 'halls/h1/ticketer/d2/up/ticket.request',
+      principal: accounts.d1!.principal,
     });
     expect(refused[0]!.payload?.toString()).toBe('forged');
 
@@ -165,7 +184,8 @@ describe('createBroker: publish ACL', () => {
     await waitFor(() => got.some((m) => m.topic === `${D1_DOWN}/error`), 'down/error');
     const env = JSON.parse(got.find((m) => m.topic === `${D1_DOWN}/error`)!.payload);
     expect(env).toMatchObject({
-      v: 1, type: 'error',
+      v: 1,
+      type: 'error',
       data: { code: 'HALL_ERR_TOPIC_FORBIDDEN', details: { topic: 'halls/h1/ticketer/d2/up/ticket.request' } },
     });
     expect(typeof env.id).toBe('string');
@@ -175,11 +195,15 @@ describe('createBroker: publish ACL', () => {
 });
 
 describe('createBroker: subscribe ACL', () => {
-  it('answers 0x80 for another hall\'s down/ and delivers nothing from it, keeping the connection', async () => {
+  it("answers 0x80 for another hall's down/ and delivers nothing from it, keeping the connection", async () => {
     const d1 = await connect('d1');
     const got = record(d1);
     expect(await granted(d1, ['halls/h2/ticketer/x/down/#', `${D1_DOWN}/#`], 1)).toEqual([128, 1]);
-    expect(refused[0]).toMatchObject({ code: 'HALL_ERR_TOPIC_FORBIDDEN', topic: 'halls/h2/ticketer/x/down/#', clientId: 'd1' });
+    expect(refused[0]).toMatchObject({
+      code: 'HALL_ERR_TOPIC_FORBIDDEN',
+      topic: 'halls/h2/ticketer/x/down/#',
+      clientId: 'd1',
+    });
 
     const ingest = await connect('ingest');
     await ingest.publishAsync('halls/h2/ticketer/x/down/ticket.issued', 'not for d1', { qos: 1 });
@@ -198,7 +222,7 @@ describe('createBroker: subscribe ACL', () => {
     expect(refused.map((r) => r.code)).toEqual(['HALL_ERR_TOPIC_FORBIDDEN', 'HALL_ERR_TOPIC_FORBIDDEN']);
   });
 
-  it('lets a display device follow its hall\'s displays', async () => {
+  it("lets a display device follow its hall's displays", async () => {
     const led = await connect('led1');
     const got = record(led);
     expect(await granted(led, 'halls/h1/display/+')).toEqual([0]);
@@ -219,7 +243,11 @@ describe('createBroker: packet size', () => {
     d1.publish(D1_UP, Buffer.alloc(10 * 1024, 0x61), { qos: 0 });
     await closed;
     await waitFor(() => refused.length === 1, 'onRefused');
-    expect(refused[0]).toMatchObject({ code: 'HALL_ERR_PAYLOAD_TOO_LARGE', clientId: 'd1', principal: accounts.d1!.principal });
+    expect(refused[0]).toMatchObject({
+      code: 'HALL_ERR_PAYLOAD_TOO_LARGE',
+      clientId: 'd1',
+      principal: accounts.d1!.principal,
+    });
     expect(refused[0]!.reason).toContain('2048');
 
     const d2 = await connect('d2');
@@ -253,7 +281,7 @@ describe('createBroker: presence', () => {
     expect(broker.connectedDevices()).toBe(0);
   });
 
-  it('delivers the will as a retained offline when the device\'s connection dies, once', async () => {
+  it("delivers the will as a retained offline when the device's connection dies, once", async () => {
     const states = await stateWatcher();
     const will = { topic: D1_STATE, payload: Buffer.from('gone'), qos: 0 as const, retain: false };
     const d1 = await connect('d1', { will });
@@ -308,8 +336,12 @@ describe('createBroker: presence', () => {
 describe('createBroker: lifecycle', () => {
   it('rejects with a HallError naming MQTT_PORT and MQTT_URL when the port is in use', async () => {
     const err = await createBroker({
-      host: '127.0.0.1', port: broker.port, maxPacketBytes: 2048, auth,
-      onRefused: () => {}, logger: pino({ level: 'silent' }),
+      host: '127.0.0.1',
+      port: broker.port,
+      maxPacketBytes: 2048,
+      auth,
+      onRefused: () => {},
+      logger: pino({ level: 'silent' }),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HallError);
     expect(err).toMatchObject({ code: 'HALL_ERR_UNAVAILABLE' });

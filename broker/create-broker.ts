@@ -30,7 +30,11 @@ import { SessionRegistry } from './sessions.ts';
  */
 
 /** A refusal with a reason of its own (e.g. a revoked device): CONNACK 5 "not authorized" instead of 4. */
-export interface AuthRefusal { type: 'refused'; code: ErrorCode; reason: string }
+export interface AuthRefusal {
+  type: 'refused';
+  code: ErrorCode;
+  reason: string;
+}
 
 export interface BrokerAuth {
   /** The principal; `null` for bad credentials (CONNACK 4); an `AuthRefusal` for CONNACK 5. */
@@ -108,8 +112,15 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
 
   const refuse = (info: RefusedInfo): void => {
     // Never the password, never the payload (it may hold personal data).
-    log.warn({ code: info.code, clientId: info.clientId, username: info.username, topic: info.topic, reason: info.reason }, 'mqtt refused');
-    try { o.onRefused(info); } catch (err) { log.error({ err }, 'onRefused threw'); }
+    log.warn(
+      { code: info.code, clientId: info.clientId, username: info.username, topic: info.topic, reason: info.reason },
+      'mqtt refused',
+    );
+    try {
+      o.onRefused(info);
+    } catch (err) {
+      log.error({ err }, 'onRefused threw');
+    }
   };
   const authError = (returnCode: number, message: string): AuthenticateError =>
     Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -118,10 +129,16 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
   const seenInterval = o.seenIntervalMs ?? 60_000;
   const seen = (p: Principal): void => {
     if (p.type !== 'device' || !o.onDeviceSeen) return;
-    const id = p.device.deviceId, now = performance.now(), last = lastSeen.get(id);
+    const id = p.device.deviceId,
+      now = performance.now(),
+      last = lastSeen.get(id);
     if (last !== undefined && now - last < seenInterval) return;
     lastSeen.set(id, now);
-    try { o.onDeviceSeen(id); } catch (err) { log.error({ err }, 'onDeviceSeen threw'); }
+    try {
+      o.onDeviceSeen(id);
+    } catch (err) {
+      log.error({ err }, 'onDeviceSeen threw');
+    }
   };
 
   const aedes: Aedes = await Aedes.createBroker({
@@ -136,9 +153,12 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
       // Aedes refuses these itself (CONNACK 6, which MQTT 3.1.1 leaves
       // reserved but has no better code for); report them like any refusal.
       if (!packet.keepalive || packet.keepalive > KEEPALIVE_LIMIT_S) {
-        refuse({ code: 'HALL_ERR_BAD_REQUEST', clientId: packet.clientId,
+        refuse({
+          code: 'HALL_ERR_BAD_REQUEST',
+          clientId: packet.clientId,
           ...(packet.username === undefined ? {} : { username: packet.username }),
-          reason: `keep alive ${packet.keepalive ?? 0} s is outside 1..${KEEPALIVE_LIMIT_S} s` });
+          reason: `keep alive ${packet.keepalive ?? 0} s is outside 1..${KEEPALIVE_LIMIT_S} s`,
+        });
       }
       done(null, true);
     },
@@ -153,33 +173,49 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
         deny(RC.badCredentials, 'HALL_ERR_UNKNOWN_DEVICE', 'no username or password');
         return;
       }
-      o.auth.authenticate(username, password.toString('utf8'), clientId).then((principal) => {
-        if (!principal) return deny(RC.badCredentials, 'HALL_ERR_UNKNOWN_DEVICE', 'bad username or password');
-        if (principal.type === 'refused') return deny(RC.notAuthorized, principal.code, principal.reason);
-        if (principal.type === 'device') {
-          if (!deviceAddress(principal)) return deny(RC.notAuthorized, 'HALL_ERR_UNKNOWN_DEVICE', 'device ids are not valid topic levels', { principal });
-          // One device = one client id = one session, so sessions are stable
-          // and a second connection takes the first one over [MQTT-3.1.4-2].
-          if (clientId !== principal.device.deviceId) {
-            return deny(RC.identifierRejected, 'HALL_ERR_UNKNOWN_DEVICE', 'clientId must equal the deviceId', { principal });
-          }
-          const will = wills.get(client);
-          if (will) {
-            if (!isOwnStateTopic(principal, will.topic)) {
-              return deny(RC.notAuthorized, 'HALL_ERR_TOPIC_FORBIDDEN', 'the will must be on the device\'s own state topic', { principal, topic: will.topic });
+      o.auth
+        .authenticate(username, password.toString('utf8'), clientId)
+        .then(
+          (principal) => {
+            if (!principal) return deny(RC.badCredentials, 'HALL_ERR_UNKNOWN_DEVICE', 'bad username or password');
+            if (principal.type === 'refused') return deny(RC.notAuthorized, principal.code, principal.reason);
+            if (principal.type === 'device') {
+              if (!deviceAddress(principal))
+                return deny(RC.notAuthorized, 'HALL_ERR_UNKNOWN_DEVICE', 'device ids are not valid topic levels', {
+                  principal,
+                });
+              // One device = one client id = one session, so sessions are stable
+              // and a second connection takes the first one over [MQTT-3.1.4-2].
+              if (clientId !== principal.device.deviceId) {
+                return deny(RC.identifierRejected, 'HALL_ERR_UNKNOWN_DEVICE', 'clientId must equal the deviceId', {
+                  principal,
+                });
+              }
+              const will = wills.get(client);
+              if (will) {
+                if (!isOwnStateTopic(principal, will.topic)) {
+                  return deny(
+                    RC.notAuthorized,
+                    'HALL_ERR_TOPIC_FORBIDDEN',
+                    "the will must be on the device's own state topic",
+                    { principal, topic: will.topic },
+                  );
+                }
+                // Whatever the device asked for, its will is a retained `offline`.
+                Object.assign(will, { payload: Buffer.from('offline'), retain: true, qos: Math.max(will.qos ?? 0, 1) });
+              }
             }
-            // Whatever the device asked for, its will is a retained `offline`.
-            Object.assign(will, { payload: Buffer.from('offline'), retain: true, qos: Math.max(will.qos ?? 0, 1) });
-          }
-        }
-        if (client.closed) return done(authError(RC.serverUnavailable, 'connection closed'), null);
-        sessions.add(client, { principal, username });
-        seen(principal);
-        done(null, true);
-      }, (err: unknown) => {
-        log.error({ err, clientId }, 'mqtt authentication source failed');
-        deny(RC.serverUnavailable, 'HALL_ERR_UNAVAILABLE', 'authentication source failed');
-      }).catch((err: unknown) => log.error({ err, clientId }, 'mqtt authenticate hook failed'));
+            if (client.closed) return done(authError(RC.serverUnavailable, 'connection closed'), null);
+            sessions.add(client, { principal, username });
+            seen(principal);
+            done(null, true);
+          },
+          (err: unknown) => {
+            log.error({ err, clientId }, 'mqtt authentication source failed');
+            deny(RC.serverUnavailable, 'HALL_ERR_UNAVAILABLE', 'authentication source failed');
+          },
+        )
+        .catch((err: unknown) => log.error({ err, clientId }, 'mqtt authenticate hook failed'));
     },
 
     authorizePublish(client, packet, done) {
@@ -205,8 +241,15 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
       }
 
       const reason = `may not publish on ${packet.topic}`;
-      refuse({ code: 'HALL_ERR_TOPIC_FORBIDDEN', clientId: client.id, username: s.username, topic: packet.topic,
-        payload: Buffer.from(packet.payload), principal: p, reason });
+      refuse({
+        code: 'HALL_ERR_TOPIC_FORBIDDEN',
+        clientId: client.id,
+        username: s.username,
+        topic: packet.topic,
+        payload: Buffer.from(packet.payload),
+        principal: p,
+        reason,
+      });
       const err = new HallError('HALL_ERR_TOPIC_FORBIDDEN', `device ${reason}`, { topic: packet.topic });
       const own = p.type === 'device' ? deviceAddress(p) : null;
       if (!own) return done(err);
@@ -222,8 +265,13 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     authorizeSubscribe(client, sub, done) {
       const s = sessions.get(client);
       if (s && canSubscribe(s.principal, sub.topic)) return done(null, sub);
-      refuse({ code: 'HALL_ERR_TOPIC_FORBIDDEN', clientId: client.id, topic: sub.topic,
-        ...(s ? { username: s.username, principal: s.principal } : {}), reason: `may not subscribe to ${sub.topic}` });
+      refuse({
+        code: 'HALL_ERR_TOPIC_FORBIDDEN',
+        clientId: client.id,
+        topic: sub.topic,
+        ...(s ? { username: s.username, principal: s.principal } : {}),
+        reason: `may not subscribe to ${sub.topic}`,
+      });
       // A null subscription makes Aedes answer 0x80 (Failure) for this filter
       // in the SUBACK [MQTT-3.9.3] and keep the connection.
       done(null, null);
@@ -244,8 +292,17 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     if (superseded || willSent.has(client) || aedes.closed) return;
     const own = deviceAddress(p);
     if (!own) return;
-    const offline: PublishPacket = { cmd: 'publish', topic: topics.state(own), payload: Buffer.from('offline'), qos: 1, retain: true, dup: false };
-    aedes.publish(offline, (err) => { if (err) log.warn({ err, clientId: client.id }, 'could not publish offline'); });
+    const offline: PublishPacket = {
+      cmd: 'publish',
+      topic: topics.state(own),
+      payload: Buffer.from('offline'),
+      qos: 1,
+      retain: true,
+      dup: false,
+    };
+    aedes.publish(offline, (err) => {
+      if (err) log.warn({ err, clientId: client.id }, 'could not publish offline');
+    });
   };
   /** Clients Aedes registered; only those get a 'clientDisconnect'. */
   const registered = new WeakSet<Client>();
@@ -269,9 +326,10 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
         code: v.reason === 'too-large' ? 'HALL_ERR_PAYLOAD_TOO_LARGE' : 'HALL_ERR_BAD_REQUEST',
         clientId: client?.id ?? '',
         ...(s ? { username: s.username, principal: s.principal } : {}),
-        reason: v.reason === 'too-large'
-          ? `packet of ${v.declaredSize} bytes exceeds ${o.maxPacketBytes} (from ${v.remoteAddress})`
-          : `malformed remaining length (from ${v.remoteAddress})`,
+        reason:
+          v.reason === 'too-large'
+            ? `packet of ${v.declaredSize} bytes exceeds ${o.maxPacketBytes} (from ${v.remoteAddress})`
+            : `malformed remaining length (from ${v.remoteAddress})`,
       });
     };
     const conn = guardConnection(socket, { maxPacketBytes: o.maxPacketBytes, onViolation });
@@ -279,18 +337,35 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     client = c;
     // A device that authenticated but whose connection ended before Aedes
     // registered it gets no 'clientDisconnect'; settle its presence here.
-    conn.once('close', () => { if (!registered.has(c)) settlePresence(c); sessions.forget(c); });
+    conn.once('close', () => {
+      if (!registered.has(c)) settlePresence(c);
+      sessions.forget(c);
+    });
   };
   const server = net.createServer(onConnection);
   // TLS 1.2+ only (GB/T 22239-2019 8.1.2.2 communication confidentiality).
   // A client speaking plain MQTT to this port fails the handshake and is cut.
-  const tlsServer = o.tls ? tls.createServer({
-    cert: o.tls.cert, key: o.tls.key, ...(o.tls.ca ? { ca: o.tls.ca } : {}),
-    minVersion: 'TLSv1.2', handshakeTimeout: 10_000,
-  }, onConnection) : null;
+  const tlsServer = o.tls
+    ? tls.createServer(
+        {
+          cert: o.tls.cert,
+          key: o.tls.key,
+          ...(o.tls.ca ? { ca: o.tls.ca } : {}),
+          minVersion: 'TLSv1.2',
+          handshakeTimeout: 10_000,
+        },
+        onConnection,
+      )
+    : null;
   // Sockets still in the TLS handshake are not Aedes clients yet; close() must end them too.
-  tlsServer?.on('connection', (socket: net.Socket) => { sockets.add(socket); socket.once('close', () => sockets.delete(socket)); });
-  tlsServer?.on('tlsClientError', (err, socket) => { log.debug({ err: err.message, from: socket.remoteAddress }, 'mqtt tls handshake failed'); socket.destroy(); });
+  tlsServer?.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  tlsServer?.on('tlsClientError', (err, socket) => {
+    log.debug({ err: err.message, from: socket.remoteAddress }, 'mqtt tls handshake failed');
+    socket.destroy();
+  });
 
   try {
     await listen(server, o.port, o.host);
@@ -298,8 +373,14 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     const e = err as NodeJS.ErrnoException;
     throw e.code === 'EADDRINUSE'
-      ? new HallError('HALL_ERR_UNAVAILABLE', `MQTT_PORT ${o.port} is in use on ${o.host}: set MQTT_PORT to a free port, or MQTT_URL to use an external broker`)
-      : new HallError('HALL_ERR_UNAVAILABLE', `the MQTT broker cannot listen on ${o.host}:${o.port} (${e.message}): set MQTT_PORT, or MQTT_URL to use an external broker`);
+      ? new HallError(
+          'HALL_ERR_UNAVAILABLE',
+          `MQTT_PORT ${o.port} is in use on ${o.host}: set MQTT_PORT to a free port, or MQTT_URL to use an external broker`,
+        )
+      : new HallError(
+          'HALL_ERR_UNAVAILABLE',
+          `the MQTT broker cannot listen on ${o.host}:${o.port} (${e.message}): set MQTT_PORT, or MQTT_URL to use an external broker`,
+        );
   }
   server.on('error', (err) => log.error({ err }, 'mqtt listener error'));
   const port = (server.address() as net.AddressInfo).port;
@@ -312,9 +393,12 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       const e = err as NodeJS.ErrnoException;
-      throw new HallError('HALL_ERR_UNAVAILABLE', e.code === 'EADDRINUSE'
-        ? `MQTT_TLS_PORT ${o.tls.port} is in use on ${tlsHost}: set MQTT_TLS_PORT to a free port`
-        : `the MQTT TLS listener cannot listen on ${tlsHost}:${o.tls.port} (${e.message}): set MQTT_TLS_PORT`);
+      throw new HallError(
+        'HALL_ERR_UNAVAILABLE',
+        e.code === 'EADDRINUSE'
+          ? `MQTT_TLS_PORT ${o.tls.port} is in use on ${tlsHost}: set MQTT_TLS_PORT to a free port`
+          : `the MQTT TLS listener cannot listen on ${tlsHost}:${o.tls.port} (${e.message}): set MQTT_TLS_PORT`,
+      );
     }
     tlsServer.on('error', (err) => log.error({ err }, 'mqtt tls listener error'));
     tlsPort = (tlsServer.address() as net.AddressInfo).port;
@@ -335,8 +419,11 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
     },
     close() {
       closing ??= (async () => {
-        const stopped = Promise.all([server, ...(tlsServer ? [tlsServer] : [])]
-          .map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+        const stopped = Promise.all(
+          [server, ...(tlsServer ? [tlsServer] : [])].map(
+            (srv) => new Promise<void>((resolve) => srv.close(() => resolve())),
+          ),
+        );
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         // Connections that never sent CONNECT are not Aedes clients yet.
         for (const s of sockets) s.destroy();
@@ -350,8 +437,14 @@ export async function createBroker(o: BrokerOptions): Promise<RunningBroker> {
 
 function listen(server: net.Server | tls.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => { server.off('listening', onListening); reject(err); };
-    const onListening = (): void => { server.off('error', onError); resolve(); };
+    const onError = (err: Error): void => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);

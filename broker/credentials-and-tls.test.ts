@@ -6,7 +6,14 @@ import { rm } from 'node:fs/promises';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino from 'pino';
 import type { Principal } from './acl.ts';
-import { createBroker, type AuthRefusal, type BrokerAuth, type BrokerOptions, type RefusedInfo, type RunningBroker } from './create-broker.ts';
+import {
+  createBroker,
+  type AuthRefusal,
+  type BrokerAuth,
+  type BrokerOptions,
+  type RefusedInfo,
+  type RunningBroker,
+} from './create-broker.ts';
 import { makeTestCert, type TestCert } from '../tests/helpers/tls-cert.ts';
 
 /**
@@ -27,8 +34,12 @@ const auth: BrokerAuth = {
 };
 
 let cert: TestCert;
-beforeAll(async () => { cert = await makeTestCert(); });
-afterAll(async () => { await rm(cert.dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  cert = await makeTestCert();
+});
+afterAll(async () => {
+  await rm(cert.dir, { recursive: true, force: true });
+});
 
 const brokers: RunningBroker[] = [];
 const clients: MqttClient[] = [];
@@ -37,18 +48,34 @@ afterEach(async () => {
   await Promise.all(brokers.splice(0).map((b) => b.close()));
 });
 
-async function start(extra: Partial<BrokerOptions> = {}): Promise<{ broker: RunningBroker; refused: RefusedInfo[]; seen: string[] }> {
-  const refused: RefusedInfo[] = [], seen: string[] = [];
+async function start(
+  extra: Partial<BrokerOptions> = {},
+): Promise<{ broker: RunningBroker; refused: RefusedInfo[]; seen: string[] }> {
+  const refused: RefusedInfo[] = [],
+    seen: string[] = [];
   const broker = await createBroker({
-    host: '127.0.0.1', port: 0, maxPacketBytes: 4096, auth, logger: pino({ level: 'silent' }),
-    onRefused: (i) => refused.push(i), onDeviceSeen: (id) => seen.push(id), ...extra,
+    host: '127.0.0.1',
+    port: 0,
+    maxPacketBytes: 4096,
+    auth,
+    logger: pino({ level: 'silent' }),
+    onRefused: (i) => refused.push(i),
+    onDeviceSeen: (id) => seen.push(id),
+    ...extra,
   });
   brokers.push(broker);
   return { broker, refused, seen };
 }
 
-const opts = (username: string, password: string, extra: IClientOptions = {}): IClientOptions =>
-  ({ protocolVersion: 4, clientId: username, username, password, reconnectPeriod: 0, connectTimeout: 5000, ...extra });
+const opts = (username: string, password: string, extra: IClientOptions = {}): IClientOptions => ({
+  protocolVersion: 4,
+  clientId: username,
+  username,
+  password,
+  reconnectPeriod: 0,
+  connectTimeout: 5000,
+  ...extra,
+});
 
 async function connect(url: string, o: IClientOptions): Promise<MqttClient> {
   const c = await mqtt.connectAsync(url, o);
@@ -62,7 +89,9 @@ function refusal(url: string, o: IClientOptions): Promise<number | string> {
   clients.push(c);
   return new Promise((resolve, reject) => {
     c.once('connect', () => reject(new Error('connected')));
-    c.once('error', (e: Error & { code?: number | string }) => resolve(typeof e.code === 'number' ? e.code : e.message));
+    c.once('error', (e: Error & { code?: number | string }) =>
+      resolve(typeof e.code === 'number' ? e.code : e.message),
+    );
     c.once('close', () => resolve('closed'));
   });
 }
@@ -73,7 +102,11 @@ describe('createBroker: refusals with a reason', () => {
   it('answers an AuthRefusal (a revoked device) with CONNACK 5 and reports its code', async () => {
     const { broker, refused } = await start();
     expect(await refusal(`mqtt://127.0.0.1:${broker.port}`, opts('gone', 'pw-gone'))).toBe(5);
-    expect(refused[0]).toMatchObject({ code: 'HALL_ERR_DEVICE_REVOKED', clientId: 'gone', reason: 'the device is revoked' });
+    expect(refused[0]).toMatchObject({
+      code: 'HALL_ERR_DEVICE_REVOKED',
+      clientId: 'gone',
+      reason: 'the device is revoked',
+    });
     expect(await refusal(`mqtt://127.0.0.1:${broker.port}`, opts('gone', 'wrong'))).toBe(4);
   });
 });
@@ -121,8 +154,14 @@ describe('createBroker: TLS listener', () => {
     const { broker } = await start({ tls: { port: 0, cert: cert.cert, key: cert.key } });
     const untrusted = await refusal(`mqtts://127.0.0.1:${broker.tlsPort}`, opts('d1', 'pw-d1'));
     expect(String(untrusted)).toMatch(/self-signed|self signed|closed/i);
-    const old = tls.connect({ host: '127.0.0.1', port: broker.tlsPort!, ca: cert.cert, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });
-    const [err] = await once(old, 'error') as [Error];
+    const old = tls.connect({
+      host: '127.0.0.1',
+      port: broker.tlsPort!,
+      ca: cert.cert,
+      maxVersion: 'TLSv1.1',
+      minVersion: 'TLSv1',
+    });
+    const [err] = (await once(old, 'error')) as [Error];
     expect(err.message).toMatch(/version|protocol|alert/i);
   });
 

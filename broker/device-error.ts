@@ -10,7 +10,12 @@ import type { DeviceError, Envelope } from '../contracts/envelope.ts';
  * so a device with a persistent session still gets it after the broker has
  * closed its connection.
  */
-export function deviceErrorPacket(to: DeviceAddress, code: ErrorCode, message: string, details?: unknown): PublishPacket {
+export function deviceErrorPacket(
+  to: DeviceAddress,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+): PublishPacket {
   const envelope: Envelope<DeviceError> = {
     v: 1,
     id: randomUUID(),

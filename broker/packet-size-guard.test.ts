@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { once } from 'node:events';
-import { PacketSizeScanner, guardConnection, type GuardedConnection, type PacketViolation } from './packet-size-guard.ts';
+import {
+  PacketSizeScanner,
+  guardConnection,
+  type GuardedConnection,
+  type PacketViolation,
+} from './packet-size-guard.ts';
 
 /** A packet with the given first byte and a body of `n` bytes (all 0xff, to look like header bytes). */
 function packet(first: number, n: number): Buffer {
@@ -38,7 +43,13 @@ describe('PacketSizeScanner', () => {
 
   it('passes valid packets split at every byte boundary, and byte by byte', () => {
     for (let cut = 1; cut < valid.length; cut++) expect(feed(2048, valid, [cut])).toEqual({ ok: true });
-    expect(feed(2048, valid, Array.from({ length: valid.length - 1 }, (_, i) => i + 1))).toEqual({ ok: true });
+    expect(
+      feed(
+        2048,
+        valid,
+        Array.from({ length: valid.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('accepts a packet of exactly the limit and refuses one byte more', () => {
@@ -58,7 +69,11 @@ describe('PacketSizeScanner', () => {
   it('judges a packet when its header is complete, before any body arrives', () => {
     const s = new PacketSizeScanner(2048);
     expect(s.push(Buffer.from([0x30, 0x90]))).toEqual({ ok: true });
-    expect(s.push(Buffer.from([0x4e]))).toEqual({ ok: false, reason: 'too-large', declaredSize: 1 + 2 + 0x10 + 0x4e * 128 });
+    expect(s.push(Buffer.from([0x4e]))).toEqual({
+      ok: false,
+      reason: 'too-large',
+      declaredSize: 1 + 2 + 0x10 + 0x4e * 128,
+    });
   });
 
   it('decodes the largest 4-byte length (268,435,455) and refuses it', () => {
@@ -86,12 +101,17 @@ describe('PacketSizeScanner', () => {
 
 describe('guardConnection', () => {
   let server: net.Server | undefined;
-  afterEach(async () => { await new Promise((r) => server?.close(r)); server = undefined; });
+  afterEach(async () => {
+    await new Promise((r) => server?.close(r));
+    server = undefined;
+  });
 
   /** A real TCP pair: the peer (client side) and the guarded server side. */
   async function pair(max: number, violations: PacketViolation[]) {
     const accepted = new Promise<GuardedConnection>((resolve) => {
-      server = net.createServer((s) => resolve(guardConnection(s, { maxPacketBytes: max, onViolation: (v) => violations.push(v) })));
+      server = net.createServer((s) =>
+        resolve(guardConnection(s, { maxPacketBytes: max, onViolation: (v) => violations.push(v) })),
+      );
     });
     server!.listen(0, '127.0.0.1');
     await once(server!, 'listening');
@@ -113,7 +133,10 @@ describe('guardConnection', () => {
     const { peer, guarded } = await pair(2048, violations);
     const got = collect(guarded);
     const back = collect(peer);
-    for (let i = 0; i < valid.length; i += 7) { peer.write(valid.subarray(i, i + 7)); await tick(1); }
+    for (let i = 0; i < valid.length; i += 7) {
+      peer.write(valid.subarray(i, i + 7));
+      await tick(1);
+    }
     guarded.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
     await tick();
     expect(Buffer.concat(got).equals(valid)).toBe(true);

@@ -11,9 +11,7 @@ import type { Socket } from 'node:net';
  */
 
 export type ScanResult =
-  | { ok: true }
-  | { ok: false; reason: 'too-large'; declaredSize: number }
-  | { ok: false; reason: 'malformed' };
+  { ok: true } | { ok: false; reason: 'too-large'; declaredSize: number } | { ok: false; reason: 'malformed' };
 
 /** Where the scanner is inside the current packet. */
 type State = 'type' | 'length' | 'body';
@@ -92,10 +90,15 @@ export interface PacketSizeGuardOptions {
 }
 
 export class PacketTooLargeError extends Error {
-  constructor(readonly violation: PacketViolation, max: number) {
-    super(violation.reason === 'too-large'
-      ? `MQTT packet of ${violation.declaredSize} bytes exceeds the limit of ${max} bytes`
-      : 'malformed MQTT remaining length (more than 4 bytes)');
+  constructor(
+    readonly violation: PacketViolation,
+    max: number,
+  ) {
+    super(
+      violation.reason === 'too-large'
+        ? `MQTT packet of ${violation.declaredSize} bytes exceeds the limit of ${max} bytes`
+        : 'malformed MQTT remaining length (more than 4 bytes)',
+    );
     this.name = 'PacketTooLargeError';
   }
 }
@@ -115,7 +118,10 @@ export class GuardedConnection extends Duplex {
   private readonly scanner: PacketSizeScanner;
   private ended = false;
 
-  constructor(readonly socket: Socket, private readonly o: PacketSizeGuardOptions) {
+  constructor(
+    readonly socket: Socket,
+    private readonly o: PacketSizeGuardOptions,
+  ) {
     super({ allowHalfOpen: false });
     this.scanner = new PacketSizeScanner(o.maxPacketBytes);
     socket.on('data', this.onData);
@@ -124,14 +130,21 @@ export class GuardedConnection extends Duplex {
     socket.on('close', this.onClose);
   }
 
-  get remoteAddress(): string | undefined { return this.socket.remoteAddress; }
-  get remotePort(): number | undefined { return this.socket.remotePort; }
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
 
   private readonly onData = (chunk: Buffer): void => {
     const r = this.scanner.push(chunk);
     if (!r.ok) {
-      const v: PacketViolation = { reason: r.reason, remoteAddress: this.socket.remoteAddress,
-        ...(r.reason === 'too-large' ? { declaredSize: r.declaredSize } : {}) };
+      const v: PacketViolation = {
+        reason: r.reason,
+        remoteAddress: this.socket.remoteAddress,
+        ...(r.reason === 'too-large' ? { declaredSize: r.declaredSize } : {}),
+      };
       this.socket.destroy();
       this.destroy(new PacketTooLargeError(v, this.o.maxPacketBytes));
       this.o.onViolation(v);
@@ -146,7 +159,9 @@ export class GuardedConnection extends Duplex {
     this.push(null);
   };
 
-  private readonly onError = (err: Error): void => { this.destroy(err); };
+  private readonly onError = (err: Error): void => {
+    this.destroy(err);
+  };
 
   private readonly onClose = (): void => {
     // After a clean end the consumer still has to read what is buffered

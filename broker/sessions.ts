@@ -7,7 +7,10 @@ export interface SessionClient {
   readonly connected: boolean;
 }
 
-export interface SessionInfo { principal: Principal; username: string }
+export interface SessionInfo {
+  principal: Principal;
+  username: string;
+}
 
 /**
  * Who is behind each broker connection, and which connections each device has.
@@ -65,7 +68,11 @@ export class SessionRegistry<C extends SessionClient> {
   connectedDevices(): number {
     let n = 0;
     for (const set of this.byDevice.values()) {
-      for (const c of set) if (c.connected && !c.closed) { n++; break; }
+      for (const c of set)
+        if (c.connected && !c.closed) {
+          n++;
+          break;
+        }
     }
     return n;
   }

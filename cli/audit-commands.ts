@@ -16,7 +16,10 @@ import { CliOutput } from './output.ts';
  * account that ran it (cli/operator.ts).
  */
 
-export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }> = {
+export const AUDIT_COMMANDS: Record<
+  string,
+  { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }
+> = {
   'audit:verify': {
     usage: 'audit:verify   (exit 1 when the chain is broken)',
     async run(db) {
@@ -27,14 +30,27 @@ export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: s
   'audit:export': {
     usage: 'audit:export [--from <ISO time>] [--to <ISO time>]   (CSV on stdout)',
     async run(db, args) {
-      const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } }, strict: true });
-      const r = auditExportQuerySchema.safeParse({ ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) });
-      if (!r.success) throw new HallError('HALL_ERR_BAD_REQUEST', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const { values } = parseArgs({
+        args,
+        options: { from: { type: 'string' }, to: { type: 'string' } },
+        strict: true,
+      });
+      const r = auditExportQuerySchema.safeParse({
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+      });
+      if (!r.success)
+        throw new HallError(
+          'HALL_ERR_BAD_REQUEST',
+          r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
       const q = r.data;
       // An export takes the records out of the system: it is audited like the REST one.
       const rows = await exportAudit(db, systemClock.now(), cliOperator(), q, 'cli');
       return new CliOutput(async (out) => {
-        const put = async (s: string) => { if (!out.write(s)) await once(out, 'drain'); };
+        const put = async (s: string) => {
+          if (!out.write(s)) await once(out, 'drain');
+        };
         await put(AUDIT_CSV_HEADER);
         for await (const batch of rows) await put(batch.map(auditCsvLine).join(''));
       });
@@ -44,7 +60,11 @@ export const AUDIT_COMMANDS: Record<string, { usage: string; run(db: Db, args: s
     usage: 'audit:prune    (removes rows older than AUDIT_RETENTION_DAYS)',
     async run(db, args, config) {
       parseArgs({ args, options: {}, strict: true });
-      return pruneAudit(db, { now: systemClock.now(), retentionDays: config.AUDIT_RETENTION_DAYS, actor: cliOperator() });
+      return pruneAudit(db, {
+        now: systemClock.now(),
+        retentionDays: config.AUDIT_RETENTION_DAYS,
+        actor: cliOperator(),
+      });
     },
   },
 };

@@ -20,28 +20,35 @@ import { cliOperator } from './operator.ts';
  *   secrets (`users.totp_secret_enc`, encrypted with the same cipher) are
  *   rewritten too.
  */
-export const KEY_COMMANDS: Record<string, { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }> = {
+export const KEY_COMMANDS: Record<
+  string,
+  { usage: string; run(db: Db, args: string[], config: Config): Promise<unknown> }
+> = {
   'keys:rotate': {
-    usage: 'keys:rotate [--cipher aes-256-gcm|sm4-cbc]   (new PII key version in DATA_DIR/keys.json; restart servers to encrypt with it)',
+    usage:
+      'keys:rotate [--cipher aes-256-gcm|sm4-cbc]   (new PII key version in DATA_DIR/keys.json; restart servers to encrypt with it)',
     async run(db, args, config) {
       const { values } = parseArgs({ args, options: { cipher: { type: 'string' } }, strict: true });
       const cipher = (values.cipher ?? config.PII_CIPHER) as PiiAlgorithm;
-      if (!PII_ALGORITHMS.includes(cipher)) throw new HallError('HALL_ERR_BAD_REQUEST', `cipher: one of ${PII_ALGORITHMS.join(', ')}`);
+      if (!PII_ALGORITHMS.includes(cipher))
+        throw new HallError('HALL_ERR_BAD_REQUEST', `cipher: one of ${PII_ALGORITHMS.join(', ')}`);
       const r = await rotatePersonalDataKey(db, config, cipher, systemClock.now(), cliOperator());
       return {
-        cipher, version: r.version, file: r.file,
-        encryptsNewData: cipher === config.PII_CIPHER
-          ? 'from the next server start'
-          : `only when PII_CIPHER=${cipher}`,
+        cipher,
+        version: r.version,
+        file: r.file,
+        encryptsNewData: cipher === config.PII_CIPHER ? 'from the next server start' : `only when PII_CIPHER=${cipher}`,
       };
     },
   },
   'keys:reencrypt': {
-    usage: 'keys:reencrypt [--batch <n>]   (rewrite tickets\' personal data under the current PII_CIPHER and key version; run after restarting servers)',
+    usage:
+      "keys:reencrypt [--batch <n>]   (rewrite tickets' personal data under the current PII_CIPHER and key version; run after restarting servers)",
     async run(db, args, config) {
       const { values } = parseArgs({ args, options: { batch: { type: 'string' } }, strict: true });
       const batch = Number(values.batch ?? 500);
-      if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new HallError('HALL_ERR_BAD_REQUEST', 'batch: an integer 1–10000');
+      if (!Number.isInteger(batch) || batch < 1 || batch > 10_000)
+        throw new HallError('HALL_ERR_BAD_REQUEST', 'batch: an integer 1–10000');
       const pii = createPiiCipher(await loadPiiKeys(config));
       try {
         const out = await reencryptPersonalData(db, pii, batch, systemClock, cliOperator());

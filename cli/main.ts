@@ -13,7 +13,11 @@ import { CliOutput } from './output.ts';
 const [name, ...args] = process.argv.slice(2);
 const cmd = name ? COMMANDS[name] : undefined;
 if (!cmd) {
-  process.stderr.write(`usage: npm run cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n`);
+  process.stderr.write(
+    `usage: npm run cli -- <command>\n${Object.values(COMMANDS)
+      .map((c) => `  ${c.usage}`)
+      .join('\n')}\n`,
+  );
   process.exit(name ? 2 : 0);
 }
 let code = 0;
@@ -31,14 +35,18 @@ try {
     await migrate(db);
     const out = await cmd.run(db, args, config);
     // CliOutput: CSV or a report with its own exit code (audit:export, audit:verify).
-    if (out instanceof CliOutput) { await out.write(process.stdout); code = out.exitCode; }
-    else process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    if (out instanceof CliOutput) {
+      await out.write(process.stdout);
+      code = out.exitCode;
+    } else process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     await db.end();
   }
 } catch (e) {
   const err = e as { code?: string; message: string };
-  process.stderr.write(`${err.code && err.code.startsWith('HALL_ERR') ? err.code : 'HALL_ERR_BAD_REQUEST'}: ${err.message}\n`);
+  process.stderr.write(
+    `${err.code && err.code.startsWith('HALL_ERR') ? err.code : 'HALL_ERR_BAD_REQUEST'}: ${err.message}\n`,
+  );
   code = 1;
 } finally {
   await stop();

@@ -7,6 +7,10 @@ import type { Actor } from '../server/commands/actor.ts';
  */
 export function cliOperator(): Actor {
   let os = 'unknown';
-  try { os = userInfo().username; } catch { /* no passwd entry (container) */ }
+  try {
+    os = userInfo().username;
+  } catch {
+    /* no passwd entry (container) */
+  }
   return { userId: null, username: `os:${os}`, role: 'operator', ip: null };
 }

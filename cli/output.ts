@@ -10,6 +10,8 @@ export class CliOutput {
   ) {}
 
   static json(value: unknown, exitCode = 0): CliOutput {
-    return new CliOutput(async (out) => { out.write(`${JSON.stringify(value, null, 2)}\n`); }, exitCode);
+    return new CliOutput(async (out) => {
+      out.write(`${JSON.stringify(value, null, 2)}\n`);
+    }, exitCode);
   }
 }

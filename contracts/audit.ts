@@ -13,15 +13,17 @@ const instant = z.iso.datetime({ offset: true });
 const rowId = z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be a row id');
 
 /** `GET /api/audit`: newest first; `from` inclusive, `to` exclusive; `cursor` = `nextCursor` of the previous page. */
-export const auditQuerySchema = z.object({
-  from: instant.optional(),
-  to: instant.optional(),
-  action: z.string().min(1).max(64).optional(),
-  username: z.string().min(1).max(64).optional(),
-  result: auditResultSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: rowId.optional(),
-}).strict();
+export const auditQuerySchema = z
+  .object({
+    from: instant.optional(),
+    to: instant.optional(),
+    action: z.string().min(1).max(64).optional(),
+    username: z.string().min(1).max(64).optional(),
+    result: auditResultSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: rowId.optional(),
+  })
+  .strict();
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 /** `GET /api/audit/export`: CSV of the rows with `from` ≤ at < `to`, in chain (id) order. */

@@ -8,13 +8,21 @@ import { roleSchema, usernameSchema } from './rest.ts';
 export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'six digits');
 export const pinSchema = z.string().regex(/^\d{6}$/, 'six digits');
 
-export const passwordChangeBodySchema = z.object({ oldPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) }).strict();
-export const passwordChangeResponseSchema = z.object({ changed: z.literal(true), otherSessionsRevoked: z.number().int() });
+export const passwordChangeBodySchema = z
+  .object({ oldPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) })
+  .strict();
+export const passwordChangeResponseSchema = z.object({
+  changed: z.literal(true),
+  otherSessionsRevoked: z.number().int(),
+});
 
 /** `POST /api/auth/totp/setup`: the secret is shown this once; only its encrypted form is kept. */
 export const totpSetupResponseSchema = z.object({
-  secret: z.string(), uri: z.string(),
-  algorithm: z.literal('SHA1'), digits: z.literal(6), period: z.literal(30),
+  secret: z.string(),
+  uri: z.string(),
+  algorithm: z.literal('SHA1'),
+  digits: z.literal(6),
+  period: z.literal(30),
 });
 export type TotpSetupResponse = z.infer<typeof totpSetupResponseSchema>;
 export const totpConfirmBodySchema = z.object({ code: totpCodeSchema }).strict();
@@ -25,12 +33,21 @@ export const usernameBodySchema = z.object({ username: usernameSchema }).strict(
 export const sessionsRevokeResponseSchema = z.object({ username: z.string(), revoked: z.number().int() });
 
 /** `POST /api/auth/caller-token`: single use, for the console to show as a QR code. */
-export const callerTokenResponseSchema = z.object({ token: z.string(), expiresAt: z.string(), ttlSec: z.number().int() });
+export const callerTokenResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  ttlSec: z.number().int(),
+});
 export const pinBodySchema = z.object({ pin: pinSchema }).strict();
 
 /** `GET /api/auth/session`: the caller's own session. */
 export const sessionResponseSchema = z.object({
-  user: z.object({ username: z.string(), role: roleSchema, hallId: z.string().nullable(), regionCode: z.string().nullable() }),
+  user: z.object({
+    username: z.string(),
+    role: roleSchema,
+    hallId: z.string().nullable(),
+    regionCode: z.string().nullable(),
+  }),
   expiresAt: z.string(),
   idleMin: z.number().int().nullable(),
   mustEnrollTotp: z.boolean(),

@@ -9,7 +9,9 @@ import { idSchema, itemCodeSchema, deviceKindSchema } from './ids.ts';
  */
 
 /** Hall local time of day, 'HH:MM'; '24:00' is the end of the day (the same rule as the engine's config). */
-export const timeOfDaySchema = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'time of day: HH:MM from 00:00 to 24:00');
+export const timeOfDaySchema = z
+  .string()
+  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'time of day: HH:MM from 00:00 to 24:00');
 /** Ticket prefix: 1–4 upper-case letters, so `prefix + digits` reads back unambiguously (A001). */
 export const ticketPrefixSchema = z.string().regex(/^[A-Z]{1,4}$/, 'prefix: 1–4 upper-case letters');
 const nameSchema = z.string().trim().min(1).max(100);
@@ -22,24 +24,37 @@ export const windowParamsSchema = z.object({ hallId: idSchema, windowId: idSchem
 export const deviceConfigParamsSchema = z.object({ hallId: idSchema, deviceId: idSchema }).strict();
 
 export const skipPolicySchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('return'), afterN: z.number().int().min(0).max(100), maxReturns: z.number().int().min(0).max(10) }).strict(),
+  z
+    .object({
+      mode: z.literal('return'),
+      afterN: z.number().int().min(0).max(100),
+      maxReturns: z.number().int().min(0).max(10),
+    })
+    .strict(),
   z.object({ mode: z.literal('drop') }).strict(),
 ]);
 
 /** The calling policy an administrator may set (the rest keeps the engine's defaults). */
-export const policyPatchSchema = z.object({
-  starvationMin: z.number().positive().max(1440).optional(),
-  skip: skipPolicySchema.optional(),
-  reactivateWithinMin: z.number().min(0).max(1440).optional(),
-  transferAs: z.enum(['transferred-back', 'keep']).optional(),
-}).strict();
+export const policyPatchSchema = z
+  .object({
+    starvationMin: z.number().positive().max(1440).optional(),
+    skip: skipPolicySchema.optional(),
+    reactivateWithinMin: z.number().min(0).max(1440).optional(),
+    transferAs: z.enum(['transferred-back', 'keep']).optional(),
+  })
+  .strict();
 
 /** `PATCH /api/halls/:hallId`: name, address, calling policy (merged into the hall's overrides). */
-export const hallPatchBodySchema = z.object({
-  name: nameSchema.optional(),
-  address: z.string().trim().max(200).nullable().optional(),
-  policy: policyPatchSchema.optional(),
-}).strict().refine((b) => b.name !== undefined || b.address !== undefined || b.policy !== undefined, { message: 'nothing to change' });
+export const hallPatchBodySchema = z
+  .object({
+    name: nameSchema.optional(),
+    address: z.string().trim().max(200).nullable().optional(),
+    policy: policyPatchSchema.optional(),
+  })
+  .strict()
+  .refine((b) => b.name !== undefined || b.address !== undefined || b.policy !== undefined, {
+    message: 'nothing to change',
+  });
 export type HallPatchBody = z.infer<typeof hallPatchBodySchema>;
 
 /** `POST /departments` (id optional: generated) and `PUT /departments/:departmentId` (id from the path). */
@@ -64,32 +79,43 @@ export const itemBodySchema = z.object(itemShape).strict();
 export const itemCreateBodySchema = z.object({ code: itemCodeSchema, ...itemShape }).strict();
 export type ItemBody = z.infer<typeof itemBodySchema>;
 
-export const queueBodySchema = z.object({
-  id: idSchema.optional(),
-  prefix: ticketPrefixSchema,
-  name: nameSchema,
-  departmentId: idSchema.nullable().optional(),
-  dailyCap: z.number().int().min(1).max(99_999).default(999),
-  openFrom: timeOfDaySchema.default('00:00'),
-  openTo: timeOfDaySchema.default('24:00'),
-}).strict();
+export const queueBodySchema = z
+  .object({
+    id: idSchema.optional(),
+    prefix: ticketPrefixSchema,
+    name: nameSchema,
+    departmentId: idSchema.nullable().optional(),
+    dailyCap: z.number().int().min(1).max(99_999).default(999),
+    openFrom: timeOfDaySchema.default('00:00'),
+    openTo: timeOfDaySchema.default('24:00'),
+  })
+  .strict();
 export type QueueBody = z.infer<typeof queueBodySchema>;
 
 /** Integer weights: `window_queues.weight` is an integer column (migration 001). */
 export const windowQueueSchema = z.object({ queueId: idSchema, weight: z.number().int().min(1).max(100) }).strict();
-export const windowBodySchema = z.object({
-  id: idSchema.optional(),
-  no: z.string().trim().min(1).max(8).regex(/^[A-Za-z0-9-]+$/, 'window number: letters, digits and -'),
-  name: nameSchema,
-  departmentId: idSchema.nullable().optional(),
-  raterDeviceId: idSchema.nullable().optional(),
-  /** Queues served all day when the window has no periods. */
-  queues: z.array(windowQueueSchema).max(50).default([]),
-}).strict();
+export const windowBodySchema = z
+  .object({
+    id: idSchema.optional(),
+    no: z
+      .string()
+      .trim()
+      .min(1)
+      .max(8)
+      .regex(/^[A-Za-z0-9-]+$/, 'window number: letters, digits and -'),
+    name: nameSchema,
+    departmentId: idSchema.nullable().optional(),
+    raterDeviceId: idSchema.nullable().optional(),
+    /** Queues served all day when the window has no periods. */
+    queues: z.array(windowQueueSchema).max(50).default([]),
+  })
+  .strict();
 export type WindowBody = z.infer<typeof windowBodySchema>;
 
 export const periodQueueSchema = z.object({ queueId: idSchema, weight: z.number().positive().max(100) }).strict();
-export const periodSchema = z.object({ from: timeOfDaySchema, to: timeOfDaySchema, queues: z.array(periodQueueSchema).max(50) }).strict();
+export const periodSchema = z
+  .object({ from: timeOfDaySchema, to: timeOfDaySchema, queues: z.array(periodQueueSchema).max(50) })
+  .strict();
 /**
  * `PUT /windows/:windowId/periods`: the window's whole period list, replaced.
  * `{periods: [...]}` or the bare list; an empty list = the window serves its
@@ -113,39 +139,83 @@ export type ConfigProblemView = z.infer<typeof configProblemSchema>;
 
 export const hallConfigViewSchema = z.object({
   hall: z.object({
-    id: z.string(), name: z.string(), address: z.string().nullable(), configVersion: z.number().int(),
+    id: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+    configVersion: z.number().int(),
     /** The policy the engine uses (defaults + overrides). */
-    policy: z.object({
-      starvationMin: z.number(), skip: skipPolicySchema, reactivateWithinMin: z.number(), transferAs: z.enum(['transferred-back', 'keep']),
-    }).passthrough(),
+    policy: z
+      .object({
+        starvationMin: z.number(),
+        skip: skipPolicySchema,
+        reactivateWithinMin: z.number(),
+        transferAs: z.enum(['transferred-back', 'keep']),
+      })
+      .passthrough(),
     /** What the hall overrides (halls.queue_policy); null = all defaults. */
     policyOverrides: z.record(z.string(), z.unknown()).nullable(),
   }),
   departments: z.array(z.object({ id: z.string(), name: z.string() })),
-  items: z.array(z.object({
-    code: z.string(), name: z.string(), departmentId: z.string(), queueId: z.string(), promisedDays: z.number().nullable(),
-    standardMin: z.number().nullable(), enterprise: z.boolean(),
-  })),
-  queues: z.array(z.object({
-    id: z.string(), name: z.string(), prefix: z.string(), departmentId: z.string().nullable(), dailyCap: z.number().int(),
-    openFrom: z.string(), openTo: z.string(), itemCodes: z.array(z.string()),
-  })),
-  windows: z.array(z.object({
-    id: z.string(), no: z.string(), name: z.string(), departmentId: z.string().nullable(), raterDeviceId: z.string().nullable(),
-    queues: z.array(z.object({ queueId: z.string(), weight: z.number() })),
-    periods: z.array(z.object({ from: z.string(), to: z.string(), queues: z.array(z.object({ queueId: z.string(), weight: z.number() })) })),
-  })),
-  devices: z.array(z.object({
-    deviceId: z.string(), kind: deviceKindSchema, online: z.boolean(), revoked: z.boolean(),
-    windowId: z.string().nullable(), itemCodes: z.array(z.string()).nullable(),
-  })),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      departmentId: z.string(),
+      queueId: z.string(),
+      promisedDays: z.number().nullable(),
+      standardMin: z.number().nullable(),
+      enterprise: z.boolean(),
+    }),
+  ),
+  queues: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      prefix: z.string(),
+      departmentId: z.string().nullable(),
+      dailyCap: z.number().int(),
+      openFrom: z.string(),
+      openTo: z.string(),
+      itemCodes: z.array(z.string()),
+    }),
+  ),
+  windows: z.array(
+    z.object({
+      id: z.string(),
+      no: z.string(),
+      name: z.string(),
+      departmentId: z.string().nullable(),
+      raterDeviceId: z.string().nullable(),
+      queues: z.array(z.object({ queueId: z.string(), weight: z.number() })),
+      periods: z.array(
+        z.object({
+          from: z.string(),
+          to: z.string(),
+          queues: z.array(z.object({ queueId: z.string(), weight: z.number() })),
+        }),
+      ),
+    }),
+  ),
+  devices: z.array(
+    z.object({
+      deviceId: z.string(),
+      kind: deviceKindSchema,
+      online: z.boolean(),
+      revoked: z.boolean(),
+      windowId: z.string().nullable(),
+      itemCodes: z.array(z.string()).nullable(),
+    }),
+  ),
   /** Problems the stored configuration has now (empty when the engine can use it). */
   problems: z.array(configProblemSchema),
 });
 export type HallConfigView = z.infer<typeof hallConfigViewSchema>;
 
 /** Answer of every change: the new configuration version and the configuration as it now stands. */
-export interface ConfigChangeResult { configVersion: number; config: HallConfigView }
+export interface ConfigChangeResult {
+  configVersion: number;
+  config: HallConfigView;
+}
 
 /** `ConfigChangeResult` as a schema, for the dashboard to check the answer of a change. */
 export const configChangeResultSchema = z.object({ configVersion: z.number().int(), config: hallConfigViewSchema });

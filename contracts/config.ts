@@ -3,16 +3,31 @@ import { roles, type Role } from './rest.ts';
 import { demoPaceSchema } from './sim.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const url = (protocols: string[]) => z.string().refine((s) => {
-  try { return protocols.includes(new URL(s).protocol); } catch { return false; }
-}, { message: `must be a URL with protocol ${protocols.join(' or ')}` });
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with protocol ${protocols.join(' or ')}` },
+  );
 const hexKey = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)');
 /** A comma-separated role list, or `none`. */
 const roleList = z.string().transform((s, ctx): Role[] => {
   if (s.trim() === 'none') return [];
-  const list = s.split(',').map((r) => r.trim()).filter(Boolean);
+  const list = s
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = list.filter((r) => !(roles as readonly string[]).includes(r));
-  if (bad.length > 0 || list.length === 0) ctx.addIssue({ code: 'custom', message: `must be \`none\` or roles from ${roles.join(',')}${bad.length ? ` (unknown: ${bad.join(',')})` : ''}` });
+  if (bad.length > 0 || list.length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be \`none\` or roles from ${roles.join(',')}${bad.length ? ` (unknown: ${bad.join(',')})` : ''}`,
+    });
   return list as Role[];
 });
 
@@ -41,7 +56,10 @@ export const configSchema = z.object({
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
   /** Shared-subscription group of the ingest on an external broker; processes in one group split the load. */
-  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('hall-ingest'),
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('hall-ingest'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Key for AES-256-GCM encryption of personal data; generated into DATA_DIR when absent (demo only). */
@@ -51,7 +69,10 @@ export const configSchema = z.object({
   /** Cipher that encrypts new personal data; both are always read (docs/personal-data.md). */
   PII_CIPHER: z.enum(['aes-256-gcm', 'sm4-cbc']).default('aes-256-gcm'),
   /** SM4 key (16 bytes hex) for PII_CIPHER=sm4-cbc; generated into DATA_DIR when absent (demo only). */
-  PII_SM4_KEY: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters (16 bytes)').optional(),
+  PII_SM4_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex characters (16 bytes)')
+    .optional(),
   /** HMAC-SM3 key (32 bytes hex) of the SM4 values; derived from PII_SM4_KEY with HKDF-SM3 when absent. */
   PII_SM4_MAC_KEY: hexKey.optional(),
   /** Shared secret the external broker sends on the auth webhooks (header x-broker-secret). */
@@ -69,17 +90,37 @@ export const configSchema = z.object({
   MQTT_TLS_PORT: port.default(8883),
   /** `on` (with TLS_CERT_FILE and TLS_KEY_FILE): HTTP and Socket.IO are served as HTTPS/WSS on HTTP_PORT. */
   HTTPS: z.enum(['on', 'off']).default('off'),
-  SESSION_TTL_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(12 * 60),
+  SESSION_TTL_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(12 * 60),
   // ── Sign-in hardening (issue 3; docs/authentication.md) ──
   /** Minutes without use after which a session ends (REST and sockets). */
-  SESSION_IDLE_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Roles that must sign in with a TOTP code; `none` for none (demo convenience only). */
   TOTP_REQUIRED_ROLES: roleList.prefault('sysadmin,secadmin,auditadmin'),
   /** Consecutive failed sign-ins (password, TOTP code or caller PIN) that lock an account. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   /** First lock in minutes; each further lock doubles up to LOGIN_LOCK_MAX_MIN. */
-  LOGIN_LOCK_MIN: z.coerce.number().int().min(1).max(24 * 60).default(1),
-  LOGIN_LOCK_MAX_MIN: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  LOGIN_LOCK_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(1),
+  LOGIN_LOCK_MAX_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** Failed sign-ins allowed per client IP and user name, and per client IP, in 15 minutes (then 429). */
   LOGIN_RATE_PER_ACCOUNT: z.coerce.number().int().min(1).max(100000).default(10),
   LOGIN_RATE_PER_IP: z.coerce.number().int().min(1).max(100000).default(50),
@@ -91,7 +132,12 @@ export const configSchema = z.object({
    * (bench:queue, docs/benchmarks.md). Keep processes × PG_POOL_MAX under max_connections.
    */
   /** Hours a processed device message id (and its reply) is kept for retries and redeliveries; older rows are pruned. */
-  INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  INBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
   /** Outbox relay to ClickHouse (issue 5, ADR 0008): pause between steps when idle; 0 turns the timer off (steps only on demand). */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** SEED=demo only: days of SYNTHETIC history written to ClickHouse on a fresh demo, so the leadership screens have trends (analytics/demo-history.ts); 0 = none. */
@@ -103,7 +149,12 @@ export const configSchema = z.object({
   /** Outbox rows already in ClickHouse and older than this are deleted by the relay (hourly); 0 keeps them forever. */
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
-  MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  MAX_PACKET_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   /** Demo seeding on first start with an empty database. */
   SEED: z.enum(['demo', 'none']).default('demo'),
   /** Time zone the halls' day (ticket numbers restart daily) is counted in. */

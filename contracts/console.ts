@@ -14,18 +14,25 @@ import { z } from 'zod';
 export const windowStatusSchema = z.enum(['open', 'paused', 'closed']);
 export const ticketClassSchema = z.enum(['walk-in', 'appointment', 'green', 'transferred-back']);
 export const ticketStatusSchema = z.enum(['waiting', 'called', 'serving', 'done', 'skipped', 'dropped']);
-export const estimateSchema = z.object({ lowMin: z.number().int().nonnegative(), highMin: z.number().int().nonnegative() });
+export const estimateSchema = z.object({
+  lowMin: z.number().int().nonnegative(),
+  highMin: z.number().int().nonnegative(),
+});
 
 /** Who works at a window now (server/store/window-staff-repo.ts). */
 export const windowStaffSchema = z.object({
-  username: z.string(), via: z.enum(['console', 'caller']), since: z.string(),
+  username: z.string(),
+  via: z.enum(['console', 'caller']),
+  since: z.string(),
   /** The caller of this request is the one signed in. */
   me: z.boolean(),
 });
 
 /** One line of the console's window chooser. */
 export const windowSummarySchema = z.object({
-  id: z.string(), no: z.string(), name: z.string().nullable(),
+  id: z.string(),
+  no: z.string(),
+  name: z.string().nullable(),
   status: windowStatusSchema,
   currentTicketNo: z.string().nullable(),
   served: z.number().int().nonnegative(),
@@ -35,7 +42,11 @@ export const windowSummarySchema = z.object({
 });
 export type WindowSummary = z.infer<typeof windowSummarySchema>;
 
-export const hallWindowsResponseSchema = z.object({ hallId: z.string(), hallName: z.string(), windows: z.array(windowSummarySchema) });
+export const hallWindowsResponseSchema = z.object({
+  hallId: z.string(),
+  hallName: z.string(),
+  windows: z.array(windowSummarySchema),
+});
 export type HallWindowsResponse = z.infer<typeof hallWindowsResponseSchema>;
 
 /**
@@ -61,13 +72,20 @@ export type WindowSignOutResponse = z.infer<typeof windowSignOutResponseSchema>;
 
 /** The ticket the window holds now. */
 export const consoleCurrentSchema = z.object({
-  ticketId: z.string(), ticketNo: z.string(), status: ticketStatusSchema, class: ticketClassSchema,
+  ticketId: z.string(),
+  ticketNo: z.string(),
+  status: ticketStatusSchema,
+  class: ticketClassSchema,
   queue: z.object({ id: z.string(), name: z.string() }),
   item: z.object({ code: z.string(), name: z.string() }),
-  takenAt: z.string(), calledAt: z.string().nullable(), startedAt: z.string().nullable(),
+  takenAt: z.string(),
+  calledAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
   /** Minutes from taking the ticket to the call. */
   waitedMin: z.number().int().nonnegative(),
-  calls: z.number().int().nonnegative(), recalls: z.number().int().nonnegative(), transfers: z.number().int().nonnegative(),
+  calls: z.number().int().nonnegative(),
+  recalls: z.number().int().nonnegative(),
+  transfers: z.number().int().nonnegative(),
   /** Masked on the server (2301**********123X); null when the ticket was taken without an ID. */
   idNumberMasked: z.string().nullable(),
   nameMasked: z.string().nullable(),
@@ -76,9 +94,14 @@ export type ConsoleCurrent = z.infer<typeof consoleCurrentSchema>;
 
 /** A waiting ticket the window may call, in call order. */
 export const consoleWaitingSchema = z.object({
-  ticketId: z.string(), ticketNo: z.string(), class: ticketClassSchema,
-  queueId: z.string(), itemCode: z.string(), itemName: z.string(),
-  takenAt: z.string(), waitedMin: z.number().int().nonnegative(),
+  ticketId: z.string(),
+  ticketNo: z.string(),
+  class: ticketClassSchema,
+  queueId: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  takenAt: z.string(),
+  waitedMin: z.number().int().nonnegative(),
   /** Waited past the starvation limit: at the front of its class. */
   starving: z.boolean(),
   /** Transferred to this window. */
@@ -88,12 +111,22 @@ export const consoleWaitingSchema = z.object({
 });
 export type ConsoleWaiting = z.infer<typeof consoleWaitingSchema>;
 
-export const consoleQueueSchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), weight: z.number(), waiting: z.number().int().nonnegative() });
+export const consoleQueueSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  weight: z.number(),
+  waiting: z.number().int().nonnegative(),
+});
 
 /** A no-show the window skipped that a late comer may still re-activate. */
 export const consoleSkippedSchema = z.object({
-  ticketId: z.string(), ticketNo: z.string(), queueId: z.string(), status: z.enum(['skipped', 'dropped']),
-  skippedAt: z.string(), reactivateUntil: z.string(),
+  ticketId: z.string(),
+  ticketNo: z.string(),
+  queueId: z.string(),
+  status: z.enum(['skipped', 'dropped']),
+  skippedAt: z.string(),
+  reactivateUntil: z.string(),
 });
 
 export const consoleFiguresSchema = z.object({
@@ -117,7 +150,10 @@ export const consolePressureSchema = z.object({
 });
 
 export const consoleResponseSchema = z.object({
-  hallId: z.string(), hallName: z.string(), day: z.string(), at: z.string(),
+  hallId: z.string(),
+  hallName: z.string(),
+  day: z.string(),
+  at: z.string(),
   window: windowSummarySchema,
   current: consoleCurrentSchema.nullable(),
   queues: z.array(consoleQueueSchema),
@@ -135,15 +171,20 @@ export type ConsoleResponse = z.infer<typeof consoleResponseSchema>;
 
 /** The citizen's ticket page (/t/{ticketId}); public, so nothing personal. */
 export const publicTicketParamsSchema = z.object({ ticketId: z.uuid() });
-export const publicTicketResponseSchema = z.object({
-  ticketId: z.string(), hallName: z.string(), ticketNo: z.string(), queueName: z.string(),
-  status: ticketStatusSchema,
-  /** While waiting: tickets of the same line called before this one. */
-  waitingAhead: z.number().int().nonnegative().nullable(),
-  estimate: estimateSchema.nullable(),
-  /** When called or being served: where to go, and the line the LED and the voice say. */
-  windowNo: z.string().nullable(),
-  callText: z.string().nullable(),
-  at: z.string(),
-}).strict();
+export const publicTicketResponseSchema = z
+  .object({
+    ticketId: z.string(),
+    hallName: z.string(),
+    ticketNo: z.string(),
+    queueName: z.string(),
+    status: ticketStatusSchema,
+    /** While waiting: tickets of the same line called before this one. */
+    waitingAhead: z.number().int().nonnegative().nullable(),
+    estimate: estimateSchema.nullable(),
+    /** When called or being served: where to go, and the line the LED and the voice say. */
+    windowNo: z.string().nullable(),
+    callText: z.string().nullable(),
+    at: z.string(),
+  })
+  .strict();
 export type PublicTicketResponse = z.infer<typeof publicTicketResponseSchema>;

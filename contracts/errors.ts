@@ -40,15 +40,18 @@ export const ERROR_CATALOG = {
   HALL_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; try again later' },
   HALL_ERR_SESSION_EXPIRED: { status: 401, message: 'the session timed out; sign in again' },
   HALL_ERR_DEVICE_REVOKED: { status: 403, message: 'the device is revoked' },
-  HALL_ERR_NOT_AT_WINDOW: { status: 409, message: 'sign in at this window first: staff operate only the window they are signed in at' },
+  HALL_ERR_NOT_AT_WINDOW: {
+    status: 409,
+    message: 'sign in at this window first: staff operate only the window they are signed in at',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
 /** The default message of every code (devices and sockets get it when no other is given). */
-export const ERROR_CODES = Object.fromEntries(
-  Object.entries(ERROR_CATALOG).map(([code, e]) => [code, e.message]),
-) as { [C in ErrorCode]: (typeof ERROR_CATALOG)[C]['message'] };
+export const ERROR_CODES = Object.fromEntries(Object.entries(ERROR_CATALOG).map(([code, e]) => [code, e.message])) as {
+  [C in ErrorCode]: (typeof ERROR_CATALOG)[C]['message'];
+};
 
 /** The HTTP status of a code: total over the catalog. */
 export function httpStatusOf(code: ErrorCode): number {

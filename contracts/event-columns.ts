@@ -8,14 +8,19 @@
  * or 0.
  */
 export const EVENT_COLUMNS = [
-  ['ticket_id', 'String', 'ticketId'], ['window_id', 'String', 'windowId'], ['item_code', 'String', 'itemCode'], ['department_id', 'String', 'departmentId'],
-  ['waited_min', 'Float64', 'waitedMin'], ['service_min', 'Float64', 'serviceMin'],
+  ['ticket_id', 'String', 'ticketId'],
+  ['window_id', 'String', 'windowId'],
+  ['item_code', 'String', 'itemCode'],
+  ['department_id', 'String', 'departmentId'],
+  ['waited_min', 'Float64', 'waitedMin'],
+  ['service_min', 'Float64', 'serviceMin'],
   // Which call of its ticket a ticket.called is (1 = first; 0 = an event from before the engine numbered calls).
   ['call_no', 'UInt16', 'call'],
   // The staff user who acted at the window ('' when none): rankings and efficiency per staff.
   ['staff_id', 'String', 'staffId'],
   // The case a case event or a review is about; the applicant's keyed look-up hash on ticket.issued (跑多次).
-  ['case_id', 'String', 'caseId'], ['applicant_key', 'String', 'applicantKey'],
+  ['case_id', 'String', 'caseId'],
+  ['applicant_key', 'String', 'applicantKey'],
 ] as const;
 
 type Col = (typeof EVENT_COLUMNS)[number];

@@ -46,7 +46,10 @@ export const deviceStatusEventSchema = z.object({
 export const zoneCountedEventSchema = z.object({
   ...base,
   type: z.literal('zone.counted'),
-  data: z.object({ deviceId: z.string(), zones: z.array(z.object({ zone: z.string(), people: z.number().int().nonnegative() })) }),
+  data: z.object({
+    deviceId: z.string(),
+    zones: z.array(z.object({ zone: z.string(), people: z.number().int().nonnegative() })),
+  }),
 });
 
 export const domainEventSchema = z.discriminatedUnion('type', [

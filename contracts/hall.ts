@@ -30,7 +30,9 @@ export const deviceStateRowSchema = z.object({
 /** Window status (issue 4, 001 §1.1.1.16): only an open window calls. */
 export const wallWindowStatusSchema = z.enum(['open', 'paused', 'closed']);
 export const windowStateSchema = z.object({
-  id: z.string(), no: z.string(), name: z.string(),
+  id: z.string(),
+  no: z.string(),
+  name: z.string(),
   /** Queues the window is configured for all day (window_queues). */
   queueIds: z.array(z.string()),
   // Issue 4 (wall):
@@ -45,7 +47,12 @@ export const windowStateSchema = z.object({
   queuesNow: z.array(z.string()),
 });
 /** One call on the LED/voice (请A001号到5号窗口办理): a call or a recall (重呼). */
-export const recentCallSchema = z.object({ ticketNo: z.string(), windowNo: z.string(), at: z.string(), recall: z.boolean() });
+export const recentCallSchema = z.object({
+  ticketNo: z.string(),
+  windowNo: z.string(),
+  at: z.string(),
+  recall: z.boolean(),
+});
 export const wallPressureLevelSchema = z.enum(['clear', 'normal', 'busy', 'crowded', 'saturated']);
 /** The hall's pressure value (压力值, server/domain/queue/pressure.ts hallPressure). */
 export const hallPressureSchema = z.object({

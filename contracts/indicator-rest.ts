@@ -11,14 +11,32 @@ import { regionCodeSchema } from './ids.ts';
  * `GET /api/halls/:hallId/indicators` for one hall.
  */
 /** `ids=a,b,c` (optional): which indicators; all when left out. */
-const idsParam = z.string().max(4000).transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)).optional();
+const idsParam = z
+  .string()
+  .max(4000)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  )
+  .optional();
 
-export const indicatorPeriodQuerySchema = periodChecks(z.object({ from: z.iso.datetime(), to: z.iso.datetime(), ids: idsParam }).strict());
+export const indicatorPeriodQuerySchema = periodChecks(
+  z.object({ from: z.iso.datetime(), to: z.iso.datetime(), ids: idsParam }).strict(),
+);
 
 /** A region code narrows the halls to that region and the regions below it. */
-export const indicatorValuesQuerySchema = periodChecks(z.object({
-  region: regionCodeSchema.optional(), from: z.iso.datetime(), to: z.iso.datetime(), ids: idsParam,
-}).strict());
+export const indicatorValuesQuerySchema = periodChecks(
+  z
+    .object({
+      region: regionCodeSchema.optional(),
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      ids: idsParam,
+    })
+    .strict(),
+);
 
 export const indicatorCatalogResponseSchema = z.object({ indicators: z.array(indicatorDescriptionSchema) });
 export const indicatorValuesResponseSchema = z.object({

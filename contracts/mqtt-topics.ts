@@ -10,9 +10,16 @@ import { idSchema, deviceKindSchema, type DeviceKind } from './ids.ts';
  * Types use dots (`ticket.request`; the reply type `error` has none), never `/`,
  * so one topic level holds one type.
  */
-export const messageTypeSchema = z.string().regex(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*$/).max(64);
+export const messageTypeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(\.[a-z][a-z0-9-]*)*$/)
+  .max(64);
 
-export interface DeviceAddress { hallId: string; kind: DeviceKind; deviceId: string }
+export interface DeviceAddress {
+  hallId: string;
+  kind: DeviceKind;
+  deviceId: string;
+}
 
 export type ParsedTopic =
   | ({ dir: 'up' | 'down'; type: string } & DeviceAddress)

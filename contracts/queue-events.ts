@@ -15,28 +15,64 @@ export const outcomeSchema = z.enum(['done', 'refused', 'incomplete']);
 export const displayLineSchema = z.object({ text: z.string(), voice: z.string() });
 export const waitRangeSchema = z.object({ lowMin: z.number().nonnegative(), highMin: z.number().nonnegative() });
 
-const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) => z.object({ ...base, type: z.literal(type), data: z.object(data) });
+const ev = <T extends string, D extends z.ZodRawShape>(type: T, data: D) =>
+  z.object({ ...base, type: z.literal(type), data: z.object(data) });
 
 export const ticketCalledEventSchema = ev('ticket.called', {
-  ...ticketRef, ...windowRef, queueId: z.string(), class: ticketClassSchema, waitedMin: z.number(),
+  ...ticketRef,
+  ...windowRef,
+  queueId: z.string(),
+  class: ticketClassSchema,
+  waitedMin: z.number(),
   /** 1 for the ticket's first call, 2 after a skip-return or a transfer, …; recalls are not calls. */
   call: z.number().int().positive(),
-  outOfOrder: z.boolean(), reason: z.string().optional(), display: displayLineSchema,
+  outOfOrder: z.boolean(),
+  reason: z.string().optional(),
+  display: displayLineSchema,
 });
 export const queueEventSchemas = [
   ticketCalledEventSchema,
   ev('ticket.recalled', { ...ticketRef, ...windowRef, recalls: z.number().int(), display: displayLineSchema }),
-  ev('ticket.skipped', { ...ticketRef, ...windowRef, skipCount: z.number().int(), then: z.enum(['return', 'drop']), returnAfterCalls: z.number().int().optional() }),
+  ev('ticket.skipped', {
+    ...ticketRef,
+    ...windowRef,
+    skipCount: z.number().int(),
+    then: z.enum(['return', 'drop']),
+    returnAfterCalls: z.number().int().optional(),
+  }),
   ev('ticket.returned', { ...ticketRef, queueId: z.string() }),
   ev('ticket.reactivated', { ...ticketRef, queueId: z.string() }),
   ev('ticket.dropped', { ...ticketRef, queueId: z.string(), reason: z.enum(['no-show', 'day-end']) }),
-  ev('ticket.transferred', { ...ticketRef, ...windowRef, fromQueueId: z.string(), toQueueId: z.string(), toWindowId: z.string().optional(), class: ticketClassSchema }),
+  ev('ticket.transferred', {
+    ...ticketRef,
+    ...windowRef,
+    fromQueueId: z.string(),
+    toQueueId: z.string(),
+    toWindowId: z.string().optional(),
+    class: ticketClassSchema,
+  }),
   ev('ticket.untargeted', { ...ticketRef, queueId: z.string(), fromWindowId: z.string() }),
   ev('service.started', { ...ticketRef, ...windowRef }),
-  ev('ticket.completed', { ...ticketRef, ...windowRef, queueId: z.string(), itemCode: z.string(), outcome: outcomeSchema, serviceMin: z.number() }),
+  ev('ticket.completed', {
+    ...ticketRef,
+    ...windowRef,
+    queueId: z.string(),
+    itemCode: z.string(),
+    outcome: outcomeSchema,
+    serviceMin: z.number(),
+  }),
   ev('case.opened', {
-    ...ticketRef, ...windowRef, caseId: z.string(), queueId: z.string(), itemCode: z.string(), departmentId: z.string(), outcome: outcomeSchema,
-    takenAt: z.string(), calledAt: z.string(), startedAt: z.string(), endedAt: z.string(),
+    ...ticketRef,
+    ...windowRef,
+    caseId: z.string(),
+    queueId: z.string(),
+    itemCode: z.string(),
+    departmentId: z.string(),
+    outcome: outcomeSchema,
+    takenAt: z.string(),
+    calledAt: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string(),
   }),
   ev('rating.prompt', { ...ticketRef, ...windowRef, raterDeviceId: z.string().nullable() }),
   ev('window.opened', windowRef),

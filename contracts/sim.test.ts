@@ -17,8 +17,17 @@ describe('demo pace contract', () => {
 
   it('is an optional field of the hall snapshot', () => {
     const snap = {
-      hallId: 'h-city', name: '示范市政务服务中心', regionCode: '440900', seq: 0, queues: [], windows: [], devices: [],
-      recentTickets: [], recentCalls: [], pressure: { waiting: 0, openWindows: 0, clearMin: null, level: 'clear' }, at: new Date(0).toISOString(),
+      hallId: 'h-city',
+      name: '示范市政务服务中心',
+      regionCode: '440900',
+      seq: 0,
+      queues: [],
+      windows: [],
+      devices: [],
+      recentTickets: [],
+      recentCalls: [],
+      pressure: { waiting: 0, openWindows: 0, clearMin: null, level: 'clear' },
+      at: new Date(0).toISOString(),
     };
     const plain = hallSnapshotSchema.safeParse(snap);
     expect(plain.success, JSON.stringify(plain.error?.issues)).toBe(true);

@@ -11,7 +11,11 @@ import type { ErrorBody } from './errors.ts';
  * Client commands are `domain:verb` with an ack; broadcasts are past tense.
  */
 export const hallJoinSchema = z.object({ hallId: idSchema }).strict();
-export const hallDeltaSchema = z.object({ hallId: z.string(), seq: z.number().int().positive(), event: domainEventSchema });
+export const hallDeltaSchema = z.object({
+  hallId: z.string(),
+  seq: z.number().int().positive(),
+  event: domainEventSchema,
+});
 export type HallDelta = z.infer<typeof hallDeltaSchema>;
 export { hallSnapshotSchema };
 

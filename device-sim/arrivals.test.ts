@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ticketRequestSchema } from '../contracts/index.ts';
 import {
-  NIGHT_FACTOR, demandFactor, hallHour, idCheckChar, isValidIdNumber, nextIntervalMs,
-  paceFactor, poissonSample, seededRandom, syntheticName, syntheticPerson,
+  NIGHT_FACTOR,
+  demandFactor,
+  hallHour,
+  idCheckChar,
+  isValidIdNumber,
+  nextIntervalMs,
+  paceFactor,
+  poissonSample,
+  seededRandom,
+  syntheticName,
+  syntheticPerson,
 } from './arrivals.ts';
 
 /** fast-check drives the PRNG through its seed, so shrinking stays meaningful. */
@@ -23,10 +32,12 @@ describe('demandFactor (hour-of-day curve)', () => {
   });
 
   it('stays within [NIGHT_FACTOR, 1] at every hour, wrapping outside 0..24', () => {
-    fc.assert(fc.property(fc.double({ min: -48, max: 48, noNaN: true }), (h) => {
-      const f = demandFactor(h);
-      return f >= NIGHT_FACTOR - 1e-12 && f <= 1 + 1e-12;
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -48, max: 48, noNaN: true }), (h) => {
+        const f = demandFactor(h);
+        return f >= NIGHT_FACTOR - 1e-12 && f <= 1 + 1e-12;
+      }),
+    );
     expect(demandFactor(34)).toBe(demandFactor(10));
   });
 
@@ -60,11 +71,13 @@ describe('paceFactor (demo pace)', () => {
     expect(arrivalsPerMin('hall-clock', '10:00')).toBe(peakPerMin);
   });
 
-  it('always is the peak at every instant; hall-clock is the day curve at the halls\' hour', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 4 * 365 * 86_400_000 }), (ms) => {
-      const t = new Date(Date.UTC(2024, 0, 1) + ms);
-      return paceFactor('always', t) === 1 && paceFactor('hall-clock', t) === demandFactor(hallHour(t));
-    }));
+  it("always is the peak at every instant; hall-clock is the day curve at the halls' hour", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 * 365 * 86_400_000 }), (ms) => {
+        const t = new Date(Date.UTC(2024, 0, 1) + ms);
+        return paceFactor('always', t) === 1 && paceFactor('hall-clock', t) === demandFactor(hallHour(t));
+      }),
+    );
   });
 });
 
@@ -80,10 +93,12 @@ describe('nextIntervalMs (Poisson arrivals)', () => {
   });
 
   it('is positive and finite for any random draw, Infinity for rate 0', () => {
-    fc.assert(fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => {
-      const d = nextIntervalMs(0.01, () => u);
-      return d >= 0 && Number.isFinite(d);
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (u) => {
+        const d = nextIntervalMs(0.01, () => u);
+        return d >= 0 && Number.isFinite(d);
+      }),
+    );
     expect(nextIntervalMs(0, Math.random)).toBe(Infinity);
   });
 });
@@ -110,14 +125,25 @@ describe('synthetic identities', () => {
   });
 
   it('generates only IDs that pass the check, are born 1950–2005 and fit the ticket schema', () => {
-    fc.assert(fc.property(randomArb, (random) => {
-      const p = syntheticPerson(random);
-      const year = Number(p.idNumber.slice(6, 10));
-      const sexDigit = Number(p.idNumber[16]);
-      const req = ticketRequestSchema.safeParse({ itemCode: 'X1', identity: { method: 'id-card', idNumber: p.idNumber, name: p.name } });
-      return isValidIdNumber(p.idNumber) && year >= 1950 && year <= 2005
-        && (sexDigit % 2 === 1) === (p.sex === 'M') && req.success;
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(randomArb, (random) => {
+        const p = syntheticPerson(random);
+        const year = Number(p.idNumber.slice(6, 10));
+        const sexDigit = Number(p.idNumber[16]);
+        const req = ticketRequestSchema.safeParse({
+          itemCode: 'X1',
+          identity: { method: 'id-card', idNumber: p.idNumber, name: p.name },
+        });
+        return (
+          isValidIdNumber(p.idNumber) &&
+          year >= 1950 &&
+          year <= 2005 &&
+          (sexDigit % 2 === 1) === (p.sex === 'M') &&
+          req.success
+        );
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('generates 2–3 character Chinese names', () => {

@@ -36,8 +36,17 @@ export const NIGHT_FACTOR = 0.05;
  * close 17:30.
  */
 const CURVE: ReadonlyArray<readonly [number, number]> = [
-  [0, NIGHT_FACTOR], [8.5, NIGHT_FACTOR], [9, 0.9], [9.5, 1], [11, 1], [12, 0.3],
-  [13.5, 0.3], [14.5, 1], [16.5, 1], [17.5, NIGHT_FACTOR], [24, NIGHT_FACTOR],
+  [0, NIGHT_FACTOR],
+  [8.5, NIGHT_FACTOR],
+  [9, 0.9],
+  [9.5, 1],
+  [11, 1],
+  [12, 0.3],
+  [13.5, 0.3],
+  [14.5, 1],
+  [16.5, 1],
+  [17.5, NIGHT_FACTOR],
+  [24, NIGHT_FACTOR],
 ];
 
 /** China Standard Time (UTC+8, no DST): the halls' clock, whatever the host's zone. */
@@ -106,7 +115,10 @@ export function poissonSample(mean: number, random: Random): number {
   const limit = Math.exp(-mean);
   let k = 0;
   let p = random();
-  while (p > limit) { k++; p *= random(); }
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
   return k;
 }
 
@@ -126,37 +138,62 @@ export function idCheckChar(first17: string): string {
 /** True for an 18-character ID number with a real birth date and the right check character. */
 export function isValidIdNumber(id: string): boolean {
   if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const y = Number(id.slice(6, 10)), m = Number(id.slice(10, 12)), d = Number(id.slice(12, 14));
+  const y = Number(id.slice(6, 10)),
+    m = Number(id.slice(10, 12)),
+    d = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
   return idCheckChar(id.slice(0, 17)) === id[17];
 }
 
 /** Region prefixes (GB/T 2260): mostly Maoming (4409xx), where the seeds' halls are, plus a few visitors. */
-const REGIONS = ['440902', '440904', '440981', '440982', '440983', '440984', '440106', '440304', '110105', '310115'] as const;
+const REGIONS = [
+  '440902',
+  '440904',
+  '440981',
+  '440982',
+  '440983',
+  '440984',
+  '440106',
+  '440304',
+  '110105',
+  '310115',
+] as const;
 
 const pick = <T>(xs: readonly T[], random: Random): T => xs[Math.floor(random() * xs.length)]!;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-export interface SyntheticPerson { idNumber: string; name: string; sex: 'M' | 'F' }
+export interface SyntheticPerson {
+  idNumber: string;
+  name: string;
+  sex: 'M' | 'F';
+}
 
 /**
  * A made-up citizen: valid-looking 18-character ID (born 1950–2005, sequence
  * digit odd for men as GB 11643 says) and a Chinese name. Test data only.
  */
 export function syntheticPerson(random: Random): SyntheticPerson {
-  const start = Date.UTC(1950, 0, 1), end = Date.UTC(2005, 11, 31);
+  const start = Date.UTC(1950, 0, 1),
+    end = Date.UTC(2005, 11, 31);
   const birth = new Date(start + Math.floor(random() * ((end - start) / 86_400_000 + 1)) * 86_400_000);
   const sex = random() < 0.5 ? 'M' : 'F';
   // Third sequence digit: odd = male, even = female.
   const seq = Math.floor(random() * 50) * 2 + (sex === 'M' ? 1 : 0);
-  const first17 = pick(REGIONS, random)
-    + pad(birth.getUTCFullYear(), 4) + pad(birth.getUTCMonth() + 1, 2) + pad(birth.getUTCDate(), 2)
-    + pad(Math.floor(random() * 10), 1) + pad(seq, 2);
+  const first17 =
+    pick(REGIONS, random) +
+    pad(birth.getUTCFullYear(), 4) +
+    pad(birth.getUTCMonth() + 1, 2) +
+    pad(birth.getUTCDate(), 2) +
+    pad(Math.floor(random() * 10), 1) +
+    pad(seq, 2);
   return { idNumber: first17 + idCheckChar(first17), name: syntheticName(random, sex), sex };
 }
 
-const SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢钟谭廖'.split('');
+const SURNAMES =
+  '李王张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢钟谭廖'.split(
+    '',
+  );
 const GIVEN_M = '伟强磊军勇杰涛斌明辉刚健鹏华平志宏建国文俊峰浩宇博'.split('');
 const GIVEN_F = '芳娜敏静丽艳娟霞秀英玲桂兰婷雪琳颖慧佳欣怡梅红燕晶'.split('');
 

@@ -16,11 +16,23 @@ function harness() {
   const stats = { called: 0, completed: 0 };
   const loop = createCallerLoop({
     caller: { deviceId: 'c1', windowId: 'w1', account: 'clerk', pin: '730415' },
-    send: (type, data) => { const id = `m${sent.length + 1}`; sent.push({ id, type, data: data as Record<string, unknown> }); return id; },
-    later: (fn, ms) => { timers.push({ at: now + ms, fn }); },
-    random: seededRandom(7), serviceMeanMs: () => 10_000,
+    send: (type, data) => {
+      const id = `m${sent.length + 1}`;
+      sent.push({ id, type, data: data as Record<string, unknown> });
+      return id;
+    },
+    later: (fn, ms) => {
+      timers.push({ at: now + ms, fn });
+    },
+    random: seededRandom(7),
+    serviceMeanMs: () => 10_000,
     fail: (code) => errors.push(code),
-    onCalled: () => { stats.called++; }, onCompleted: () => { stats.completed++; },
+    onCalled: () => {
+      stats.called++;
+    },
+    onCompleted: () => {
+      stats.completed++;
+    },
   });
   /** Runs timers until a new message was sent; returns it. */
   const nextSent = () => {
@@ -34,8 +46,19 @@ function harness() {
     }
     return sent.at(-1)!;
   };
-  const result = (status: string, current: CallResult['current']): CallResult => ({ seq: 1, events: [], window: { id: 'w1', no: '1', status, served: 0 }, current });
-  const ticket = (s: string): CallResult['current'] => ({ ticketId: 't1', ticketNo: 'A001', status: s, queueId: 'q', class: 'walk-in' });
+  const result = (status: string, current: CallResult['current']): CallResult => ({
+    seq: 1,
+    events: [],
+    window: { id: 'w1', no: '1', status, served: 0 },
+    current,
+  });
+  const ticket = (s: string): CallResult['current'] => ({
+    ticketId: 't1',
+    ticketNo: 'A001',
+    status: s,
+    queueId: 'q',
+    class: 'walk-in',
+  });
   return { loop, sent, nextSent, result, ticket, errors, stats };
 }
 

@@ -27,7 +27,10 @@ export interface CallerLoopDeps {
   onCompleted(): void;
 }
 
-export interface CallerLoop { start(): void; onReply(type: string, re: string | undefined, data: unknown): void }
+export interface CallerLoop {
+  start(): void;
+  onReply(type: string, re: string | undefined, data: unknown): void;
+}
 
 const WALK_UP_MS = [2000, 6000] as const;
 const AFTER_COMPLETE_MS = [1000, 3000] as const;
@@ -55,14 +58,21 @@ export function createCallerLoop(o: CallerLoopDeps): CallerLoop {
   /** One tick timer at a time: a newer schedule replaces an older one. */
   const schedule = (ms: number) => {
     const t = ++tickToken;
-    o.later(() => { if (t === tickToken) tick(); }, ms);
+    o.later(() => {
+      if (t === tickToken) tick();
+    }, ms);
   };
 
   const request = (type: string, data: object = {}) => {
     const id = o.send(type, { windowId: o.caller.windowId, ...data });
     inflight = { id, type };
     // A reply lost with a dropped connection: act again rather than hang.
-    o.later(() => { if (inflight?.id === id) { inflight = null; schedule(1000); } }, REPLY_TIMEOUT_MS);
+    o.later(() => {
+      if (inflight?.id === id) {
+        inflight = null;
+        schedule(1000);
+      }
+    }, REPLY_TIMEOUT_MS);
   };
 
   const tick = () => {
@@ -71,7 +81,8 @@ export function createCallerLoop(o: CallerLoopDeps): CallerLoop {
     const r = recovery.shift();
     if (r) return request(r, r === 'call.complete' ? { outcome: 'done' } : {});
     if (current?.status === 'called') return request('call.start');
-    if (current?.status === 'serving') return request('call.complete', { outcome: o.random() < 0.95 ? 'done' : 'incomplete' });
+    if (current?.status === 'serving')
+      return request('call.complete', { outcome: o.random() < 0.95 ? 'done' : 'incomplete' });
     if (!window || window.status === 'closed') return request('call.open');
     if (window.status === 'paused') return request('call.resume');
     if (o.random() < PAUSE_PROB) return request('call.pause');
@@ -80,23 +91,34 @@ export function createCallerLoop(o: CallerLoopDeps): CallerLoop {
 
   const onResult = (sent: string, data: unknown) => {
     const r = callResultSchema.safeParse(data);
-    if (!r.success) { o.fail('SIM_BAD_REPLY', 'call.result data off contract', { deviceId: o.caller.deviceId }); return schedule(5000); }
+    if (!r.success) {
+      o.fail('SIM_BAD_REPLY', 'call.result data off contract', { deviceId: o.caller.deviceId });
+      return schedule(5000);
+    }
     window = r.data.window;
     current = r.data.current;
     recovery = [];
     recovering = false;
     switch (sent) {
       case 'call.next':
-        if (current) { o.onCalled(); idleMs = IDLE_MS[0]; return schedule(between(WALK_UP_MS)); }
+        if (current) {
+          o.onCalled();
+          idleMs = IDLE_MS[0];
+          return schedule(between(WALK_UP_MS));
+        }
         idleMs = Math.min(idleMs * 2, IDLE_MS[1]);
         return schedule(idleMs * (0.5 + o.random()));
       case 'call.start': {
         const ms = nextIntervalMs(1 / Math.max(1, o.serviceMeanMs()), o.random);
         return schedule(Math.min(Math.max(ms, SERVICE_MS[0]), SERVICE_MS[1]));
       }
-      case 'call.complete': o.onCompleted(); return schedule(between(AFTER_COMPLETE_MS));
-      case 'call.pause': return schedule(between(PAUSE_MS));
-      default: return schedule(500);
+      case 'call.complete':
+        o.onCompleted();
+        return schedule(between(AFTER_COMPLETE_MS));
+      case 'call.pause':
+        return schedule(between(PAUSE_MS));
+      default:
+        return schedule(500);
     }
   };
 
@@ -113,8 +135,10 @@ export function createCallerLoop(o: CallerLoopDeps): CallerLoop {
     }
     if (code === 'HALL_ERR_CONFLICT') {
       // The window is not as we thought: find out by trying what could be pending.
-      if (!recovering) { recovering = true; recovery = RECOVERY.filter((x) => x !== sent); }
-      else if (recovery.length === 0) {
+      if (!recovering) {
+        recovering = true;
+        recovery = RECOVERY.filter((x) => x !== sent);
+      } else if (recovery.length === 0) {
         // Nothing was pending: the window is open and free.
         recovering = false;
         window = { id: o.caller.windowId, no: window?.no ?? '', status: 'open', served: window?.served ?? 0 };
@@ -127,12 +151,21 @@ export function createCallerLoop(o: CallerLoopDeps): CallerLoop {
   };
 
   return {
-    start() { if (!inflight) schedule(between([200, 2000])); },
+    start() {
+      if (!inflight) schedule(between([200, 2000]));
+    },
     onReply(type, re, data) {
       if (!inflight || re !== inflight.id) return; // a QoS 1 duplicate or a reply we gave up on
       const sent = inflight.type;
       inflight = null;
-      if (type === 'caller.signedin') { signedIn = true; window = null; current = null; recovery = []; recovering = false; return schedule(500); }
+      if (type === 'caller.signedin') {
+        signedIn = true;
+        window = null;
+        current = null;
+        recovery = [];
+        recovering = false;
+        return schedule(500);
+      }
       if (type === 'call.result') return onResult(sent, data);
       if (type === 'error') return onError(sent, data);
       schedule(1000);

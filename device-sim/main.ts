@@ -33,14 +33,26 @@ async function readSimFile(): Promise<SimFile> {
     text = await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      die(`${file} not found: start the server once with the demo seed (it writes the device list there), or set DATA_DIR`);
+      die(
+        `${file} not found: start the server once with the demo seed (it writes the device list there), or set DATA_DIR`,
+      );
     }
     die(`cannot read ${file}: ${(e as Error).message}`);
   }
   let json: unknown;
-  try { json = JSON.parse(text); } catch (e) { die(`${file} is not JSON: ${(e as Error).message}`); }
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    die(`${file} is not JSON: ${(e as Error).message}`);
+  }
   const parsed = simFileSchema.safeParse(json);
-  if (!parsed.success) die(`${file} does not match the sim file contract: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    die(
+      `${file} does not match the sim file contract: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -54,12 +66,22 @@ function log(msg: string, extra?: object): void {
 }
 
 const sim = await readSimFile();
-const running = await startSimulator({ mqttUrl, devices: sim.devices, items: sim.items, callers: sim.callers, ratePerMin: rate, pace: pace.data, log });
+const running = await startSimulator({
+  mqttUrl,
+  devices: sim.devices,
+  items: sim.items,
+  callers: sim.callers,
+  ratePerMin: rate,
+  pace: pace.data,
+  log,
+});
 
 const summary = setInterval(() => {
   const s = running.stats();
   const last = s.lastErrorCodes.at(-1);
-  console.log(`sim: connected=${s.connected} requested=${s.ticketsRequested} issued=${s.ticketsIssued} called=${s.ticketsCalled} completed=${s.ticketsCompleted} errors=${s.errors}${last ? ` last=${last}` : ''}`);
+  console.log(
+    `sim: connected=${s.connected} requested=${s.ticketsRequested} issued=${s.ticketsIssued} called=${s.ticketsCalled} completed=${s.ticketsCompleted} errors=${s.errors}${last ? ` last=${last}` : ''}`,
+  );
   seen.clear();
 }, 10_000);
 
@@ -69,7 +91,13 @@ const shutdown = (signal: string) => {
   stopping = true;
   console.error(`sim: ${signal}, stopping`);
   clearInterval(summary);
-  running.stop().then(() => process.exit(0), (e: unknown) => { console.error('sim: stop failed', e); process.exit(1); });
+  running.stop().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error('sim: stop failed', e);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

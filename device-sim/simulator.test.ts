@@ -3,8 +3,14 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import {
-  envelopeSchema, parseTopic, topics, upMessages,
-  type DeviceCredentials, type DeviceKind, type Envelope, type TicketIssued,
+  envelopeSchema,
+  parseTopic,
+  topics,
+  upMessages,
+  type DeviceCredentials,
+  type DeviceKind,
+  type Envelope,
+  type TicketIssued,
 } from '../contracts/index.ts';
 import { isValidIdNumber, seededRandom } from './arrivals.ts';
 import { startSimulator } from './simulator.ts';
@@ -14,12 +20,22 @@ import { startSimulator } from './simulator.ts';
  * elsewhere) and a plain MQTT client playing the server: it checks every
  * message against the contracts and answers ticket requests.
  */
-const dev = (hallId: string, kind: DeviceKind, deviceId: string): DeviceCredentials =>
-  ({ hallId, kind, deviceId, username: deviceId, password: 'pw', topicPrefix: topics.prefix({ hallId, kind, deviceId }) });
+const dev = (hallId: string, kind: DeviceKind, deviceId: string): DeviceCredentials => ({
+  hallId,
+  kind,
+  deviceId,
+  username: deviceId,
+  password: 'pw',
+  topicPrefix: topics.prefix({ hallId, kind, deviceId }),
+});
 
 const devices = [
-  dev('H1', 'ticketer', 'T1a'), dev('H1', 'ticketer', 'T1b'), dev('H1', 'camera', 'C1'), dev('H1', 'display', 'D1'),
-  dev('H2', 'ticketer', 'T2a'), dev('H2', 'camera', 'C2'),
+  dev('H1', 'ticketer', 'T1a'),
+  dev('H1', 'ticketer', 'T1b'),
+  dev('H1', 'camera', 'C1'),
+  dev('H1', 'display', 'D1'),
+  dev('H2', 'ticketer', 'T2a'),
+  dev('H2', 'camera', 'C2'),
   dev('H1', 'caller', 'K1'), // ignored for now
 ];
 const items = { H1: ['A1', 'A2'], H2: ['B1'] };
@@ -43,7 +59,9 @@ afterAll(async () => {
 async function retainedStates(): Promise<Map<string, string>> {
   const c = await connectAsync(url, { clientId: `probe-${Math.random()}` });
   const seen = new Map<string, string>();
-  c.on('message', (topic, payload, packet) => { if (packet.retain) seen.set(topic, payload.toString()); });
+  c.on('message', (topic, payload, packet) => {
+    if (packet.retain) seen.set(topic, payload.toString());
+  });
   await c.subscribeAsync(topics.allState, { qos: 1 });
   await new Promise((r) => setTimeout(r, 200));
   await c.endAsync();
@@ -60,27 +78,48 @@ describe('startSimulator', () => {
       const env = envelopeSchema.safeParse(JSON.parse(payload.toString()));
       if (t?.dir !== 'up' || !env.success || env.data.type !== t.type) return void invalid.push(topic);
       const schemas = upMessages[t.kind] as Record<string, { safeParse(x: unknown): { success: boolean } }>;
-      if (!schemas[t.type]?.safeParse(env.data.data).success) return void invalid.push(`${topic} ${payload.toString()}`);
+      if (!schemas[t.type]?.safeParse(env.data.data).success)
+        return void invalid.push(`${topic} ${payload.toString()}`);
       received.push({ topic, env: env.data as Envelope });
       if (t.type !== 'ticket.request') return;
       const req = env.data.data as { itemCode: string };
       // Hall H2 refuses its item, so the error path is exercised too.
-      const reply: Envelope = req.itemCode === 'B1'
-        ? { v: 1, id: `s-${env.data.id}`, ts: Date.now(), type: 'error', re: env.data.id, data: { code: 'HALL_ERR_UNKNOWN_ITEM', message: 'no' } }
-        : {
-          v: 1, id: `s-${env.data.id}`, ts: Date.now(), type: 'ticket.issued', re: env.data.id,
-          data: {
-            ticketId: env.data.id, ticketNo: 'A001', queue: { id: 'q1', name: '综合', prefix: 'A' }, hallName: '测试大厅',
-            waitingAhead: 0, issuedAt: new Date().toISOString(), seq: 1,
-          } satisfies TicketIssued,
-        };
+      const reply: Envelope =
+        req.itemCode === 'B1'
+          ? {
+              v: 1,
+              id: `s-${env.data.id}`,
+              ts: Date.now(),
+              type: 'error',
+              re: env.data.id,
+              data: { code: 'HALL_ERR_UNKNOWN_ITEM', message: 'no' },
+            }
+          : {
+              v: 1,
+              id: `s-${env.data.id}`,
+              ts: Date.now(),
+              type: 'ticket.issued',
+              re: env.data.id,
+              data: {
+                ticketId: env.data.id,
+                ticketNo: 'A001',
+                queue: { id: 'q1', name: '综合', prefix: 'A' },
+                hallName: '测试大厅',
+                waitingAhead: 0,
+                issuedAt: new Date().toISOString(),
+                seq: 1,
+              } satisfies TicketIssued,
+            };
       // The fake server may still be answering while the test ends its client: ignore that late failure.
       fakeServer.publishAsync(topics.down(t, reply.type), JSON.stringify(reply), { qos: 1 }).catch(() => undefined);
     });
     await fakeServer.subscribeAsync(topics.allUp, { qos: 1 });
 
     const sim = await startSimulator({
-      mqttUrl: url, devices, items, ratePerMin: 6000,
+      mqttUrl: url,
+      devices,
+      items,
+      ratePerMin: 6000,
       random: seededRandom(1),
       now: () => new Date('2024-05-06T10:00:00+08:00'), // morning peak
     });
@@ -117,7 +156,13 @@ describe('startSimulator', () => {
     expect(cards.length / requests.length).toBeGreaterThan(0.45);
     expect(cards.length / requests.length).toBeLessThan(0.75);
     // Item codes come from the device's own hall.
-    expect(requests.every((m) => (items as Record<string, string[]>)[parseTopic(m.topic)!.hallId]!.includes((m.env.data as { itemCode: string }).itemCode))).toBe(true);
+    expect(
+      requests.every((m) =>
+        (items as Record<string, string[]>)[parseTopic(m.topic)!.hallId]!.includes(
+          (m.env.data as { itemCode: string }).itemCode,
+        ),
+      ),
+    ).toBe(true);
     // Unique message ids per device.
     expect(new Set(received.map((m) => `${m.topic.split('/')[3]}:${m.env.id}`)).size).toBe(received.length);
 
@@ -134,7 +179,10 @@ describe('startSimulator', () => {
     const logs: string[] = [];
     const sim = await startSimulator({
       mqttUrl: 'mqtt://127.0.0.1:1', // nothing listens on port 1
-      devices: [dev('H1', 'ticketer', 'T9')], items, ratePerMin: 60, log: (m) => logs.push(m),
+      devices: [dev('H1', 'ticketer', 'T9')],
+      items,
+      ratePerMin: 60,
+      log: (m) => logs.push(m),
     });
     expect(sim.stats().connected).toBe(0);
     expect(sim.stats().errors).toBeGreaterThan(0);

@@ -1,8 +1,18 @@
 import { connectAsync, type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import {
-  downMessages, envelopeSchema, idSchema, ticketIssuedSchema, topics,
-  type DemoPace, type DeviceAddress, type DeviceCredentials, type Envelope, type SimCaller, type TicketerStatus, type TicketRequest,
+  downMessages,
+  envelopeSchema,
+  idSchema,
+  ticketIssuedSchema,
+  topics,
+  type DemoPace,
+  type DeviceAddress,
+  type DeviceCredentials,
+  type Envelope,
+  type SimCaller,
+  type TicketerStatus,
+  type TicketRequest,
 } from '../contracts/index.ts';
 import { nextIntervalMs, paceFactor, poissonSample, syntheticPerson, type Random } from './arrivals.ts';
 import { createCallerLoop, type CallerLoop } from './caller-loop.ts';
@@ -33,8 +43,19 @@ export interface SimOptions {
   log?: (msg: string, extra?: object) => void;
 }
 
-export interface SimStats { connected: number; ticketsRequested: number; ticketsIssued: number; ticketsCalled: number; ticketsCompleted: number; errors: number; lastErrorCodes: string[] }
-export interface RunningSim { stop(): Promise<void>; stats(): SimStats }
+export interface SimStats {
+  connected: number;
+  ticketsRequested: number;
+  ticketsIssued: number;
+  ticketsCalled: number;
+  ticketsCompleted: number;
+  errors: number;
+  lastErrorCodes: string[];
+}
+export interface RunningSim {
+  stop(): Promise<void>;
+  stats(): SimStats;
+}
 
 /** A sleeping ticketer wakes at least this often to pick up a changed hour-of-day rate. */
 const MAX_SLEEP_MS = 60_000;
@@ -81,7 +102,14 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   const random: Random = o.random ?? Math.random;
   const now = o.now ?? (() => new Date());
   const log = o.log ?? (() => {});
-  const stats = { ticketsRequested: 0, ticketsIssued: 0, ticketsCalled: 0, ticketsCompleted: 0, errors: 0, lastErrorCodes: [] as string[] };
+  const stats = {
+    ticketsRequested: 0,
+    ticketsIssued: 0,
+    ticketsCalled: 0,
+    ticketsCompleted: 0,
+    errors: 0,
+    lastErrorCodes: [] as string[],
+  };
   const timers = new Set<NodeJS.Timeout>();
   const connecting = new Set<Promise<void>>();
   let stopped = false;
@@ -96,11 +124,18 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   /** Every timer goes through here: tracked for stop(), and never throws. */
   const later = (fn: () => void, ms: number) => {
     if (stopped) return;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      if (stopped) return;
-      try { fn(); } catch (e) { fail('SIM_INTERNAL', 'timer failed', { error: String(e) }); }
-    }, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        if (stopped) return;
+        try {
+          fn();
+        } catch (e) {
+          fail('SIM_INTERNAL', 'timer failed', { error: String(e) });
+        }
+      },
+      Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+    );
     timers.add(t);
   };
 
@@ -108,14 +143,23 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   const devices: Device[] = [];
   const callerOf = new Map((o.callers ?? []).map((c) => [c.deviceId, c]));
   for (const cred of o.devices) {
-    if (cred.kind !== 'ticketer' && cred.kind !== 'camera' && cred.kind !== 'display' && !(cred.kind === 'caller' && callerOf.has(cred.deviceId))) continue;
+    if (
+      cred.kind !== 'ticketer' &&
+      cred.kind !== 'camera' &&
+      cred.kind !== 'display' &&
+      !(cred.kind === 'caller' && callerOf.has(cred.deviceId))
+    )
+      continue;
     if (!idSchema.safeParse(cred.hallId).success || !idSchema.safeParse(cred.deviceId).success) {
       log('skipping device with an id unfit for topics', { deviceId: cred.deviceId });
       continue;
     }
     const addr = { hallId: cred.hallId, kind: cred.kind, deviceId: cred.deviceId };
     if (cred.topicPrefix && cred.topicPrefix !== topics.prefix(addr)) {
-      log('topicPrefix differs from the contract topic scheme; using the contract', { deviceId: cred.deviceId, topicPrefix: cred.topicPrefix });
+      log('topicPrefix differs from the contract topic scheme; using the contract', {
+        deviceId: cred.deviceId,
+        topicPrefix: cred.topicPrefix,
+      });
     }
     devices.push({ cred, addr, counter: 0, paper: 'ok', pending: new Map() });
   }
@@ -141,8 +185,11 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     // Date.now prefix keeps ids unique across restarts of the sim (clean:false sessions, server dedupe).
     const id = `${Date.now().toString(36)}-${++d.counter}`;
     const env: Envelope = { v: 1, id, ts: Date.now(), type, data };
-    d.client?.publishAsync(topics.up(d.addr, type), JSON.stringify(env), QOS1)
-      .catch((e: unknown) => fail('SIM_PUBLISH_FAILED', 'publish failed', { deviceId: d.addr.deviceId, type, error: String(e) }));
+    d.client
+      ?.publishAsync(topics.up(d.addr, type), JSON.stringify(env), QOS1)
+      .catch((e: unknown) =>
+        fail('SIM_PUBLISH_FAILED', 'publish failed', { deviceId: d.addr.deviceId, type, error: String(e) }),
+      );
     return id;
   };
   const isUp = (d: Device | undefined): d is Device & { client: MqttClient } => !!d?.client?.connected;
@@ -159,26 +206,37 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     const caller = d.addr.kind === 'caller' ? callerOf.get(d.addr.deviceId) : undefined;
     if (!caller) continue;
     d.loop = createCallerLoop({
-      caller, random, later, fail,
+      caller,
+      random,
+      later,
+      fail,
       send: (type, data) => publish(d, type, data),
       serviceMeanMs: () => serviceMeanMs(d.addr.hallId),
-      onCalled: () => { stats.ticketsCalled++; },
-      onCompleted: () => { stats.ticketsCompleted++; },
+      onCalled: () => {
+        stats.ticketsCalled++;
+      },
+      onCompleted: () => {
+        stats.ticketsCompleted++;
+      },
     });
   }
 
   // ── ticketers ────────────────────────────────────────────────────────────
   const requestTicket = (t: Device) => {
     // A machine out of paper cannot print: the citizen walks to another machine of the hall.
-    const d = t.paper !== 'out' ? t : (ticketersByHall.get(t.addr.hallId) ?? []).find((x) => x.paper !== 'out' && isUp(x));
+    const d =
+      t.paper !== 'out' ? t : (ticketersByHall.get(t.addr.hallId) ?? []).find((x) => x.paper !== 'out' && isUp(x));
     if (!isUp(d)) return;
     const codes = o.items[d.addr.hallId] ?? [];
     if (codes.length === 0) return;
     const itemCode = codes[Math.floor(random() * codes.length)]!;
     const u = random();
-    const identity: TicketRequest['identity'] = u < 0.6
-      ? (({ idNumber, name }) => ({ method: 'id-card' as const, idNumber, name }))(syntheticPerson(random))
-      : u < 0.8 ? { method: 'qr' } : undefined;
+    const identity: TicketRequest['identity'] =
+      u < 0.6
+        ? (({ idNumber, name }) => ({ method: 'id-card' as const, idNumber, name }))(syntheticPerson(random))
+        : u < 0.8
+          ? { method: 'qr' }
+          : undefined;
     const data: TicketRequest = identity ? { itemCode, identity } : { itemCode };
     const id = publish(d, 'ticket.request', data);
     stats.ticketsRequested++;
@@ -195,9 +253,20 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     let at = from;
     for (let i = 0; i < MAX_BURST; i++) {
       const gap = nextIntervalMs((perTicketerPeakPerMin * factorNow()) / 60_000, random);
-      if (gap > MAX_SLEEP_MS) { const next = at + MAX_SLEEP_MS; later(() => runArrivals(t, next), next - Date.now()); return; }
+      if (gap > MAX_SLEEP_MS) {
+        const next = at + MAX_SLEEP_MS;
+        later(() => runArrivals(t, next), next - Date.now());
+        return;
+      }
       at += gap;
-      if (at > Date.now()) { const due = at; later(() => { requestTicket(t); runArrivals(t, due); }, due - Date.now()); return; }
+      if (at > Date.now()) {
+        const due = at;
+        later(() => {
+          requestTicket(t);
+          runArrivals(t, due);
+        }, due - Date.now());
+        return;
+      }
       requestTicket(t);
     }
     later(() => runArrivals(t, Date.now()), 0);
@@ -205,11 +274,14 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
 
   const runPaper = (t: Device) => {
     const mean = PAPER_MEAN_MIN[t.paper] * 60_000;
-    later(() => {
-      t.paper = t.paper === 'ok' ? 'low' : t.paper === 'low' ? 'out' : 'ok';
-      if (isUp(t)) publish(t, 'device.status', { paper: t.paper });
-      runPaper(t);
-    }, nextIntervalMs(1 / mean, random));
+    later(
+      () => {
+        t.paper = t.paper === 'ok' ? 'low' : t.paper === 'low' ? 'out' : 'ok';
+        if (isUp(t)) publish(t, 'device.status', { paper: t.paper });
+        runPaper(t);
+      },
+      nextIntervalMs(1 / mean, random),
+    );
   };
 
   // ── cameras ──────────────────────────────────────────────────────────────
@@ -227,24 +299,37 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
       ],
     });
   };
-  const runCamera = (c: Device) => later(() => { publishCount(c); runCamera(c); }, CAMERA_PERIOD_MS);
+  const runCamera = (c: Device) =>
+    later(() => {
+      publishCount(c);
+      runCamera(c);
+    }, CAMERA_PERIOD_MS);
 
   // ── replies ──────────────────────────────────────────────────────────────
   const onMessage = (d: Device, topic: string, payload: Buffer) => {
     if (!topic.startsWith(topics.down(d.addr, ''))) return; // display topics: an LED just shows them
     let env;
-    try { env = replySchema.safeParse(JSON.parse(payload.toString())); } catch { env = undefined; }
+    try {
+      env = replySchema.safeParse(JSON.parse(payload.toString()));
+    } catch {
+      env = undefined;
+    }
     if (!env?.success) return fail('SIM_BAD_REPLY', 'reply is not an envelope', { deviceId: d.addr.deviceId, topic });
     const { type, re, data } = env.data;
     if (d.loop) return d.loop.onReply(type, re, data);
     if (type === 'ticket.issued') {
-      if (!ticketIssuedSchema.safeParse(data).success) return fail('SIM_BAD_REPLY', 'ticket.issued data off contract', { deviceId: d.addr.deviceId });
+      if (!ticketIssuedSchema.safeParse(data).success)
+        return fail('SIM_BAD_REPLY', 'ticket.issued data off contract', { deviceId: d.addr.deviceId });
       // Only the first reply to a request counts; QoS 1 may deliver it twice.
       if (re !== undefined && d.pending.delete(re)) stats.ticketsIssued++;
     } else if (type === 'error') {
       if (re !== undefined) d.pending.delete(re);
       const err = downMessages.error.safeParse(data);
-      fail(err.success ? err.data.code : 'SIM_BAD_REPLY', 'server refused', { deviceId: d.addr.deviceId, re, error: err.data });
+      fail(err.success ? err.data.code : 'SIM_BAD_REPLY', 'server refused', {
+        deviceId: d.addr.deviceId,
+        re,
+        error: err.data,
+      });
     }
   };
 
@@ -252,8 +337,11 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
   /** Runs on the first connect and every reconnect: the will may have said `offline` meanwhile. */
   const announce = (d: Device) => {
     if (!d.client) return;
-    d.client.publishAsync(topics.state(d.addr), 'online', { qos: 1, retain: true })
-      .catch((e: unknown) => fail('SIM_PUBLISH_FAILED', 'state publish failed', { deviceId: d.addr.deviceId, error: String(e) }));
+    d.client
+      .publishAsync(topics.state(d.addr), 'online', { qos: 1, retain: true })
+      .catch((e: unknown) =>
+        fail('SIM_PUBLISH_FAILED', 'state publish failed', { deviceId: d.addr.deviceId, error: String(e) }),
+      );
     if (d.addr.kind === 'ticketer') publish(d, 'device.status', { paper: d.paper });
     if (d.addr.kind === 'camera') publishCount(d);
     d.loop?.start();
@@ -264,23 +352,43 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     let client: MqttClient;
     try {
       client = await connectAsync(o.mqttUrl, {
-        clientId: cred.deviceId, username: cred.username, password: cred.password,
-        clean: false, protocolVersion: 4, reconnectPeriod: 2000, connectTimeout: 10_000,
+        clientId: cred.deviceId,
+        username: cred.username,
+        password: cred.password,
+        clean: false,
+        protocolVersion: 4,
+        reconnectPeriod: 2000,
+        connectTimeout: 10_000,
         will: { topic: topics.state(addr), payload: Buffer.from('offline'), retain: true, qos: 1 },
       });
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       fail(`SIM_CONNECT_FAILED`, 'device could not connect; retrying', { deviceId: cred.deviceId, error: String(e) });
       // connack 4/5 = bad credentials or not authorised: no point hammering the broker.
-      later(() => { void track(connectDevice(d)); }, code === 4 || code === 5 ? 60_000 : 5000);
+      later(
+        () => {
+          void track(connectDevice(d));
+        },
+        code === 4 || code === 5 ? 60_000 : 5000,
+      );
       return false;
     }
-    if (stopped) { await client.endAsync(true).catch(() => {}); return false; }
+    if (stopped) {
+      await client.endAsync(true).catch(() => {});
+      return false;
+    }
     d.client = client;
     client.on('message', (topic, payload) => {
-      try { onMessage(d, topic, payload); } catch (e) { fail('SIM_INTERNAL', 'reply handling failed', { error: String(e) }); }
+      try {
+        onMessage(d, topic, payload);
+      } catch (e) {
+        fail('SIM_INTERNAL', 'reply handling failed', { error: String(e) });
+      }
     });
-    client.on('connect', () => { log('device reconnected', { deviceId: addr.deviceId }); announce(d); });
+    client.on('connect', () => {
+      log('device reconnected', { deviceId: addr.deviceId });
+      announce(d);
+    });
     client.on('offline', () => log('device offline', { deviceId: addr.deviceId }));
     client.on('error', (e: Error & { code?: unknown }) => {
       // After stop() a write racing our own DISCONNECT (ERR_STREAM_WRITE_AFTER_END) is shutdown noise, not a device error.
@@ -299,7 +407,10 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     return true;
   };
   const track = (p: Promise<unknown>) => {
-    const q = p.then(() => {}, () => {});
+    const q = p.then(
+      () => {},
+      () => {},
+    );
     connecting.add(q);
     void q.finally(() => connecting.delete(q));
     return q;
@@ -313,11 +424,23 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     void track(p);
     ok += (await p).filter(Boolean).length;
   }
-  if (devices.length > 0 && ok === 0) log('no device could connect yet; retrying — is the server (broker) running at this URL?', { mqttUrl: o.mqttUrl.replace(/\/\/[^@/]*@/, '//***@') });
-  log('simulator started', { devices: devices.length, connected: ok, ticketers: ticketers.length, peakPerMin: o.ratePerMin, pace });
+  if (devices.length > 0 && ok === 0)
+    log('no device could connect yet; retrying — is the server (broker) running at this URL?', {
+      mqttUrl: o.mqttUrl.replace(/\/\/[^@/]*@/, '//***@'),
+    });
+  log('simulator started', {
+    devices: devices.length,
+    connected: ok,
+    ticketers: ticketers.length,
+    peakPerMin: o.ratePerMin,
+    pace,
+  });
 
   for (const d of devices) {
-    if (d.addr.kind === 'ticketer') { runArrivals(d, Date.now()); runPaper(d); }
+    if (d.addr.kind === 'ticketer') {
+      runArrivals(d, Date.now());
+      runPaper(d);
+    }
     if (d.addr.kind === 'camera') runCamera(d);
   }
 
@@ -327,30 +450,38 @@ export async function startSimulator(o: SimOptions): Promise<RunningSim> {
     for (const t of timers) clearTimeout(t);
     timers.clear();
     await Promise.race([Promise.all(connecting), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
-    await Promise.all(devices.map(async (d) => {
-      const c = d.client;
-      if (!c) return;
-      // A clean DISCONNECT discards the will (MQTT 3.1.1 §3.14.4), so say `offline` ourselves.
-      const graceful = async () => {
-        if (c.connected) await c.publishAsync(topics.state(d.addr), 'offline', { qos: 1, retain: true });
-        await c.endAsync(!c.connected);
-      };
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS); });
-      try {
-        if ((await Promise.race([graceful(), timeout])) === 'timeout') await c.endAsync(true);
-      } catch (e) {
-        log('device stop failed', { deviceId: d.addr.deviceId, error: String(e) });
-        await c.endAsync(true).catch(() => {});
-      } finally {
-        clearTimeout(timer);
-      }
-    }));
+    await Promise.all(
+      devices.map(async (d) => {
+        const c = d.client;
+        if (!c) return;
+        // A clean DISCONNECT discards the will (MQTT 3.1.1 §3.14.4), so say `offline` ourselves.
+        const graceful = async () => {
+          if (c.connected) await c.publishAsync(topics.state(d.addr), 'offline', { qos: 1, retain: true });
+          await c.endAsync(!c.connected);
+        };
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS);
+        });
+        try {
+          if ((await Promise.race([graceful(), timeout])) === 'timeout') await c.endAsync(true);
+        } catch (e) {
+          log('device stop failed', { deviceId: d.addr.deviceId, error: String(e) });
+          await c.endAsync(true).catch(() => {});
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
     log('simulator stopped', { ...stats, lastErrorCodes: undefined });
   };
 
   return {
     stop,
-    stats: () => ({ ...stats, lastErrorCodes: [...stats.lastErrorCodes], connected: devices.filter((d) => d.client?.connected).length }),
+    stats: () => ({
+      ...stats,
+      lastErrorCodes: [...stats.lastErrorCodes],
+      connected: devices.filter((d) => d.client?.connected).length,
+    }),
   };
 }

@@ -68,8 +68,11 @@ export default function (data) {
 
   const list = http.get(`${BASE}/api/halls`, params('halls'));
   check(list, { 'halls 200': (r) => r.status === 200 });
-  const halls = __ENV.HALL ? [__ENV.HALL] : (list.status === 200 ? list.json('halls').map((h) => h.id) : []);
-  if (halls.length === 0) { sleep(THINK_MS / 1000); return; }
+  const halls = __ENV.HALL ? [__ENV.HALL] : list.status === 200 ? list.json('halls').map((h) => h.id) : [];
+  if (halls.length === 0) {
+    sleep(THINK_MS / 1000);
+    return;
+  }
 
   // Each iteration reads one hall, rotating through the visible ones.
   const hallId = halls[(__VU + __ITER) % halls.length];

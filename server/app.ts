@@ -36,7 +36,11 @@ import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { queueEffects } from './realtime/queue-effects.ts';
 import { createQueueService, type QueueService } from './commands/queue-service.ts';
 
-export interface AppOptions { config: Config; logger?: Logger; clock?: Clock }
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+}
 export interface App {
   config: Config;
   httpPort: number;
@@ -69,15 +73,23 @@ export async function createApplication(opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const metrics = createMetrics();
   const closers: (() => Promise<void>)[] = [];
-  const closeAll = async () => { for (const c of closers.splice(0).reverse()) await c().catch((e: unknown) => logger.error({ err: e }, 'close step failed')); };
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse())
+      await c().catch((e: unknown) => logger.error({ err: e }, 'close step failed'));
+  };
   let ready = false;
 
   try {
     await mkdir(path.resolve(config.DATA_DIR), { recursive: true });
     // TLS files are checked before anything starts: a missing or unreadable one is HALL_ERR_CONFIG naming the variable.
     const tlsMaterial = await loadTlsMaterial(config);
-    if (tlsMaterial) logger.info({ subject: tlsMaterial.subject, notAfter: tlsMaterial.notAfter.toISOString(), https: config.HTTPS }, 'tls certificate loaded');
-    if (tlsMaterial && tlsMaterial.notAfter.getTime() - clock.now().getTime() < 30 * 86_400_000) logger.warn({ notAfter: tlsMaterial.notAfter.toISOString() }, 'TLS certificate expires within 30 days');
+    if (tlsMaterial)
+      logger.info(
+        { subject: tlsMaterial.subject, notAfter: tlsMaterial.notAfter.toISOString(), https: config.HTTPS },
+        'tls certificate loaded',
+      );
+    if (tlsMaterial && tlsMaterial.notAfter.getTime() - clock.now().getTime() < 30 * 86_400_000)
+      logger.warn({ notAfter: tlsMaterial.notAfter.toISOString() }, 'TLS certificate expires within 30 days');
     const pii = createPiiCipher(await loadPiiKeys(config));
     // Last to run on close: overwrite the key bytes (residual information, docs/personal-data.md).
     closers.push(async () => pii.wipe());
@@ -96,22 +108,41 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');
     if (config.SEED === 'demo') {
       const seed = await seedDemoCity(db);
-      if (seed.seeded) await writeSimFile(config.DATA_DIR, { devices: seed.simDevices, items: itemsByHall(await listHalls(db, { kind: 'all' })), callers: seed.simCallers });
+      if (seed.seeded)
+        await writeSimFile(config.DATA_DIR, {
+          devices: seed.simDevices,
+          items: itemsByHall(await listHalls(db, { kind: 'all' })),
+          callers: seed.simCallers,
+        });
     }
 
     const queue = createQueueService({ db, clock, tz: config.HALL_TZ });
 
     // ── ClickHouse ──
-    const analytics = await createAnalytics({ url: config.CLICKHOUSE_URL, dataDir: config.DATA_DIR, tz: config.HALL_TZ });
+    const analytics = await createAnalytics({
+      url: config.CLICKHOUSE_URL,
+      dataDir: config.DATA_DIR,
+      tz: config.HALL_TZ,
+    });
     closers.push(() => analytics.close());
     // Outbox → ClickHouse (issue 5, ADR 0008); stopped before ClickHouse and PostgreSQL close.
     const relay = createOutboxRelay({
-      db, client: analytics.client, logger, batchMax: config.RELAY_BATCH_MAX, intervalMs: config.RELAY_INTERVAL_MS, retentionDays: config.OUTBOX_RETENTION_DAYS,
+      db,
+      client: analytics.client,
+      logger,
+      batchMax: config.RELAY_BATCH_MAX,
+      intervalMs: config.RELAY_INTERVAL_MS,
+      retentionDays: config.OUTBOX_RETENTION_DAYS,
       onBatch(n) {
         metrics.relayEvents.inc(n);
-        relay.lag().then((l) => metrics.relayLag.set(l.events), () => undefined);
+        relay.lag().then(
+          (l) => metrics.relayLag.set(l.events),
+          () => undefined,
+        );
       },
-      onError() { metrics.relayErrors.inc(); },
+      onError() {
+        metrics.relayErrors.inc();
+      },
     });
     closers.push(() => relay.stop());
 
@@ -125,27 +156,52 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       serverCreds = { username: config.MQTT_USERNAME ?? '', password: config.MQTT_PASSWORD ?? '' };
     } else {
       // The server's own client logs in with a secret that lives only in this process.
-      serverCreds = { username: `hall-server-${randomBytes(4).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+      serverCreds = {
+        username: `hall-server-${randomBytes(4).toString('hex')}`,
+        password: randomBytes(24).toString('base64url'),
+      };
       broker = await createBroker({
-        host: config.MQTT_HOST, port: config.MQTT_PORT, maxPacketBytes: config.MAX_PACKET_BYTES, logger,
+        host: config.MQTT_HOST,
+        port: config.MQTT_PORT,
+        maxPacketBytes: config.MAX_PACKET_BYTES,
+        logger,
         auth: {
           async authenticate(username, password) {
             if (username === serverCreds.username) return password === serverCreds.password ? { type: 'server' } : null;
             const startedAt = performance.now();
             const d = await checkDevice(db, username, password);
-            if (d.status === 'revoked') return { type: 'refused', code: 'HALL_ERR_DEVICE_REVOKED', reason: 'the device is revoked' };
+            if (d.status === 'revoked')
+              return { type: 'refused', code: 'HALL_ERR_DEVICE_REVOKED', reason: 'the device is revoked' };
             // A revoke/rotate committed while this check was reading: the answer may be stale.
             if (d.status !== 'ok' || revocation?.changedSince(d.device.deviceId, startedAt)) return null;
             return { type: 'device', device: d.device };
           },
         },
-        ...(tlsMaterial ? { tls: { port: config.MQTT_TLS_PORT, cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}) } } : {}),
+        ...(tlsMaterial
+          ? {
+              tls: {
+                port: config.MQTT_TLS_PORT,
+                cert: tlsMaterial.cert,
+                key: tlsMaterial.key,
+                ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}),
+              },
+            }
+          : {}),
         onDeviceSeen(deviceId) {
-          markDeviceSeen(db, deviceId, clock.now()).catch((err: unknown) => logger.warn({ err, deviceId }, 'could not mark device seen'));
+          markDeviceSeen(db, deviceId, clock.now()).catch((err: unknown) =>
+            logger.warn({ err, deviceId }, 'could not mark device seen'),
+          );
         },
         onRefused(info) {
           metrics.refused.inc({ source: 'broker', code: info.code });
-          void recordDeadLetter(db, { source: 'broker', code: info.code, deviceId: info.principal?.type === 'device' ? info.principal.device.deviceId : info.username, topic: info.topic, detail: info.reason, payload: info.payload });
+          void recordDeadLetter(db, {
+            source: 'broker',
+            code: info.code,
+            deviceId: info.principal?.type === 'device' ? info.principal.device.deviceId : info.username,
+            topic: info.topic,
+            detail: info.reason,
+            payload: info.payload,
+          });
         },
       });
       closers.push(() => broker!.close());
@@ -159,30 +215,82 @@ export async function createApplication(opts: AppOptions): Promise<App> {
 
     // ── HTTP + Socket.IO ── Express must be the server's request listener before Socket.IO
     // attaches: Socket.IO wraps the existing listeners and keeps /socket.io/ (polling) for itself.
-    const serve = (handler: ReturnType<typeof createHttpApp>): HttpServer => tlsMaterial && config.HTTPS === 'on'
-      // HTTPS=on: HTTPS and Socket.IO over WSS on HTTP_PORT.
-      ? createHttpsServer({ cert: tlsMaterial.cert, key: tlsMaterial.key, ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}), minVersion: TLS_MIN_VERSION }, handler)
-      : createServer(handler);
-    const http: HttpServer = serve(createHttpApp({
-      db, clock, config, logger, metrics, pii, queue,
-      readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
-      readiness: async () => ({ ready, db: await db.query('SELECT 1').then(() => true, () => false), mqtt: client.connected, clickhouse: await analytics.ping() }),
-    }));
+    const serve = (handler: ReturnType<typeof createHttpApp>): HttpServer =>
+      tlsMaterial && config.HTTPS === 'on'
+        ? // HTTPS=on: HTTPS and Socket.IO over WSS on HTTP_PORT.
+          createHttpsServer(
+            {
+              cert: tlsMaterial.cert,
+              key: tlsMaterial.key,
+              ...(tlsMaterial.ca ? { ca: tlsMaterial.ca } : {}),
+              minVersion: TLS_MIN_VERSION,
+            },
+            handler,
+          )
+        : createServer(handler);
+    const http: HttpServer = serve(
+      createHttpApp({
+        db,
+        clock,
+        config,
+        logger,
+        metrics,
+        pii,
+        queue,
+        readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
+        readiness: async () => ({
+          ready,
+          db: await db.query('SELECT 1').then(
+            () => true,
+            () => false,
+          ),
+          mqtt: client.connected,
+          clickhouse: await analytics.ping(),
+        }),
+      }),
+    );
     // Set once the simulator runs (below): the walls of the halls it drives show its pace.
     let simulated: { halls: ReadonlySet<string>; pace: DemoPace } | null = null;
-    const realtime = createRealtime(http, { db, clock, tz: config.HALL_TZ, metrics, logger, demoPaceOf: (hallId) => (simulated?.halls.has(hallId) ? simulated.pace : undefined) });
+    const realtime = createRealtime(http, {
+      db,
+      clock,
+      tz: config.HALL_TZ,
+      metrics,
+      logger,
+      demoPaceOf: (hallId) => (simulated?.halls.has(hallId) ? simulated.pace : undefined),
+    });
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
     await new Promise<void>((resolve, reject) => {
-      http.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`) : e));
+      http.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
+            : e,
+        ),
+      );
       http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
     });
-    closers.push(() => new Promise<void>((r) => { realtime.stop(); void realtime.io.close(() => r()); http.closeAllConnections?.(); }));
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          realtime.stop();
+          void realtime.io.close(() => r());
+          http.closeAllConnections?.();
+        }),
+    );
     const httpPort = (http.address() as { port: number }).port;
 
     // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
     const ingest: Ingest = await startIngest({
-      mqtt: client, db, clock, tz: config.HALL_TZ, pii, metrics, logger, queue,
+      mqtt: client,
+      db,
+      clock,
+      tz: config.HALL_TZ,
+      pii,
+      metrics,
+      logger,
+      queue,
       shareGroup: config.MQTT_URL ? config.MQTT_SHARE_GROUP : undefined,
       maxPayloadBytes: undefined,
       onEvent(event: DomainEvent, receivedAt: number) {
@@ -207,7 +315,9 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       if (n > 0) logger.info({ deleted: n, retentionHours: config.INBOX_RETENTION_HOURS }, 'inbox pruned');
       return n;
     };
-    const pruneTimer = setInterval(() => { pruneInboxNow().catch((err: unknown) => logger.warn({ err }, 'inbox prune failed')); }, 10 * 60_000);
+    const pruneTimer = setInterval(() => {
+      pruneInboxNow().catch((err: unknown) => logger.warn({ err }, 'inbox prune failed'));
+    }, 10 * 60_000);
     pruneTimer.unref();
     closers.push(async () => clearInterval(pruneTimer));
 
@@ -216,18 +326,35 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     // ── Demo history ── a synthetic past for the leadership screens' trends, once, in the background.
     if (config.SEED === 'demo' && config.DEMO_HISTORY_DAYS > 0) {
       const history = seedDemoHistory(db, analytics.client, clock.now(), config.DEMO_HISTORY_DAYS)
-        .then((n) => { if (n > 0) logger.info({ events: n, days: config.DEMO_HISTORY_DAYS }, 'synthetic demo history written to ClickHouse'); })
+        .then((n) => {
+          if (n > 0)
+            logger.info({ events: n, days: config.DEMO_HISTORY_DAYS }, 'synthetic demo history written to ClickHouse');
+        })
         .catch((err: unknown) => logger.warn({ err }, 'demo history not written'));
       closers.push(() => history);
     }
 
     ready = true;
-    logger.info({ httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode }, 'hall control center started');
+    logger.info(
+      { httpPort, mqttUrl: config.MQTT_URL ? '(external)' : mqttUrl, clickhouse: analytics.mode },
+      'hall control center started',
+    );
     return {
-      config, httpPort, mqttUrl, db, metrics, analytics, broker, queue, relay,
+      config,
+      httpPort,
+      mqttUrl,
+      db,
+      metrics,
+      analytics,
+      broker,
+      queue,
+      relay,
       sweepSocketSessions: () => realtime.sweepSessions(),
       pruneInbox: pruneInboxNow,
-      async close() { ready = false; await closeAll(); },
+      async close() {
+        ready = false;
+        await closeAll();
+      },
     };
   } catch (e) {
     await closeAll();
@@ -235,13 +362,19 @@ export async function createApplication(opts: AppOptions): Promise<App> {
   }
 }
 
-async function connectServerClient(url: string, creds: { username: string; password: string }, external: boolean): Promise<MqttClient> {
+async function connectServerClient(
+  url: string,
+  creds: { username: string; password: string },
+  external: boolean,
+): Promise<MqttClient> {
   return mqtt.connectAsync(url, {
     clientId: `${creds.username || 'hall-server'}-${randomBytes(3).toString('hex')}`,
     ...(creds.username ? { username: creds.username, password: creds.password } : {}),
     // MQTT 5 on external brokers (response topic, correlation data, $share); Aedes 1.2 speaks 3.1.1.
     protocolVersion: external ? 5 : 4,
-    clean: true, reconnectPeriod: 1000, connectTimeout: 10_000,
+    clean: true,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
   });
 }
 
@@ -259,17 +392,36 @@ async function writeSimFile(dataDir: string, f: SimFile): Promise<void> {
  * 00:00–24:00 and its windows serve all day (seed-demo.ts), so the pace alone decides how busy
  * the demo is at night. Returns the halls it drives.
  */
-async function startSim(config: Config, mqttUrl: string, logger: Logger, clock: Clock): Promise<{ running: RunningSim; halls: ReadonlySet<string> } | null> {
+async function startSim(
+  config: Config,
+  mqttUrl: string,
+  logger: Logger,
+  clock: Clock,
+): Promise<{ running: RunningSim; halls: ReadonlySet<string> } | null> {
   const file = path.resolve(config.DATA_DIR, 'sim-devices.json');
   if (!existsSync(file)) {
-    logger.warn({ file }, 'SIM=on but no simulator device file (it is written when the demo city is seeded); simulator not started');
+    logger.warn(
+      { file },
+      'SIM=on but no simulator device file (it is written when the demo city is seeded); simulator not started',
+    );
     return null;
   }
   const parsed = simFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   const running = await startSimulator({
-    mqttUrl, devices: parsed.devices, items: parsed.items, callers: parsed.callers, ratePerMin: config.SIM_RATE,
-    pace: config.DEMO_PACE, now: () => clock.now(), log: (msg, extra) => logger.debug({ sim: extra }, msg),
+    mqttUrl,
+    devices: parsed.devices,
+    items: parsed.items,
+    callers: parsed.callers,
+    ratePerMin: config.SIM_RATE,
+    pace: config.DEMO_PACE,
+    now: () => clock.now(),
+    log: (msg, extra) => logger.debug({ sim: extra }, msg),
   });
-  logger.info({ pace: config.DEMO_PACE, peakPerMin: config.SIM_RATE }, config.DEMO_PACE === 'always' ? 'device simulator running at demo pace: arrivals ignore opening hours' : 'device simulator following the halls\' day');
+  logger.info(
+    { pace: config.DEMO_PACE, peakPerMin: config.SIM_RATE },
+    config.DEMO_PACE === 'always'
+      ? 'device simulator running at demo pace: arrivals ignore opening hours'
+      : "device simulator following the halls' day",
+  );
   return { running, halls: new Set(parsed.devices.map((d) => d.hallId)) };
 }

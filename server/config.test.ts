@@ -18,11 +18,21 @@ describe('loadConfig', () => {
   it('is frozen', () => {
     const c = loadConfig({});
     expect(Object.isFrozen(c)).toBe(true);
-    expect(() => { (c as { HTTP_PORT: number }).HTTP_PORT = 1; }).toThrow();
+    expect(() => {
+      (c as { HTTP_PORT: number }).HTTP_PORT = 1;
+    }).toThrow();
   });
 
   it('coerces numbers and accepts external engines', () => {
-    const c = loadConfig({ HTTP_PORT: '9000', MQTT_PORT: '18830', DATABASE_URL: 'postgres://u@127.0.0.1:5432/test', CLICKHOUSE_URL: 'http://ch:8123', MQTT_URL: 'mqtt://127.0.0.1:1883', REDIS_URL: 'redis://127.0.0.1:6379', SIM: 'off' });
+    const c = loadConfig({
+      HTTP_PORT: '9000',
+      MQTT_PORT: '18830',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/test',
+      CLICKHOUSE_URL: 'http://ch:8123',
+      MQTT_URL: 'mqtt://127.0.0.1:1883',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SIM: 'off',
+    });
     expect(c).toMatchObject({ HTTP_PORT: 9000, MQTT_PORT: 18830, SIM: 'off', MQTT_URL: 'mqtt://127.0.0.1:1883' });
   });
 

@@ -17,11 +17,17 @@ describe('kickExternalClient', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     base = `127.0.0.1:${(srv.address() as AddressInfo).port}`;
   });
-  afterAll(async () => { await new Promise((r) => srv.close(r)); });
+  afterAll(async () => {
+    await new Promise((r) => srv.close(r));
+  });
 
   it('sends DELETE with the client id in place and the URL credentials as Basic auth', async () => {
     expect(await kickExternalClient(`http://key:s%40cret@${base}/api/v5/clients/{clientid}`, 'tk-1')).toBe(204);
-    expect(seen.at(-1)).toEqual({ method: 'DELETE', url: '/api/v5/clients/tk-1', auth: `Basic ${Buffer.from('key:s@cret').toString('base64')}` });
+    expect(seen.at(-1)).toEqual({
+      method: 'DELETE',
+      url: '/api/v5/clients/tk-1',
+      auth: `Basic ${Buffer.from('key:s@cret').toString('base64')}`,
+    });
   });
 
   it('counts 404 (client not connected) as done and fails on other errors', async () => {

@@ -50,10 +50,22 @@ export async function startDeviceRevocation(o: DeviceRevocationOptions): Promise
       log.info({ deviceId: n.deviceId, reason: n.reason, closed }, 'device credentials ended; live connections closed');
     } else if (o.kickUrl) {
       kickExternalClient(o.kickUrl, n.deviceId, o.fetchImpl).then(
-        (status) => log.info({ deviceId: n.deviceId, reason: n.reason, status }, 'device credentials ended; external broker asked to kick the client'),
-        (err: unknown) => log.error({ err, deviceId: n.deviceId }, 'BROKER_KICK_URL call failed; the device stays connected until it reconnects'));
+        (status) =>
+          log.info(
+            { deviceId: n.deviceId, reason: n.reason, status },
+            'device credentials ended; external broker asked to kick the client',
+          ),
+        (err: unknown) =>
+          log.error(
+            { err, deviceId: n.deviceId },
+            'BROKER_KICK_URL call failed; the device stays connected until it reconnects',
+          ),
+      );
     } else {
-      log.warn({ deviceId: n.deviceId, reason: n.reason }, 'device credentials ended; the external broker keeps a live connection until it reconnects (set BROKER_KICK_URL)');
+      log.warn(
+        { deviceId: n.deviceId, reason: n.reason },
+        'device credentials ended; the external broker keeps a live connection until it reconnects (set BROKER_KICK_URL)',
+      );
     }
   };
   const listener = await listenDeviceRevocations(o.db, { onNotice, log });
@@ -73,8 +85,16 @@ export async function startDeviceRevocation(o: DeviceRevocationOptions): Promise
  * secret). 2xx and 404 (not connected) count as done.
  * @example await kickExternalClient('http://key:secret@emqx:18083/api/v5/clients/{clientid}', 'tk-1')
  */
-export async function kickExternalClient(urlTemplate: string, clientId: string, fetchImpl: typeof fetch = fetch): Promise<number> {
-  const url = new URL(urlTemplate.replaceAll('{clientid}', encodeURIComponent(clientId)).replaceAll('%7Bclientid%7D', encodeURIComponent(clientId)));
+export async function kickExternalClient(
+  urlTemplate: string,
+  clientId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<number> {
+  const url = new URL(
+    urlTemplate
+      .replaceAll('{clientid}', encodeURIComponent(clientId))
+      .replaceAll('%7Bclientid%7D', encodeURIComponent(clientId)),
+  );
   const headers: Record<string, string> = {};
   if (url.username || url.password) {
     headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;

@@ -4,14 +4,26 @@ import { createLogger } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _e, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { lines, logger: createLogger('info', stream) };
 }
 
 describe('logger redaction', () => {
   it('never writes a full ID number, phone, password or token', () => {
     const { lines, logger } = capture();
-    logger.info({ password: 'hunter2', token: 'abc', data: { identity: { idNumber: '11010519491231002X', phone: '13812345678' } } }, 'request');
+    logger.info(
+      {
+        password: 'hunter2',
+        token: 'abc',
+        data: { identity: { idNumber: '11010519491231002X', phone: '13812345678' } },
+      },
+      'request',
+    );
     logger.warn('bad request from 11010519491231002X / 13812345678');
     logger.error(new Error('id 110105491231002 refused'));
     const out = lines.join('');

@@ -10,13 +10,33 @@ export type Logger = pino.Logger;
  * text is masked too.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'secret', '*.secret', 'authorization', '*.authorization', 'req.headers.authorization',
-        'idNumber', '*.idNumber', '*.*.idNumber', 'phone', '*.phone', '*.*.phone', 'name_enc', 'id_number_enc'],
-      censor: '[redacted]',
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'secret',
+          '*.secret',
+          'authorization',
+          '*.authorization',
+          'req.headers.authorization',
+          'idNumber',
+          '*.idNumber',
+          '*.*.idNumber',
+          'phone',
+          '*.phone',
+          '*.*.phone',
+          'name_enc',
+          'id_number_enc',
+        ],
+        censor: '[redacted]',
+      },
+      hooks: { streamWrite: (s) => maskPersonalDataInText(s) },
     },
-    hooks: { streamWrite: (s) => maskPersonalDataInText(s) },
-  }, destination);
+    destination,
+  );
 }

@@ -37,7 +37,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     logger.info({ sig }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    app.close().then(() => process.exit(0), (e: unknown) => { logger.error({ err: e }, 'shutdown failed'); process.exit(1); });
+    app.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }
 process.on('unhandledRejection', (e) => logger.error({ err: e }, 'unhandled rejection'));

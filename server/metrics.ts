@@ -6,18 +6,52 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    ingestMessages: new Counter({ name: 'hall_ingest_messages_total', help: 'MQTT messages read by the ingest, by type and result', labelNames: ['type', 'result'] as const, registers: [registry] }),
-    refused: new Counter({ name: 'hall_refused_total', help: 'Refused input by source and error code (each one is also a dead letter)', labelNames: ['source', 'code'] as const, registers: [registry] }),
-    mqttToSocket: new Histogram({
-      name: 'hall_mqtt_to_socket_seconds', help: 'From the ingest receiving a device message to the Socket.IO delta being emitted',
-      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+    ingestMessages: new Counter({
+      name: 'hall_ingest_messages_total',
+      help: 'MQTT messages read by the ingest, by type and result',
+      labelNames: ['type', 'result'] as const,
+      registers: [registry],
     }),
-    commandSeconds: new Histogram({ name: 'hall_command_seconds', help: 'Command transaction time by type', labelNames: ['type'] as const, buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1], registers: [registry] }),
+    refused: new Counter({
+      name: 'hall_refused_total',
+      help: 'Refused input by source and error code (each one is also a dead letter)',
+      labelNames: ['source', 'code'] as const,
+      registers: [registry],
+    }),
+    mqttToSocket: new Histogram({
+      name: 'hall_mqtt_to_socket_seconds',
+      help: 'From the ingest receiving a device message to the Socket.IO delta being emitted',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    commandSeconds: new Histogram({
+      name: 'hall_command_seconds',
+      help: 'Command transaction time by type',
+      labelNames: ['type'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 1],
+      registers: [registry],
+    }),
     sockets: new Gauge({ name: 'hall_socket_connections', help: 'Open Socket.IO connections', registers: [registry] }),
-    deltas: new Counter({ name: 'hall_socket_deltas_total', help: 'Deltas emitted to hall rooms', registers: [registry] }),
-    relayEvents: new Counter({ name: 'hall_relay_events_total', help: 'Events the outbox relay delivered to ClickHouse (acknowledged batches)', registers: [registry] }),
-    relayErrors: new Counter({ name: 'hall_relay_errors_total', help: 'Failed outbox relay steps (ClickHouse or PostgreSQL unavailable); the batch is retried', registers: [registry] }),
-    relayLag: new Gauge({ name: 'hall_relay_lag_events', help: 'Committed events not yet in ClickHouse, as of the last relay step', registers: [registry] }),
+    deltas: new Counter({
+      name: 'hall_socket_deltas_total',
+      help: 'Deltas emitted to hall rooms',
+      registers: [registry],
+    }),
+    relayEvents: new Counter({
+      name: 'hall_relay_events_total',
+      help: 'Events the outbox relay delivered to ClickHouse (acknowledged batches)',
+      registers: [registry],
+    }),
+    relayErrors: new Counter({
+      name: 'hall_relay_errors_total',
+      help: 'Failed outbox relay steps (ClickHouse or PostgreSQL unavailable); the batch is retried',
+      registers: [registry],
+    }),
+    relayLag: new Gauge({
+      name: 'hall_relay_lag_events',
+      help: 'Committed events not yet in ClickHouse, as of the last relay step',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -28,21 +28,35 @@ FROM (
 
 export const appointmentIndicators: readonly IndicatorDefinition[] = [
   {
-    id: 'appointment.fulfilment.rate', area: 'appointments', kind: 'flow', unit: 'percent', nameZh: '预约履约率', nameEn: 'Appointment fulfilment rate',
+    id: 'appointment.fulfilment.rate',
+    area: 'appointments',
+    kind: 'flow',
+    unit: 'percent',
+    nameZh: '预约履约率',
+    nameEn: 'Appointment fulfilment rate',
     definition: {
       zh: '预约时段在期间内且未取消的预约中, 已预约取号 (签到) 的比例 × 100。',
       en: 'Of the appointments with a slot starting in the period and not cancelled, the share checked in (预约取号) × 100.',
     },
-    thresholds: { direction: 'higher-better', good: 90, warn: 80 }, whenEmpty: null, sources: [SRC.appointmentQuery, SRC.monitoring],
+    thresholds: { direction: 'higher-better', good: 90, warn: 80 },
+    whenEmpty: null,
+    sources: [SRC.appointmentQuery, SRC.monitoring],
     sql: appointmentsDue(percent('countIf(due AND checked_in)', 'countIf(due)')),
   },
   {
-    id: 'appointment.no-show.rate', area: 'appointments', kind: 'flow', unit: 'percent', nameZh: '预约失约率', nameEn: 'Appointment no-show rate',
+    id: 'appointment.no-show.rate',
+    area: 'appointments',
+    kind: 'flow',
+    unit: 'percent',
+    nameZh: '预约失约率',
+    nameEn: 'Appointment no-show rate',
     definition: {
       zh: '同一范围内记为失约 (超过预约取号时限未取号) 的比例 × 100。',
       en: 'Of the same appointments, the share recorded as missed (失约: check-in limit passed) × 100.',
     },
-    thresholds: { direction: 'lower-better', good: 10, warn: 20 }, whenEmpty: null, sources: [SRC.appointmentRules, SRC.domainAppointments],
+    thresholds: { direction: 'lower-better', good: 10, warn: 20 },
+    whenEmpty: null,
+    sources: [SRC.appointmentRules, SRC.domainAppointments],
     sql: appointmentsDue(percent('countIf(due AND missed)', 'countIf(due)')),
   },
 ];

@@ -27,36 +27,57 @@ const segments = (state: string, where: string): string => `
 
 export const deviceIndicators: readonly IndicatorDefinition[] = [
   {
-    id: 'device.online.rate', area: 'devices', kind: 'flow', unit: 'percent', nameZh: '设备在线率', nameEn: 'Device online rate',
+    id: 'device.online.rate',
+    area: 'devices',
+    kind: 'flow',
+    unit: 'percent',
+    nameZh: '设备在线率',
+    nameEn: 'Device online rate',
     definition: {
       zh: '期间内全部设备 (取号机、呼叫器、评价器、视频通道、显示屏) 在线时长之和 ÷ 已知状态时长之和 × 100, 按时间加权; 设备首次上线前的时间不计入分母。',
-      en: 'Σ online time ÷ Σ time with a known state × 100 over all devices (every kind) in the period, time-weighted; time before a device\'s first presence event is not counted.',
+      en: "Σ online time ÷ Σ time with a known state × 100 over all devices (every kind) in the period, time-weighted; time before a device's first presence event is not counted.",
     },
-    thresholds: { direction: 'higher-better', good: 95, warn: 90 }, whenEmpty: null, sources: [SRC.hardwareMonitor, SRC.ticketerMonitor],
+    thresholds: { direction: 'higher-better', good: 95, warn: 90 },
+    whenEmpty: null,
+    sources: [SRC.hardwareMonitor, SRC.ticketerMonitor],
     sql: `SELECT ${percent('sumIf(len, seg_state)', 'sum(len)')} AS value
 FROM (${segments("type = 'device.online'", "type IN ('device.online', 'device.offline')")}
 )
 WHERE len > 0`,
   },
   {
-    id: 'device.paper-out.minutes', area: 'devices', kind: 'flow', unit: 'minutes', nameZh: '取号机缺纸时长', nameEn: 'Ticket machines out of paper',
+    id: 'device.paper-out.minutes',
+    area: 'devices',
+    kind: 'flow',
+    unit: 'minutes',
+    nameZh: '取号机缺纸时长',
+    nameEn: 'Ticket machines out of paper',
     definition: {
       zh: '期间内各取号机上报 paper = out 至下一次状态上报之间的分钟数之和 (离线期间缺纸状态保持)。',
-      en: 'Minutes in the period during which a ticket machine\'s last reported status had paper = out, summed over machines (the state holds while offline).',
+      en: "Minutes in the period during which a ticket machine's last reported status had paper = out, summed over machines (the state holds while offline).",
     },
-    thresholds: { direction: 'lower-better', good: 10, warn: 30 }, whenEmpty: 0, sources: [SRC.ticketerMonitor, SRC.domainQueue],
+    thresholds: { direction: 'lower-better', good: 10, warn: 30 },
+    whenEmpty: 0,
+    sources: [SRC.ticketerMonitor, SRC.domainQueue],
     sql: `SELECT toFloat64(sumIf(len, seg_state = 'out')) / 60000 AS value
 FROM (${segments("JSONExtractString(payload, 'data', 'status', 'paper')", `type = 'device.status' AND ${dataString('kind')} = 'ticketer' AND JSONHas(payload, 'data', 'status', 'paper')`)}
 )
 WHERE len > 0`,
   },
   {
-    id: 'device.zone.people.now', area: 'devices', kind: 'state', unit: 'people', nameZh: '当前在厅人数 (视频)', nameEn: 'People in the hall now (cameras)',
+    id: 'device.zone.people.now',
+    area: 'devices',
+    kind: 'state',
+    unit: 'people',
+    nameZh: '当前在厅人数 (视频)',
+    nameEn: 'People in the hall now (cameras)',
     definition: {
       zh: '截至查询终点, 各视频通道各区域最近一次上报的人数之和; 只计终点前10分钟内的上报 (更早的视为过时, 通道每30秒上报一次)。',
-      en: 'Σ over cameras and zones of each one\'s latest people count before `to`, counting only counts of the 10 minutes before `to` (older ones are stale; cameras report every 30 s).',
+      en: "Σ over cameras and zones of each one's latest people count before `to`, counting only counts of the 10 minutes before `to` (older ones are stale; cameras report every 30 s).",
     },
-    thresholds: null, whenEmpty: 0, sources: [SRC.videoHub, SRC.domainCameras, SRC.resultModels],
+    thresholds: null,
+    whenEmpty: 0,
+    sources: [SRC.videoHub, SRC.domainCameras, SRC.resultModels],
     sql: `SELECT toFloat64(sum(people)) AS value
 FROM (
   SELECT hall_id, device_id, zone, argMax(people, at) AS people
@@ -66,12 +87,19 @@ FROM (
 )`,
   },
   {
-    id: 'device.zone.people.peak', area: 'devices', kind: 'flow', unit: 'people', nameZh: '在厅人数峰值 (视频)', nameEn: 'Peak people in the hall (cameras)',
+    id: 'device.zone.people.peak',
+    area: 'devices',
+    kind: 'flow',
+    unit: 'people',
+    nameZh: '在厅人数峰值 (视频)',
+    nameEn: 'Peak people in the hall (cameras)',
     definition: {
       zh: '期间内按5分钟分段 (整段, 自起点所在段起), 每段取各通道各区域的最大人数求和为大厅该段人数; 取每个大厅各段中的最大值, 各大厅相加。',
-      en: 'In the whole 5-minute buckets from the one holding `from` up to `to`, a hall\'s count is Σ over cameras and zones of their largest count in the bucket; each hall\'s largest bucket, summed over halls.',
+      en: "In the whole 5-minute buckets from the one holding `from` up to `to`, a hall's count is Σ over cameras and zones of their largest count in the bucket; each hall's largest bucket, summed over halls.",
     },
-    thresholds: null, whenEmpty: 0, sources: [SRC.videoHub, SRC.domainCameras, SRC.hallReport],
+    thresholds: null,
+    whenEmpty: 0,
+    sources: [SRC.videoHub, SRC.domainCameras, SRC.hallReport],
     sql: `SELECT toFloat64(sum(peak)) AS value
 FROM (
   SELECT hall_id, max(total) AS peak

@@ -1,7 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import {
-  indicatorScopeSchema, type IndicatorLevel, type IndicatorResult, type IndicatorScope, type IndicatorScopeInput, type IndicatorThresholds,
+  indicatorScopeSchema,
+  type IndicatorLevel,
+  type IndicatorResult,
+  type IndicatorScope,
+  type IndicatorScopeInput,
+  type IndicatorThresholds,
 } from '../../contracts/indicators.ts';
 import { catalog, findIndicator } from './catalog.ts';
 import { INDICATOR_PARAMS, type IndicatorDefinition, type IndicatorParam } from './types.ts';
@@ -41,7 +46,12 @@ export function chInstant(iso: string): string {
 }
 
 function bind(sql: string, scope: IndicatorScope): Record<string, string | string[]> {
-  const all: Record<IndicatorParam, string | string[]> = { hallIds: scope.hallIds, from: chInstant(scope.from), to: chInstant(scope.to), tz: scope.tz };
+  const all: Record<IndicatorParam, string | string[]> = {
+    hallIds: scope.hallIds,
+    from: chInstant(scope.from),
+    to: chInstant(scope.to),
+    tz: scope.tz,
+  };
   return Object.fromEntries(paramsOf(sql).map((p) => [p, all[p]]));
 }
 
@@ -51,7 +61,11 @@ const rowsSchema = z.array(z.object({ value: z.union([z.number(), z.string(), z.
 /** Values are rounded to 2 decimals: screens show them so, and tests compare them exactly. */
 export const round2 = (v: number): number => Math.round(v * 100) / 100;
 
-async function run(client: ClickHouseClient, def: IndicatorDefinition, scope: IndicatorScope): Promise<IndicatorResult> {
+async function run(
+  client: ClickHouseClient,
+  def: IndicatorDefinition,
+  scope: IndicatorScope,
+): Promise<IndicatorResult> {
   const rs = await client.query({ query: def.sql, query_params: bind(def.sql, scope), format: 'JSONEachRow' });
   const raw = rowsSchema.parse(await rs.json<unknown>())[0]!.value;
   const n = raw === null ? null : Number(raw);
@@ -61,7 +75,11 @@ async function run(client: ClickHouseClient, def: IndicatorDefinition, scope: In
   return { id: def.id, value, unit: def.unit, ...(level !== undefined ? { level } : {}) };
 }
 
-export async function evaluateIndicator(client: ClickHouseClient, id: string, scope: IndicatorScopeInput): Promise<IndicatorResult> {
+export async function evaluateIndicator(
+  client: ClickHouseClient,
+  id: string,
+  scope: IndicatorScopeInput,
+): Promise<IndicatorResult> {
   const def = findIndicator(id);
   if (!def) throw new Error(`no indicator ${id}`);
   return run(client, def, indicatorScopeSchema.parse(scope));
@@ -71,13 +89,20 @@ export async function evaluateIndicator(client: ClickHouseClient, id: string, sc
  * Every indicator (or those named), one query after the other: chDB runs one
  * query at a time anyway, and a server is spared a burst per screen.
  */
-export async function evaluateAll(client: ClickHouseClient, scope: IndicatorScopeInput, ids?: readonly string[]): Promise<IndicatorResult[]> {
+export async function evaluateAll(
+  client: ClickHouseClient,
+  scope: IndicatorScopeInput,
+  ids?: readonly string[],
+): Promise<IndicatorResult[]> {
   const s = indicatorScopeSchema.parse(scope);
-  const defs = ids === undefined ? catalog : ids.map((id) => {
-    const d = findIndicator(id);
-    if (!d) throw new Error(`no indicator ${id}`);
-    return d;
-  });
+  const defs =
+    ids === undefined
+      ? catalog
+      : ids.map((id) => {
+          const d = findIndicator(id);
+          if (!d) throw new Error(`no indicator ${id}`);
+          return d;
+        });
   const out: IndicatorResult[] = [];
   for (const d of defs) out.push(await run(client, d, s));
   return out;

@@ -32,7 +32,8 @@ export const IN_PERIOD = 'at >= {from:DateTime64(3)} AND at < {to:DateTime64(3)}
  * `to`. Numbers restart and windows start closed each hall day
  * (server/domain/queue/state.ts rollDay), so nothing earlier matters.
  */
-export const IN_HALL_DAY = 'at >= toStartOfDay(toTimeZone({to:DateTime64(3)}, {tz:String})) AND at < {to:DateTime64(3)}';
+export const IN_HALL_DAY =
+  'at >= toStartOfDay(toTimeZone({to:DateTime64(3)}, {tz:String})) AND at < {to:DateTime64(3)}';
 /** Period bounds as epoch milliseconds: integer arithmetic, no time-zone typing between DateTime64 kinds. */
 export const FROM_MS = 'toUnixTimestamp64Milli({from:DateTime64(3)})';
 export const TO_MS = 'toUnixTimestamp64Milli({to:DateTime64(3)})';
@@ -41,12 +42,16 @@ export const TO_MS = 'toUnixTimestamp64Milli({to:DateTime64(3)})';
  * sent by the relay, else extracted at insert): reading the column spares
  * parsing every payload (bench:analytics, docs/benchmarks.md).
  */
-const COLUMN_OF: Readonly<Record<string, string>> = Object.fromEntries(EVENT_COLUMNS.map(([column, , field]) => [field, column]));
+const COLUMN_OF: Readonly<Record<string, string>> = Object.fromEntries(
+  EVENT_COLUMNS.map(([column, , field]) => [field, column]),
+);
 /** A field of the event's `data`: its column when it has one, else from the payload (the whole event JSON). */
-export const dataString = (field: string): string => COLUMN_OF[field] ?? `JSONExtractString(payload, 'data', '${field}')`;
+export const dataString = (field: string): string =>
+  COLUMN_OF[field] ?? `JSONExtractString(payload, 'data', '${field}')`;
 /** A numeric field of the event's `data` (0 when absent), its column when it has one. */
 export const dataFloat = (field: string): string => COLUMN_OF[field] ?? `JSONExtractFloat(payload, 'data', '${field}')`;
 /** An ISO instant inside `data`, as epoch milliseconds (NULL when absent or unparsable). */
-export const dataMs = (field: string): string => `toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(${dataString(field)}, 3, 'UTC'))`;
+export const dataMs = (field: string): string =>
+  `toUnixTimestamp64Milli(parseDateTime64BestEffortOrNull(${dataString(field)}, 3, 'UTC'))`;
 /** `100 * part / whole`, NULL when there is nothing to divide by. */
 export const percent = (part: string, whole: string): string => `if(${whole} = 0, NULL, 100 * ${part} / ${whole})`;

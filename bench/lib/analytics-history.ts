@@ -14,7 +14,11 @@
  * dropped (3 events), the others are served (6 events: issued, called,
  * started, completed, case opened, rating prompt).
  */
-export interface HistoryShape { startIso: string; perDay: number; halls: number }
+export interface HistoryShape {
+  startIso: string;
+  perDay: number;
+  halls: number;
+}
 
 const S = (k: number): string => `cityHash64(t, ${k})`;
 

@@ -1,7 +1,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { topics, type DeviceCredentials, type HallDelta, type ClientToServerEvents, type ServerToClientEvents } from '../../contracts/index.ts';
+import {
+  topics,
+  type DeviceCredentials,
+  type HallDelta,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../contracts/index.ts';
 import { summarize, round, loopMs, LOOP_RESOLUTION_MS, type Summary } from './stats.ts';
 
 /**
@@ -18,8 +24,16 @@ import { summarize, round, loopMs, LOOP_RESOLUTION_MS, type Summary } from './st
  * hall delta (deviceId, ticketNo); either may arrive first.
  */
 
-export interface PhasePlan { name: string; kind: 'warmup' | 'latency' | 'step'; rate: number; seconds: number }
-export interface BenchDevice { creds: DeviceCredentials; items: string[] }
+export interface PhasePlan {
+  name: string;
+  kind: 'warmup' | 'latency' | 'step';
+  rate: number;
+  seconds: number;
+}
+export interface BenchDevice {
+  creds: DeviceCredentials;
+  items: string[];
+}
 export interface LoadPlan {
   base: string;
   mqttUrl: string;
@@ -104,7 +118,12 @@ interface PhaseState {
   /** Requests with any reply (or a failed publish). */
   answered: number;
 }
-interface DeviceState { b: BenchDevice; client: MqttClient; topic: string; n: number }
+interface DeviceState {
+  b: BenchDevice;
+  client: MqttClient;
+  topic: string;
+  n: number;
+}
 type Screen = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadResult> {
@@ -121,30 +140,52 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
   const settle = (r: Req) => {
     if (r.phase.scored) r.phase.late++;
   };
-  const markReply = (r: Req, at: number) => { r.replyAt = at; r.phase.answered++; };
-  const markDone = (r: Req) => { r.phase.completed++; byId.delete(r.id); settle(r); };
+  const markReply = (r: Req, at: number) => {
+    r.replyAt = at;
+    r.phase.answered++;
+  };
+  const markDone = (r: Req) => {
+    r.phase.completed++;
+    byId.delete(r.id);
+    settle(r);
+  };
 
   // ── devices ──
   const devices: DeviceState[] = [];
   try {
     for (const b of plan.devices) {
       const client = await mqtt.connectAsync(plan.mqttUrl, {
-        clientId: b.creds.deviceId, username: b.creds.username, password: b.creds.password,
-        protocolVersion: 4, clean: true, reconnectPeriod: 0, connectTimeout: 10_000,
+        clientId: b.creds.deviceId,
+        username: b.creds.username,
+        password: b.creds.password,
+        protocolVersion: 4,
+        clean: true,
+        reconnectPeriod: 0,
+        connectTimeout: 10_000,
       });
       const dev: DeviceState = { b, client, topic: topics.up(b.creds, 'ticket.request'), n: 0 };
-      client.on('close', () => { if (!closing) disconnects++; });
+      client.on('close', () => {
+        if (!closing) disconnects++;
+      });
       client.on('message', (_topic, payload) => {
         const now = performance.now();
         let msg: { type?: string; re?: string; data?: { ticketNo?: string; code?: string } };
-        try { msg = JSON.parse(payload.toString('utf8')) as typeof msg; } catch { return; }
+        try {
+          msg = JSON.parse(payload.toString('utf8')) as typeof msg;
+        } catch {
+          return;
+        }
         const r = msg.re ? byId.get(msg.re) : undefined;
         if (!r || r.replyAt) return;
         markReply(r, now);
         if (msg.type === 'ticket.issued' && msg.data?.ticketNo) {
           const key = `${b.creds.deviceId}|${msg.data.ticketNo}`;
           const d = earlyDelta.get(key);
-          if (d !== undefined) { earlyDelta.delete(key); r.deltaAt = d; markDone(r); } else awaitingDelta.set(key, r);
+          if (d !== undefined) {
+            earlyDelta.delete(key);
+            r.deltaAt = d;
+            markDone(r);
+          } else awaitingDelta.set(key, r);
         } else {
           r.error = msg.type === 'error' ? (msg.data?.code ?? 'error') : `unexpected ${msg.type}`;
           markDone(r);
@@ -165,10 +206,19 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
   const lastSeq = new Map<string, number>();
   try {
     for (const hallId of plan.halls) {
-      const sock: Screen = ioClient(plan.base, { auth: { token: plan.token }, transports: ['websocket'], reconnection: false });
+      const sock: Screen = ioClient(plan.base, {
+        auth: { token: plan.token },
+        transports: ['websocket'],
+        reconnection: false,
+      });
       screens.push(sock);
-      await new Promise<void>((resolve, reject) => { sock.once('connect', resolve); sock.once('connect_error', reject); });
-      sock.on('disconnect', () => { if (!closing) disconnects++; });
+      await new Promise<void>((resolve, reject) => {
+        sock.once('connect', resolve);
+        sock.once('connect_error', reject);
+      });
+      sock.on('disconnect', () => {
+        if (!closing) disconnects++;
+      });
       sock.on('hall:delta', (d: HallDelta) => {
         const now = performance.now();
         const last = lastSeq.get(d.hallId);
@@ -205,7 +255,10 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
   let msgCounter = 0;
   try {
     for (const p of plan.phases) {
-      if (saturated && p.kind === 'step') { skipped.push(p); continue; }
+      if (saturated && p.kind === 'step') {
+        skipped.push(p);
+        continue;
+      }
       const st: PhaseState = { plan: p, reqs: [], scored: false, late: 0, completed: 0, answered: 0 };
       await hooks.phase(p.name, 'start');
       const eld = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
@@ -224,12 +277,30 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
             const dev = devices[k % devices.length]!;
             const item = dev.b.items[dev.n++ % dev.b.items.length]!;
             const id = `b${(++msgCounter).toString(36)}`;
-            const r: Req = { id, phase: st, device: dev, due: t0 + k * interval, sent: performance.now(), replyAt: 0, deltaAt: 0, error: null };
+            const r: Req = {
+              id,
+              phase: st,
+              device: dev,
+              due: t0 + k * interval,
+              sent: performance.now(),
+              replyAt: 0,
+              deltaAt: 0,
+              error: null,
+            };
             st.reqs.push(r);
             byId.set(id, r);
-            dev.client.publish(dev.topic, JSON.stringify({ v: 1, id, ts: Date.now(), type: 'ticket.request', data: { itemCode: item } }), { qos: 1 }, (err) => {
-              if (err && !r.replyAt) { markReply(r, performance.now()); r.error = `publish: ${err.message}`; markDone(r); }
-            });
+            dev.client.publish(
+              dev.topic,
+              JSON.stringify({ v: 1, id, ts: Date.now(), type: 'ticket.request', data: { itemCode: item } }),
+              { qos: 1 },
+              (err) => {
+                if (err && !r.replyAt) {
+                  markReply(r, performance.now());
+                  r.error = `publish: ${err.message}`;
+                  markDone(r);
+                }
+              },
+            );
             k++;
           }
           if (k >= n) return resolve();
@@ -245,7 +316,8 @@ export async function runLoad(plan: LoadPlan, hooks: LoadHooks): Promise<LoadRes
       eld.disable();
       const res = score(st, eld, scoredAt - lastSent);
       results.push(res);
-      if (p.kind === 'step' && plan.saturatedBelow > 0 && res.issuedRate < plan.saturatedBelow * p.rate) saturated = true;
+      if (p.kind === 'step' && plan.saturatedBelow > 0 && res.issuedRate < plan.saturatedBelow * p.rate)
+        saturated = true;
       await hooks.phase(p.name, 'end');
 
       // Let the server's backlog drain so that the next phase starts clean.
@@ -271,35 +343,66 @@ function score(st: PhaseState, eld: ReturnType<typeof monitorEventLoopDelay>, dr
   const toDelta: number[] = [];
   const dueToDelta: number[] = [];
   const lag: number[] = [];
-  let replies = 0, lost = 0, noReply = 0, errorCount = 0, lastReply = 0;
+  let replies = 0,
+    lost = 0,
+    noReply = 0,
+    errorCount = 0,
+    lastReply = 0;
   const perHall = new Map<string, { n: number; lost: number; lat: number[] }>();
   for (const r of reqs) {
     const h = perHall.get(r.device.b.creds.hallId) ?? { n: 0, lost: 0, lat: [] };
     perHall.set(r.device.b.creds.hallId, h);
     h.n++;
-    if (!r.error) { if (r.deltaAt) h.lat.push(r.deltaAt - r.sent); else h.lost++; }
+    if (!r.error) {
+      if (r.deltaAt) h.lat.push(r.deltaAt - r.sent);
+      else h.lost++;
+    }
     lag.push(r.sent - r.due);
-    if (r.error) { errorCount++; errors[r.error] = (errors[r.error] ?? 0) + 1; continue; }
-    if (r.replyAt) { replies++; toReply.push(r.replyAt - r.sent); lastReply = Math.max(lastReply, r.replyAt); } else noReply++;
-    if (r.deltaAt) { toDelta.push(r.deltaAt - r.sent); dueToDelta.push(r.deltaAt - r.due); } else lost++;
+    if (r.error) {
+      errorCount++;
+      errors[r.error] = (errors[r.error] ?? 0) + 1;
+      continue;
+    }
+    if (r.replyAt) {
+      replies++;
+      toReply.push(r.replyAt - r.sent);
+      lastReply = Math.max(lastReply, r.replyAt);
+    } else noReply++;
+    if (r.deltaAt) {
+      toDelta.push(r.deltaAt - r.sent);
+      dueToDelta.push(r.deltaAt - r.due);
+    } else lost++;
   }
   const first = reqs[0];
   const last = reqs[reqs.length - 1];
   const sentSpan = first && last ? (last.sent - first.sent) / 1000 : 0;
   const issueSpan = first && lastReply ? (lastReply - first.due) / 1000 : 0;
   return {
-    name: p.name, kind: p.kind, offeredRate: p.rate, seconds: p.seconds, requests: reqs.length,
+    name: p.name,
+    kind: p.kind,
+    offeredRate: p.rate,
+    seconds: p.seconds,
+    requests: reqs.length,
     sentRate: sentSpan > 0 ? round((reqs.length - 1) / sentSpan, 1) : 0,
     issuedRate: issueSpan > 0 ? round(replies / issueSpan, 1) : 0,
-    replies, deltas: toDelta.length, errors, errorCount, lost, noReply, late: st.late, neverDelivered: 0,
+    replies,
+    deltas: toDelta.length,
+    errors,
+    errorCount,
+    lost,
+    noReply,
+    late: st.late,
+    neverDelivered: 0,
     publishToReplyMs: summarize(toReply, noReply),
     publishToDeltaMs: summarize(toDelta, lost),
     dueToDeltaMs: summarize(dueToDelta, lost),
     schedulerLagMs: summarize(lag),
-    byHall: Object.fromEntries([...perHall].map(([hall, h]) => {
-      const sm = summarize(h.lat, h.lost);
-      return [hall, { requests: h.n, lost: h.lost, p50: sm.p50, p99: sm.p99 }];
-    })),
+    byHall: Object.fromEntries(
+      [...perHall].map(([hall, h]) => {
+        const sm = summarize(h.lat, h.lost);
+        return [hall, { requests: h.n, lost: h.lost, p50: sm.p50, p99: sm.p99 }];
+      }),
+    ),
     clientLoopDelayMs: { p50: loopMs(eld.percentile(50)), p99: loopMs(eld.percentile(99)), max: loopMs(eld.max) },
     drainMs: Math.round(drainMs),
   };

@@ -19,13 +19,29 @@ if (port) {
   const plan = (workerData as { plan: LoadPlan }).plan;
   const waiting = new Map<number, () => void>();
   let next = 0;
-  port.on('message', (m: ToWorker) => { if (m.t === 'ack') { waiting.get(m.id)?.(); waiting.delete(m.id); } });
+  port.on('message', (m: ToWorker) => {
+    if (m.t === 'ack') {
+      waiting.get(m.id)?.();
+      waiting.delete(m.id);
+    }
+  });
   const post = (m: FromWorker) => port.postMessage(m);
   runLoad(plan, {
     log: (msg) => post({ t: 'log', msg }),
-    phase: (name, at) => new Promise<void>((resolve) => { const id = ++next; waiting.set(id, resolve); post({ t: 'phase', id, name, at }); }),
+    phase: (name, at) =>
+      new Promise<void>((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve);
+        post({ t: 'phase', id, name, at });
+      }),
   }).then(
-    (result) => { post({ t: 'done', result }); port.close(); },
-    (e: unknown) => { post({ t: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) }); port.close(); },
+    (result) => {
+      post({ t: 'done', result });
+      port.close();
+    },
+    (e: unknown) => {
+      post({ t: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      port.close();
+    },
   );
 }

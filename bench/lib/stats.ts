@@ -31,8 +31,11 @@ export function summarize(values: number[], missing = 0): Summary {
   let sum = 0;
   for (const v of sorted) sum += v;
   return {
-    n: sorted.length, missing,
-    p50: at(0.5), p95: at(0.95), p99: at(0.99),
+    n: sorted.length,
+    missing,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
     max: missing > 0 ? null : sorted.length ? round(sorted[sorted.length - 1]!) : null,
     mean: sorted.length ? round(sum / sorted.length) : null,
   };
@@ -44,12 +47,23 @@ export function round(v: number, digits = 2): number {
 }
 
 /** A prom-client histogram read at one instant (cumulative bucket counts). */
-export interface HistogramSnapshot { buckets: { le: number; count: number }[]; sum: number; count: number }
+export interface HistogramSnapshot {
+  buckets: { le: number; count: number }[];
+  sum: number;
+  count: number;
+}
 
-interface MetricLike { get(): Promise<{ values: { labels: Record<string, string | number | undefined>; value: number; metricName?: string }[] }> }
+interface MetricLike {
+  get(): Promise<{
+    values: { labels: Record<string, string | number | undefined>; value: number; metricName?: string }[];
+  }>;
+}
 
 /** Reads one histogram, summing over the series whose labels match `filter`. */
-export async function readHistogram(metric: MetricLike | undefined, filter: Record<string, string> = {}): Promise<HistogramSnapshot> {
+export async function readHistogram(
+  metric: MetricLike | undefined,
+  filter: Record<string, string> = {},
+): Promise<HistogramSnapshot> {
   const out: HistogramSnapshot = { buckets: [], sum: 0, count: 0 };
   if (!metric) return out;
   const byLe = new Map<number, number>();
@@ -76,7 +90,12 @@ export function diffHistogram(after: HistogramSnapshot, before: HistogramSnapsho
 }
 
 /** Server-side histogram figures in ms: mean, and the bucket bound under which p50/p99 fall (null: above the last bound). */
-export interface HistogramFigures { count: number; meanMs: number | null; p50LeMs: number | null; p99LeMs: number | null }
+export interface HistogramFigures {
+  count: number;
+  meanMs: number | null;
+  p50LeMs: number | null;
+  p99LeMs: number | null;
+}
 
 export function histogramFigures(h: HistogramSnapshot): HistogramFigures {
   const le = (q: number): number | null => {
@@ -85,7 +104,12 @@ export function histogramFigures(h: HistogramSnapshot): HistogramFigures {
     for (const b of h.buckets) if (b.count >= want) return Number.isFinite(b.le) ? round(b.le * 1000, 3) : null;
     return null;
   };
-  return { count: h.count, meanMs: h.count ? round((h.sum / h.count) * 1000, 3) : null, p50LeMs: le(0.5), p99LeMs: le(0.99) };
+  return {
+    count: h.count,
+    meanMs: h.count ? round((h.sum / h.count) * 1000, 3) : null,
+    p50LeMs: le(0.5),
+    p99LeMs: le(0.99),
+  };
 }
 
 /** Sampling interval of the event-loop delay monitors. */

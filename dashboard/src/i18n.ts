@@ -51,4 +51,3 @@ export function errorText(code: string | null | undefined): string {
   const key = `errors.${code}`;
   return i18n.global.te(key, 'zh-CN') ? i18n.global.t(key) : i18n.global.t('errors.UNKNOWN');
 }
-

@@ -21,7 +21,10 @@ describe('hash router', () => {
     ['#/leader/440902', { name: 'leader', region: '440902' }],
     ['#/leader/hall/h-east', { name: 'leaderHall', hallId: 'h-east' }],
     ['#/report/h-east', { name: 'report', hallId: 'h-east' }],
-    ['#/report/h-east?from=2026-03-01&to=2026-03-07', { name: 'report', hallId: 'h-east', from: '2026-03-01', to: '2026-03-07' }],
+    [
+      '#/report/h-east?from=2026-03-01&to=2026-03-07',
+      { name: 'report', hallId: 'h-east', from: '2026-03-01', to: '2026-03-07' },
+    ],
   ];
 
   it.each(cases)('%s ⇄ route', (hash, route) => {
@@ -30,7 +33,8 @@ describe('hash router', () => {
   });
 
   it('unknown or incomplete hashes fall back to the hall list', () => {
-    for (const h of ['', '#', '#/', '#/nowhere', '#/console', '#/report']) expect(parseHash(h)).toEqual({ name: 'halls' });
+    for (const h of ['', '#', '#/', '#/nowhere', '#/console', '#/report'])
+      expect(parseHash(h)).toEqual({ name: 'halls' });
     expect(parseHash('#/leader/hall')).toEqual({ name: 'leader' });
   });
 
@@ -38,6 +42,10 @@ describe('hash router', () => {
     expect(hrefOf({ name: 'leaderHall', hallId: 'a b/c' })).toBe('#/leader/hall/a%20b%2Fc');
     expect(parseHash('#/leader/hall/a%20b%2Fc')).toEqual({ name: 'leaderHall', hallId: 'a b/c' });
     expect(parseHash('#/leader/440902?x=1')).toEqual({ name: 'leader', region: '440902' });
-    expect(parseHash('#/report/h-east?from=2026-03-01')).toEqual({ name: 'report', hallId: 'h-east', from: '2026-03-01' });
+    expect(parseHash('#/report/h-east?from=2026-03-01')).toEqual({
+      name: 'report',
+      hallId: 'h-east',
+      from: '2026-03-01',
+    });
   });
 });

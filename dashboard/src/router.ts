@@ -27,7 +27,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(safeDecode);
   if (parts[0] === 'login') return { name: 'login' };
   if (parts[0] === 'halls' && parts[1]) return { name: 'hall', hallId: parts[1] };
-  if (parts[0] === 'console' && parts[1]) return parts[2] ? { name: 'console', hallId: parts[1], windowId: parts[2] } : { name: 'console', hallId: parts[1] };
+  if (parts[0] === 'console' && parts[1])
+    return parts[2] ? { name: 'console', hallId: parts[1], windowId: parts[2] } : { name: 'console', hallId: parts[1] };
   if (parts[0] === 'admin') return parts[1] ? { name: 'admin', hallId: parts[1] } : { name: 'admin' };
   if (parts[0] === 'leader') {
     if (parts[1] === 'hall' && parts[2]) return { name: 'leaderHall', hallId: parts[2] };
@@ -44,13 +45,20 @@ export function parseHash(hash: string): Route {
 
 export function hrefOf(route: Route): string {
   switch (route.name) {
-    case 'login': return '#/login';
-    case 'halls': return '#/halls';
-    case 'hall': return `#/halls/${encodeURIComponent(route.hallId)}`;
-    case 'console': return `#/console/${encodeURIComponent(route.hallId)}${route.windowId ? `/${encodeURIComponent(route.windowId)}` : ''}`;
-    case 'admin': return route.hallId ? `#/admin/${encodeURIComponent(route.hallId)}` : '#/admin';
-    case 'leader': return route.region ? `#/leader/${encodeURIComponent(route.region)}` : '#/leader';
-    case 'leaderHall': return `#/leader/hall/${encodeURIComponent(route.hallId)}`;
+    case 'login':
+      return '#/login';
+    case 'halls':
+      return '#/halls';
+    case 'hall':
+      return `#/halls/${encodeURIComponent(route.hallId)}`;
+    case 'console':
+      return `#/console/${encodeURIComponent(route.hallId)}${route.windowId ? `/${encodeURIComponent(route.windowId)}` : ''}`;
+    case 'admin':
+      return route.hallId ? `#/admin/${encodeURIComponent(route.hallId)}` : '#/admin';
+    case 'leader':
+      return route.region ? `#/leader/${encodeURIComponent(route.region)}` : '#/leader';
+    case 'leaderHall':
+      return `#/leader/hall/${encodeURIComponent(route.hallId)}`;
     case 'report': {
       const q = new URLSearchParams();
       if (route.from) q.set('from', route.from);

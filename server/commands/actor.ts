@@ -3,7 +3,12 @@
  * the outcome): `actorOf(req)` for REST, the socket's user, the CLI's
  * operating-system account (cli/operator.ts).
  */
-export interface Actor { userId: number | null; username: string | null; role: string | null; ip: string | null }
+export interface Actor {
+  userId: number | null;
+  username: string | null;
+  role: string | null;
+  ip: string | null;
+}
 
 /** A signed-in staff member acting from `ip`. */
 export function staffActor(u: { userId: number; username: string; role: string }, ip: string | null): Actor {

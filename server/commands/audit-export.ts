@@ -12,7 +12,20 @@ import type { Actor } from './actor.ts';
  * first row is read, so an export cut short is on record too. Returns the
  * rows in batches, in one snapshot.
  */
-export async function exportAudit(db: Db, at: Date, actor: Actor, q: AuditExportQuery, via: 'rest' | 'cli'): Promise<AsyncGenerator<AuditDbRow[]>> {
-  await recordAudit(db, { at, ...actor, action: 'audit.export', target: 'audit_log', result: 'ok', detail: { from: q.from ?? null, to: q.to ?? null, via } });
+export async function exportAudit(
+  db: Db,
+  at: Date,
+  actor: Actor,
+  q: AuditExportQuery,
+  via: 'rest' | 'cli',
+): Promise<AsyncGenerator<AuditDbRow[]>> {
+  await recordAudit(db, {
+    at,
+    ...actor,
+    action: 'audit.export',
+    target: 'audit_log',
+    result: 'ok',
+    detail: { from: q.from ?? null, to: q.to ?? null, via },
+  });
   return auditRowsForExport(db, q);
 }

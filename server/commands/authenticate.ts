@@ -1,6 +1,14 @@
 import { HallError } from '../../contracts/index.ts';
 import type { StaffPrincipal } from '../domain/access/scope.ts';
-import { afterFailure, afterSuccess, DEFAULT_LOCKOUT, isPristine, lockStatus, type LockoutPolicy, type LockoutState } from '../domain/auth/lockout.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  DEFAULT_LOCKOUT,
+  isPristine,
+  lockStatus,
+  type LockoutPolicy,
+  type LockoutState,
+} from '../domain/auth/lockout.ts';
 import { verifyDummy, verifyHash } from '../security/secret-hash.ts';
 import { recordAudit } from '../store/audit-repo.ts';
 import { withTx, type Db } from '../store/pool.ts';
@@ -31,7 +39,12 @@ export async function checkPassword(db: Db, username: string, password: string):
 }
 
 /** Counts one failed attempt under a row lock (parallel guesses cannot slip past the limit). */
-export async function noteFailure(db: Db, userId: number, now: Date, policy: LockoutPolicy = DEFAULT_LOCKOUT): Promise<LockoutState & { lockedNow: boolean }> {
+export async function noteFailure(
+  db: Db,
+  userId: number,
+  now: Date,
+  policy: LockoutPolicy = DEFAULT_LOCKOUT,
+): Promise<LockoutState & { lockedNow: boolean }> {
   return withTx(db, async (tx) => {
     const state = await lockLockoutState(tx, userId);
     if (!state) throw new HallError('HALL_ERR_NOT_FOUND');
@@ -55,12 +68,25 @@ export async function noteSuccess(db: Db, u: AuthUser): Promise<void> {
  * `noteSuccess`. Throws HALL_ERR_BAD_CREDENTIALS or HALL_ERR_ACCOUNT_LOCKED
  * (details `{retryAfterSec, lockedUntil}`).
  */
-export async function authenticate(db: Db, input: { username: string; secret: string; method: 'password' | 'pin' }, now: Date, ctx: AuthContext): Promise<AuthUser> {
+export async function authenticate(
+  db: Db,
+  input: { username: string; secret: string; method: 'password' | 'pin' },
+  now: Date,
+  ctx: AuthContext,
+): Promise<AuthUser> {
   const u = await findAuthUser(db, input.username);
-  const audit = (result: 'ok' | 'denied' | 'failed', detail: Record<string, unknown>, action = 'auth.login') => recordAudit(db, {
-    at: now, userId: u?.principal.userId ?? null, username: u?.principal.username ?? input.username, role: u?.principal.role ?? null,
-    ip: ctx.ip, action, target: `user:${input.username}`, result, detail: { via: ctx.via, method: input.method, ...detail },
-  });
+  const audit = (result: 'ok' | 'denied' | 'failed', detail: Record<string, unknown>, action = 'auth.login') =>
+    recordAudit(db, {
+      at: now,
+      userId: u?.principal.userId ?? null,
+      username: u?.principal.username ?? input.username,
+      role: u?.principal.role ?? null,
+      ip: ctx.ip,
+      action,
+      target: `user:${input.username}`,
+      result,
+      detail: { via: ctx.via, method: input.method, ...detail },
+    });
   if (!u) {
     await verifyDummy(input.secret);
     await audit('failed', { reason: 'unknown-user' });
@@ -73,26 +99,67 @@ export async function authenticate(db: Db, input: { username: string; secret: st
   }
   const stored = input.method === 'password' ? u.passwordHash : u.pinHash;
   if (await verifyHash(stored, input.secret)) return u;
-  await failAttempt(db, u, now, ctx, input.method === 'pin' && !stored ? 'no-pin' : `bad-${input.method}`, input.method);
+  await failAttempt(
+    db,
+    u,
+    now,
+    ctx,
+    input.method === 'pin' && !stored ? 'no-pin' : `bad-${input.method}`,
+    input.method,
+  );
   throw new HallError('HALL_ERR_BAD_CREDENTIALS');
 }
 
 /** A wrong second factor after a right password: counts toward the lockout like a wrong password. */
-export async function failSecondFactor(db: Db, u: AuthUser, now: Date, ctx: AuthContext, reason: 'bad-totp' | 'replayed-totp'): Promise<never> {
+export async function failSecondFactor(
+  db: Db,
+  u: AuthUser,
+  now: Date,
+  ctx: AuthContext,
+  reason: 'bad-totp' | 'replayed-totp',
+): Promise<never> {
   await failAttempt(db, u, now, ctx, reason, 'password');
   throw new HallError('HALL_ERR_BAD_SECOND_FACTOR');
 }
 
-async function failAttempt(db: Db, u: AuthUser, now: Date, ctx: AuthContext, reason: string, method: string): Promise<void> {
+async function failAttempt(
+  db: Db,
+  u: AuthUser,
+  now: Date,
+  ctx: AuthContext,
+  reason: string,
+  method: string,
+): Promise<void> {
   const next = await noteFailure(db, u.principal.userId, now, ctx.lockout);
-  const who = { userId: u.principal.userId, username: u.principal.username, role: u.principal.role, ip: ctx.ip, target: `user:${u.principal.username}` };
-  await recordAudit(db, { at: now, ...who, action: 'auth.login', result: 'failed', detail: { via: ctx.via, method, reason, failedLogins: next.failedLogins } });
+  const who = {
+    userId: u.principal.userId,
+    username: u.principal.username,
+    role: u.principal.role,
+    ip: ctx.ip,
+    target: `user:${u.principal.username}`,
+  };
+  await recordAudit(db, {
+    at: now,
+    ...who,
+    action: 'auth.login',
+    result: 'failed',
+    detail: { via: ctx.via, method, reason, failedLogins: next.failedLogins },
+  });
   if (next.lockedNow) {
-    await recordAudit(db, { at: now, ...who, action: 'account.locked', result: 'ok', detail: { via: ctx.via, lockedUntil: next.lockedUntil!.toISOString(), lockCount: next.lockCount } });
+    await recordAudit(db, {
+      at: now,
+      ...who,
+      action: 'account.locked',
+      result: 'ok',
+      detail: { via: ctx.via, lockedUntil: next.lockedUntil!.toISOString(), lockCount: next.lockCount },
+    });
     throw lockedError(next.lockedUntil!, Math.ceil((next.lockedUntil!.getTime() - now.getTime()) / 1000));
   }
 }
 
 export function lockedError(until: Date, retryAfterSec: number): HallError {
-  return new HallError('HALL_ERR_ACCOUNT_LOCKED', `too many failed sign-ins; try again in ${retryAfterSec} s`, { retryAfterSec, lockedUntil: until.toISOString() });
+  return new HallError('HALL_ERR_ACCOUNT_LOCKED', `too many failed sign-ins; try again in ${retryAfterSec} s`, {
+    retryAfterSec,
+    lockedUntil: until.toISOString(),
+  });
 }

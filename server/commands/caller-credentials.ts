@@ -32,7 +32,12 @@ export interface CallerSignInOptions {
  * `queue.operate` sign in on a caller. Audited (never the token or PIN).
  * Throws HALL_ERR_BAD_CREDENTIALS, HALL_ERR_ACCOUNT_LOCKED or HALL_ERR_FORBIDDEN.
  */
-export async function signInCaller(db: Db, input: { token: string } | { username: string; pin: string }, now: Date, opts: CallerSignInOptions = {}): Promise<CallerSignIn> {
+export async function signInCaller(
+  db: Db,
+  input: { token: string } | { username: string; pin: string },
+  now: Date,
+  opts: CallerSignInOptions = {},
+): Promise<CallerSignIn> {
   const ctx: AuthContext = { ip: null, via: 'caller', ...(opts.lockout ? { lockout: opts.lockout } : {}) };
   const device = opts.deviceId ? { deviceId: opts.deviceId } : {};
   let user: StaffPrincipal;
@@ -41,12 +46,29 @@ export async function signInCaller(db: Db, input: { token: string } | { username
     const userId = await claimCallerToken(db, input.token, now);
     authUser = userId !== null ? await findAuthUserById(db, userId) : null;
     if (!authUser) {
-      await recordAudit(db, { at: now, userId: null, username: null, role: null, ip: null, action: 'auth.login', target: 'caller-token', result: 'failed', detail: { via: 'caller', method: 'token', reason: 'unknown-used-or-expired-token', ...device } });
+      await recordAudit(db, {
+        at: now,
+        userId: null,
+        username: null,
+        role: null,
+        ip: null,
+        action: 'auth.login',
+        target: 'caller-token',
+        result: 'failed',
+        detail: { via: 'caller', method: 'token', reason: 'unknown-used-or-expired-token', ...device },
+      });
       throw new HallError('HALL_ERR_BAD_CREDENTIALS', 'caller sign-in token is unknown, used or expired');
     }
     const lock = lockStatus(authUser.lockout, now);
     if (lock.locked) {
-      await recordAudit(db, { at: now, ...auditWho(authUser.principal), action: 'auth.login', target: `user:${authUser.principal.username}`, result: 'denied', detail: { via: 'caller', method: 'token', reason: 'locked', ...device } });
+      await recordAudit(db, {
+        at: now,
+        ...auditWho(authUser.principal),
+        action: 'auth.login',
+        target: `user:${authUser.principal.username}`,
+        result: 'denied',
+        detail: { via: 'caller', method: 'token', reason: 'locked', ...device },
+      });
       throw lockedError(lock.until, lock.retryAfterSec);
     }
     user = authUser.principal;
@@ -55,12 +77,29 @@ export async function signInCaller(db: Db, input: { token: string } | { username
     user = authUser.principal;
   }
   if (!can(user.role, 'queue.operate')) {
-    await recordAudit(db, { at: now, ...auditWho(user), action: 'auth.login', target: `user:${user.username}`, result: 'denied', detail: { via: 'caller', method: 'token' in input ? 'token' : 'pin', reason: 'role', ...device } });
+    await recordAudit(db, {
+      at: now,
+      ...auditWho(user),
+      action: 'auth.login',
+      target: `user:${user.username}`,
+      result: 'denied',
+      detail: { via: 'caller', method: 'token' in input ? 'token' : 'pin', reason: 'role', ...device },
+    });
     throw new HallError('HALL_ERR_FORBIDDEN', 'only window staff sign in on a caller');
   }
   await noteSuccess(db, authUser);
-  const session = await createSession(db, user.userId, opts.ttlMin ?? 12 * 60, now, { kind: 'caller', idleMin: opts.idleMin ?? null });
-  await recordAudit(db, { at: now, ...auditWho(user), action: 'auth.login', target: `user:${user.username}`, result: 'ok', detail: { via: 'caller', method: 'token' in input ? 'token' : 'pin', ...device } });
+  const session = await createSession(db, user.userId, opts.ttlMin ?? 12 * 60, now, {
+    kind: 'caller',
+    idleMin: opts.idleMin ?? null,
+  });
+  await recordAudit(db, {
+    at: now,
+    ...auditWho(user),
+    action: 'auth.login',
+    target: `user:${user.username}`,
+    result: 'ok',
+    detail: { via: 'caller', method: 'token' in input ? 'token' : 'pin', ...device },
+  });
   return { user, session };
 }
 

@@ -14,9 +14,18 @@ import { authorizeCallerOp } from './caller-access.ts';
  * A refusal (HallError) rolls back and the ingest answers `down/error`.
  */
 export const CALLER_OPS = {
-  'call.next': 'next', 'call.pick': 'pick', 'call.recall': 'recall', 'call.skip': 'skip', 'call.start': 'start',
-  'call.transfer': 'transfer', 'call.complete': 'complete', 'call.open': 'open', 'call.pause': 'pause',
-  'call.resume': 'resume', 'call.close': 'close', 'call.reactivate': 'reactivate',
+  'call.next': 'next',
+  'call.pick': 'pick',
+  'call.recall': 'recall',
+  'call.skip': 'skip',
+  'call.start': 'start',
+  'call.transfer': 'transfer',
+  'call.complete': 'complete',
+  'call.open': 'open',
+  'call.pause': 'pause',
+  'call.resume': 'resume',
+  'call.close': 'close',
+  'call.reactivate': 'reactivate',
 } as const;
 export type CallerOpType = keyof typeof CALLER_OPS;
 
@@ -24,10 +33,22 @@ export type CallerOpType = keyof typeof CALLER_OPS;
 const asCallResult = (r: WindowOpReply): CallResult => r;
 void asCallResult;
 
-export async function callerOp(deps: CommandDeps, d: DeviceIdentity, msgId: string, type: CallerOpType, data: { windowId: string } & Record<string, unknown>, meta: CommandMeta = {}): Promise<CommandResult> {
+export async function callerOp(
+  deps: CommandDeps,
+  d: DeviceIdentity,
+  msgId: string,
+  type: CallerOpType,
+  data: { windowId: string } & Record<string, unknown>,
+  meta: CommandMeta = {},
+): Promise<CommandResult> {
   const { windowId, ...rest } = data;
   const op = windowOpSchema.safeParse({ op: CALLER_OPS[type], ...rest });
-  if (!op.success) throw new HallError('HALL_ERR_BAD_DATA', undefined, op.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!op.success)
+    throw new HallError(
+      'HALL_ERR_BAD_DATA',
+      undefined,
+      op.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   let userId: number;
   try {
     ({ userId } = await authorizeCallerOp(deps, d, windowId));
@@ -38,7 +59,11 @@ export async function callerOp(deps: CommandDeps, d: DeviceIdentity, msgId: stri
     throw e;
   }
   const res = await runWindowOp(deps.queue, d.hallId, windowId, op.data, {
-    deviceId: d.deviceId, msgId, userId, replyType: 'call.result', ...(meta.receivedAt !== undefined ? { receivedAt: meta.receivedAt } : {}),
+    deviceId: d.deviceId,
+    msgId,
+    userId,
+    replyType: 'call.result',
+    ...(meta.receivedAt !== undefined ? { receivedAt: meta.receivedAt } : {}),
   });
   // Sockets, displays and the rater get the events from the queue service's commit listener.
   return res.duplicate

@@ -13,18 +13,43 @@ import { failedRules } from './failed-rules.ts';
  * Audited, never the token or the PIN.
  */
 
-export async function issueCallerSignInToken(db: Db, actor: Actor, user: { userId: number; username: string }, now: Date): Promise<{ token: string; expiresAt: Date }> {
+export async function issueCallerSignInToken(
+  db: Db,
+  actor: Actor,
+  user: { userId: number; username: string },
+  now: Date,
+): Promise<{ token: string; expiresAt: Date }> {
   const t = await issueCallerToken(db, user.userId, now);
-  await recordAudit(db, { at: now, ...actor, action: 'auth.caller_token.issue', target: `user:${user.username}`, result: 'ok', detail: { expiresAt: t.expiresAt.toISOString() } });
+  await recordAudit(db, {
+    at: now,
+    ...actor,
+    action: 'auth.caller_token.issue',
+    target: `user:${user.username}`,
+    result: 'ok',
+    detail: { expiresAt: t.expiresAt.toISOString() },
+  });
   return t;
 }
 
-export async function setCallerPin(db: Db, actor: Actor, user: { userId: number; username: string }, pin: string, now: Date): Promise<void> {
+export async function setCallerPin(
+  db: Db,
+  actor: Actor,
+  user: { userId: number; username: string },
+  pin: string,
+  now: Date,
+): Promise<void> {
   const target = `user:${user.username}`;
   try {
     assertGoodPin(pin);
   } catch (e) {
-    await recordAudit(db, { at: now, ...actor, action: 'auth.pin.set', target, result: 'failed', detail: { reason: 'weak', failed: failedRules(e) } });
+    await recordAudit(db, {
+      at: now,
+      ...actor,
+      action: 'auth.pin.set',
+      target,
+      result: 'failed',
+      detail: { reason: 'weak', failed: failedRules(e) },
+    });
     throw e;
   }
   await setPin(db, user.userId, pin);

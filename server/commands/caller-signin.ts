@@ -28,23 +28,45 @@ import { signInCaller } from './caller-credentials.ts';
  * secret is checked again, so a QoS 1 duplicate neither opens a second
  * session nor counts a second PIN failure after a success.
  */
-export async function callerSignIn(deps: CommandDeps, d: DeviceIdentity, msgId: string, data: CallerSignin): Promise<CommandResult> {
+export async function callerSignIn(
+  deps: CommandDeps,
+  d: DeviceIdentity,
+  msgId: string,
+  data: CallerSignin,
+): Promise<CommandResult> {
   const seen = await findReply(deps.db, d.deviceId, msgId);
   if (seen) return { duplicate: true, ...seen };
   const windowNo = await callerWindowNo(deps, d, data.windowId);
   const now = deps.clock.now();
-  const signed = await signInCaller(deps.db, 'token' in data ? { token: data.token } : { username: data.account, pin: data.pin }, now, { deviceId: d.deviceId });
+  const signed = await signInCaller(
+    deps.db,
+    'token' in data ? { token: data.token } : { username: data.account, pin: data.pin },
+    now,
+    { deviceId: d.deviceId },
+  );
   const sessionHash = hashToken(signed.session.token);
   const user = signed.user;
   if (!(await hallInScope(deps.db, hallScope(user), d.hallId))) {
     await revokeSessionHash(deps.db, sessionHash, now);
     await recordAudit(deps.db, {
-      at: now, userId: user.userId, username: user.username, role: user.role, ip: null, action: 'auth.login', target: `user:${user.username}`,
-      result: 'denied', detail: { via: 'caller', reason: 'hall', hallId: d.hallId, deviceId: d.deviceId },
+      at: now,
+      userId: user.userId,
+      username: user.username,
+      role: user.role,
+      ip: null,
+      action: 'auth.login',
+      target: `user:${user.username}`,
+      result: 'denied',
+      detail: { via: 'caller', reason: 'hall', hallId: d.hallId, deviceId: d.deviceId },
     });
     throw new HallError('HALL_ERR_FORBIDDEN', `${user.username} is not staff of hall ${d.hallId}`);
   }
-  const reply: CallerSignedIn = { windowId: data.windowId, windowNo, username: user.username, expiresAt: signed.session.expiresAt.toISOString() };
+  const reply: CallerSignedIn = {
+    windowId: data.windowId,
+    windowNo,
+    username: user.username,
+    expiresAt: signed.session.expiresAt.toISOString(),
+  };
   return withTx(deps.db, async (tx): Promise<CommandResult> => {
     const claim = await claimMessage(tx, d.deviceId, msgId);
     if (!claim.fresh) {
@@ -52,16 +74,33 @@ export async function callerSignIn(deps: CommandDeps, d: DeviceIdentity, msgId: 
       await revokeSessionHash(tx, sessionHash, now);
       return { duplicate: true, replyType: claim.replyType, reply: claim.reply };
     }
-    const replaced = await saveCallerSession(tx, { deviceId: d.deviceId, windowId: data.windowId, userId: user.userId, sessionHash, at: now });
+    const replaced = await saveCallerSession(tx, {
+      deviceId: d.deviceId,
+      windowId: data.windowId,
+      userId: user.userId,
+      sessionHash,
+      at: now,
+    });
     if (replaced) await revokeSessionHash(tx, replaced, now);
-    await signInWindow(tx, { windowId: data.windowId, userId: user.userId, via: 'caller', deviceId: d.deviceId, at: now });
+    await signInWindow(tx, {
+      windowId: data.windowId,
+      userId: user.userId,
+      via: 'caller',
+      deviceId: d.deviceId,
+      at: now,
+    });
     await storeReply(tx, d.deviceId, msgId, 'caller.signedin', reply);
     return { duplicate: false, replyType: 'caller.signedin', reply, event: null };
   });
 }
 
 /** Ends the device's sign-in (its session revoked, the window left); answering twice is harmless. */
-export async function callerSignOut(deps: CommandDeps, d: DeviceIdentity, msgId: string, data: { windowId: string }): Promise<CommandResult> {
+export async function callerSignOut(
+  deps: CommandDeps,
+  d: DeviceIdentity,
+  msgId: string,
+  data: { windowId: string },
+): Promise<CommandResult> {
   await callerWindowNo(deps, d, data.windowId);
   const now = deps.clock.now();
   return withTx(deps.db, async (tx): Promise<CommandResult> => {
@@ -71,8 +110,15 @@ export async function callerSignOut(deps: CommandDeps, d: DeviceIdentity, msgId:
     if (ended) {
       await signOutWindow(tx, ended.windowId, ended.userId);
       await recordAudit(tx, {
-        at: now, userId: ended.userId, username: ended.username, role: ended.role, ip: null, action: 'auth.logout', target: `user:${ended.username}`,
-        result: 'ok', detail: { via: 'caller', deviceId: d.deviceId, windowId: ended.windowId },
+        at: now,
+        userId: ended.userId,
+        username: ended.username,
+        role: ended.role,
+        ip: null,
+        action: 'auth.logout',
+        target: `user:${ended.username}`,
+        result: 'ok',
+        detail: { via: 'caller', deviceId: d.deviceId, windowId: ended.windowId },
       });
     }
     const reply = { windowId: data.windowId };

@@ -14,11 +14,22 @@ import { runWindowOp, type WindowOp } from './window-ops.ts';
  * served, so nobody may act for another window. An unknown window is 404,
  * another's window HALL_ERR_NOT_AT_WINDOW.
  */
-export async function consoleWindowOp(deps: { db: Db; queue: QueueService }, hallId: string, windowId: string, op: WindowOp, userId: number): Promise<RunResult> {
+export async function consoleWindowOp(
+  deps: { db: Db; queue: QueueService },
+  hallId: string,
+  windowId: string,
+  op: WindowOp,
+  userId: number,
+): Promise<RunResult> {
   const at = await staffAtWindow(deps.db, windowId);
   if (!at || at.userId !== userId) {
-    if (!(await windowInHall(deps.db, hallId, windowId))) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
-    throw new HallError('HALL_ERR_NOT_AT_WINDOW', `sign in at window ${windowId} first`, at ? { signedIn: at.username } : undefined);
+    if (!(await windowInHall(deps.db, hallId, windowId)))
+      throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
+    throw new HallError(
+      'HALL_ERR_NOT_AT_WINDOW',
+      `sign in at window ${windowId} first`,
+      at ? { signedIn: at.username } : undefined,
+    );
   }
   return runWindowOp(deps.queue, hallId, windowId, op, { userId });
 }
@@ -29,8 +40,21 @@ export async function consoleWindowOp(deps: { db: Db; queue: QueueService }, hal
  * audited as `window.supervise`. Calling and serving stay with the clerk
  * signed in at the window.
  */
-export async function superviseWindow(deps: { db: Db; queue: QueueService; clock: Clock }, actor: Actor & { userId: number }, hallId: string, windowId: string, op: 'pause' | 'resume' | 'close' | 'open'): Promise<RunResult> {
+export async function superviseWindow(
+  deps: { db: Db; queue: QueueService; clock: Clock },
+  actor: Actor & { userId: number },
+  hallId: string,
+  windowId: string,
+  op: 'pause' | 'resume' | 'close' | 'open',
+): Promise<RunResult> {
   const result = await runWindowOp(deps.queue, hallId, windowId, { op }, { userId: actor.userId });
-  await recordAudit(deps.db, { at: deps.clock.now(), ...actor, action: 'window.supervise', target: `window:${windowId}`, result: 'ok', detail: { hallId, op } });
+  await recordAudit(deps.db, {
+    at: deps.clock.now(),
+    ...actor,
+    action: 'window.supervise',
+    target: `window:${windowId}`,
+    result: 'ok',
+    detail: { hallId, op },
+  });
   return result;
 }

@@ -16,7 +16,8 @@ const PER_DAY = 400;
 export async function seedDemoHistory(db: Db, ch: ClickHouseClient, now: Date, days: number): Promise<number> {
   const tzOffsetMin = 8 * 60;
   const local = new Date(now.getTime() + tzOffsetMin * 60_000);
-  const todayStartUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - tzOffsetMin * 60_000;
+  const todayStartUtc =
+    Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - tzOffsetMin * 60_000;
   if (!(await hasNoHistory(ch, new Date(todayStartUtc).toISOString()))) return 0;
   const halls = (await demoHallProfiles(db)).map((h) => ({ ...h, weight: WEIGHT[h.level] ?? 0.1 }));
   const rows = demoHistoryRows(halls, { days, perDay: PER_DAY, todayStartUtc, tzOffsetMin });

@@ -22,7 +22,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export async function checkDevice(db: Db, username: string, password: string): Promise<DeviceCheck> {
   const row = await deviceSecret(db, username);
   if (!row) return { status: 'bad' };
-  const a = Buffer.from(row.secret_hash, 'hex'), b = Buffer.from(sha256(password), 'hex');
+  const a = Buffer.from(row.secret_hash, 'hex'),
+    b = Buffer.from(sha256(password), 'hex');
   if (a.length !== b.length || !timingSafeEqual(a, b)) return { status: 'bad' };
   return { status: row.revoked ? 'revoked' : 'ok', device: { deviceId: row.id, hallId: row.hall_id, kind: row.kind } };
 }

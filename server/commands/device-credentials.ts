@@ -1,6 +1,13 @@
 import { HallError, topics, type DeviceCredentials, type DeviceInfo } from '../../contracts/index.ts';
 import { recordAudit } from '../store/audit-repo.ts';
-import { getDevice, lockDevice, markRevoked, notifyRevoked, replaceDeviceSecret, type DeviceRow } from '../store/devices-repo.ts';
+import {
+  getDevice,
+  lockDevice,
+  markRevoked,
+  notifyRevoked,
+  replaceDeviceSecret,
+  type DeviceRow,
+} from '../store/devices-repo.ts';
 import { withTx, type Db, type Tx } from '../store/pool.ts';
 import type { Actor } from './actor.ts';
 
@@ -27,16 +34,38 @@ async function mustLock(tx: Tx, deviceId: string): Promise<DeviceRow> {
  * (NOTIFY `device_revoked`, reason `rotate`), so it must reconnect with the
  * new secret. Audited as `device.rotate` in the same transaction.
  */
-export async function rotateDeviceSecret(db: Db, deviceId: string, at: Date, actor: DeviceActor): Promise<DeviceCredentials> {
+export async function rotateDeviceSecret(
+  db: Db,
+  deviceId: string,
+  at: Date,
+  actor: DeviceActor,
+): Promise<DeviceCredentials> {
   return withTx(db, async (tx) => {
     const d = await mustLock(tx, deviceId);
     // 409, not 403: a 403 means the caller's role or scope (authorization matrix); this is the device's state.
-    if (d.revoked_at) throw new HallError('HALL_ERR_CONFLICT', `device ${deviceId} is revoked; provision a new device instead`, { reason: 'HALL_ERR_DEVICE_REVOKED' });
+    if (d.revoked_at)
+      throw new HallError('HALL_ERR_CONFLICT', `device ${deviceId} is revoked; provision a new device instead`, {
+        reason: 'HALL_ERR_DEVICE_REVOKED',
+      });
     const password = await replaceDeviceSecret(tx, deviceId, at);
-    await recordAudit(tx, { at, ...actor, action: 'device.rotate', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind } });
+    await recordAudit(tx, {
+      at,
+      ...actor,
+      action: 'device.rotate',
+      target: `device:${deviceId}`,
+      result: 'ok',
+      detail: { hallId: d.hall_id, kind: d.kind },
+    });
     await notifyRevoked(tx, { deviceId, reason: 'rotate' });
     const addr = { hallId: d.hall_id, kind: d.kind, deviceId };
-    return { deviceId, hallId: d.hall_id, kind: d.kind, username: deviceId, password, topicPrefix: topics.prefix(addr) };
+    return {
+      deviceId,
+      hallId: d.hall_id,
+      kind: d.kind,
+      username: deviceId,
+      password,
+      topicPrefix: topics.prefix(addr),
+    };
   });
 }
 
@@ -51,7 +80,14 @@ export async function revokeDevice(db: Db, deviceId: string, at: Date, actor: De
     const d = await mustLock(tx, deviceId);
     const already = d.revoked_at !== null;
     if (!already) await markRevoked(tx, deviceId, at, actor.username ?? 'unknown');
-    await recordAudit(tx, { at, ...actor, action: 'device.revoke', target: `device:${deviceId}`, result: 'ok', detail: { hallId: d.hall_id, kind: d.kind, ...(already ? { alreadyRevoked: true } : {}) } });
+    await recordAudit(tx, {
+      at,
+      ...actor,
+      action: 'device.revoke',
+      target: `device:${deviceId}`,
+      result: 'ok',
+      detail: { hallId: d.hall_id, kind: d.kind, ...(already ? { alreadyRevoked: true } : {}) },
+    });
     await notifyRevoked(tx, { deviceId, reason: 'revoke' });
     return (await getDevice(tx, deviceId))!;
   });

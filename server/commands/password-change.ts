@@ -16,7 +16,15 @@ import { failedRules } from './failed-rules.ts';
  * counts toward the lockout), the password rules, then every other session
  * ends. Audited as `auth.password.change`, never a password.
  */
-export async function changePassword(db: Db, actor: Actor, userId: number, currentToken: string | undefined, b: { oldPassword: string; newPassword: string }, now: Date, lockout: LockoutPolicy): Promise<{ changed: true; otherSessionsRevoked: number }> {
+export async function changePassword(
+  db: Db,
+  actor: Actor,
+  userId: number,
+  currentToken: string | undefined,
+  b: { oldPassword: string; newPassword: string },
+  now: Date,
+  lockout: LockoutPolicy,
+): Promise<{ changed: true; otherSessionsRevoked: number }> {
   const u = await findAuthUserById(db, userId);
   if (!u) throw new HallError('HALL_ERR_UNAUTHENTICATED');
   const target = `user:${u.principal.username}`;
@@ -25,7 +33,10 @@ export async function changePassword(db: Db, actor: Actor, userId: number, curre
   const lock = lockStatus(u.lockout, now);
   if (lock.locked) {
     await audit('denied', { reason: 'locked' });
-    throw new HallError('HALL_ERR_ACCOUNT_LOCKED', undefined, { retryAfterSec: lock.retryAfterSec, lockedUntil: lock.until.toISOString() });
+    throw new HallError('HALL_ERR_ACCOUNT_LOCKED', undefined, {
+      retryAfterSec: lock.retryAfterSec,
+      lockedUntil: lock.until.toISOString(),
+    });
   }
   if (!(await verifyHash(u.passwordHash, b.oldPassword))) {
     // A wrong current password counts toward the lockout, like a wrong sign-in.
@@ -35,7 +46,10 @@ export async function changePassword(db: Db, actor: Actor, userId: number, curre
   }
   try {
     assertStrongPassword(b.newPassword, u.principal.username);
-    if (await verifyHash(u.passwordHash, b.newPassword)) throw new HallError('HALL_ERR_WEAK_PASSWORD', 'the new password must differ from the current one', { failed: ['reused'] });
+    if (await verifyHash(u.passwordHash, b.newPassword))
+      throw new HallError('HALL_ERR_WEAK_PASSWORD', 'the new password must differ from the current one', {
+        failed: ['reused'],
+      });
   } catch (e) {
     await audit('failed', { reason: 'weak', failed: failedRules(e) });
     throw e;

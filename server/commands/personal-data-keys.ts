@@ -3,7 +3,13 @@ import type { Clock } from '../domain/clock.ts';
 import { rotatePiiKey } from '../security/keys.ts';
 import type { PiiAlgorithm, PiiCipher } from '../security/pii.ts';
 import { recordAudit } from '../store/audit-repo.ts';
-import { hasTotpColumn, lockTicketPiiBatch, lockTotpSecrets, updateTicketPii, updateTotpSecret } from '../store/pii-rows-repo.ts';
+import {
+  hasTotpColumn,
+  lockTicketPiiBatch,
+  lockTotpSecrets,
+  updateTicketPii,
+  updateTotpSecret,
+} from '../store/pii-rows-repo.ts';
 import { withTx, type Db } from '../store/pool.ts';
 import type { Actor } from './actor.ts';
 
@@ -14,9 +20,22 @@ import type { Actor } from './actor.ts';
  */
 
 /** Adds a random key version to DATA_DIR/keys.json; servers encrypt with it from their next start. */
-export async function rotatePersonalDataKey(db: Db, config: Pick<Config, 'DATA_DIR'>, cipher: PiiAlgorithm, at: Date, actor: Actor): Promise<{ version: number; file: string }> {
+export async function rotatePersonalDataKey(
+  db: Db,
+  config: Pick<Config, 'DATA_DIR'>,
+  cipher: PiiAlgorithm,
+  at: Date,
+  actor: Actor,
+): Promise<{ version: number; file: string }> {
   const r = await rotatePiiKey(config, cipher);
-  await recordAudit(db, { at, ...actor, action: 'keys.rotate', target: `pii-key:${cipher}`, result: 'ok', detail: { cipher, version: r.version, via: 'cli' } });
+  await recordAudit(db, {
+    at,
+    ...actor,
+    action: 'keys.rotate',
+    target: `pii-key:${cipher}`,
+    result: 'ok',
+    detail: { cipher, version: r.version, via: 'cli' },
+  });
   return r;
 }
 
@@ -27,18 +46,37 @@ export async function rotatePersonalDataKey(db: Db, config: Pick<Config, 'DATA_D
  * any more; the staff TOTP secrets (same cipher) too. A row that cannot be
  * decrypted is left as it is and counted (`failed`), never replaced by garbage.
  */
-export async function reencryptPersonalData(db: Db, pii: PiiCipher, batch: number, clock: Clock, actor: Actor): Promise<{ scanned: number; rewritten: number; failed: number }> {
+export async function reencryptPersonalData(
+  db: Db,
+  pii: PiiCipher,
+  batch: number,
+  clock: Clock,
+  actor: Actor,
+): Promise<{ scanned: number; rewritten: number; failed: number }> {
   const out = await reencryptTickets(db, pii, batch);
   const totp = await reencryptTotpSecrets(db, pii);
   out.rewritten += totp.rewritten;
   out.failed += totp.failed;
-  await recordAudit(db, { at: clock.now(), ...actor, action: 'keys.reencrypt', target: 'tickets', result: out.failed ? 'failed' : 'ok', detail: { ...out, cipher: pii.current.algorithm, version: pii.current.version, via: 'cli' } });
+  await recordAudit(db, {
+    at: clock.now(),
+    ...actor,
+    action: 'keys.reencrypt',
+    target: 'tickets',
+    result: out.failed ? 'failed' : 'ok',
+    detail: { ...out, cipher: pii.current.algorithm, version: pii.current.version, via: 'cli' },
+  });
   return out;
 }
 
-export async function reencryptTickets(db: Db, pii: PiiCipher, batch: number): Promise<{ scanned: number; rewritten: number; failed: number }> {
+export async function reencryptTickets(
+  db: Db,
+  pii: PiiCipher,
+  batch: number,
+): Promise<{ scanned: number; rewritten: number; failed: number }> {
   let last = '00000000-0000-0000-0000-000000000000';
-  let scanned = 0, rewritten = 0, failed = 0;
+  let scanned = 0,
+    rewritten = 0,
+    failed = 0;
   for (;;) {
     const rows = await withTx(db, async (tx) => {
       const rows = await lockTicketPiiBatch(tx, last, batch);
@@ -70,11 +108,17 @@ export async function reencryptTickets(db: Db, pii: PiiCipher, batch: number): P
 async function reencryptTotpSecrets(db: Db, pii: PiiCipher): Promise<{ rewritten: number; failed: number }> {
   if (!(await hasTotpColumn(db))) return { rewritten: 0, failed: 0 };
   return withTx(db, async (tx) => {
-    let rewritten = 0, failed = 0;
+    let rewritten = 0,
+      failed = 0;
     for (const u of await lockTotpSecrets(tx)) {
       if (pii.isCurrent(u.totp_secret_enc)) continue;
       let next: string;
-      try { next = pii.encrypt(pii.decrypt(u.totp_secret_enc)); } catch { failed++; continue; }
+      try {
+        next = pii.encrypt(pii.decrypt(u.totp_secret_enc));
+      } catch {
+        failed++;
+        continue;
+      }
       await updateTotpSecret(tx, u.id, next);
       rewritten++;
     }

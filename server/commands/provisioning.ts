@@ -12,14 +12,46 @@ import type { Actor } from './actor.ts';
  * and the CLI (`devices:add`, `users:add`, via 'cli') call the same command.
  */
 
-export async function provisionDevice(db: Db, at: Date, actor: Actor, b: { hallId: string; kind: DeviceKind; deviceId?: string | undefined }, via?: 'cli'): Promise<DeviceCredentials> {
+export async function provisionDevice(
+  db: Db,
+  at: Date,
+  actor: Actor,
+  b: { hallId: string; kind: DeviceKind; deviceId?: string | undefined },
+  via?: 'cli',
+): Promise<DeviceCredentials> {
   const creds = await addDevice(db, b.hallId, b.kind, b.deviceId);
-  await recordAudit(db, { at, ...actor, action: 'device.add', target: `device:${creds.deviceId}`, result: 'ok', detail: { hallId: creds.hallId, kind: creds.kind, ...(via ? { via } : {}) } });
+  await recordAudit(db, {
+    at,
+    ...actor,
+    action: 'device.add',
+    target: `device:${creds.deviceId}`,
+    result: 'ok',
+    detail: { hallId: creds.hallId, kind: creds.kind, ...(via ? { via } : {}) },
+  });
   return creds;
 }
 
-export async function provisionUser(db: Db, at: Date, actor: Actor, b: { username?: string | undefined; password?: string | undefined; role: Role; hallId?: string | undefined; regionCode?: string | undefined }, via?: 'cli'): Promise<{ username: string; password: string }> {
+export async function provisionUser(
+  db: Db,
+  at: Date,
+  actor: Actor,
+  b: {
+    username?: string | undefined;
+    password?: string | undefined;
+    role: Role;
+    hallId?: string | undefined;
+    regionCode?: string | undefined;
+  },
+  via?: 'cli',
+): Promise<{ username: string; password: string }> {
   const creds = await addUser(db, b);
-  await recordAudit(db, { at, ...actor, action: 'user.add', target: `user:${creds.username}`, result: 'ok', detail: { role: b.role, hallId: b.hallId ?? null, regionCode: b.regionCode ?? null, ...(via ? { via } : {}) } });
+  await recordAudit(db, {
+    at,
+    ...actor,
+    action: 'user.add',
+    target: `user:${creds.username}`,
+    result: 'ok',
+    detail: { role: b.role, hallId: b.hallId ?? null, regionCode: b.regionCode ?? null, ...(via ? { via } : {}) },
+  });
   return creds;
 }

@@ -17,7 +17,10 @@ export type { PruneResult };
  * Removes audit rows older than `retentionDays` (CLI `audit:prune`; docs/audit.md
  * "Retention"). The prune itself is audited in the same transaction.
  */
-export async function pruneAudit(db: Db, opts: { now: Date; retentionDays: number; actor: Omit<AuditEntry, 'at' | 'action' | 'target' | 'result' | 'detail'> }): Promise<PruneResult> {
+export async function pruneAudit(
+  db: Db,
+  opts: { now: Date; retentionDays: number; actor: Omit<AuditEntry, 'at' | 'action' | 'target' | 'result' | 'detail'> },
+): Promise<PruneResult> {
   if (!Number.isInteger(opts.retentionDays) || opts.retentionDays < MIN_AUDIT_RETENTION_DAYS) {
     throw new HallError('HALL_ERR_CONFIG', `AUDIT_RETENTION_DAYS must be at least ${MIN_AUDIT_RETENTION_DAYS}`);
   }
@@ -25,7 +28,14 @@ export async function pruneAudit(db: Db, opts: { now: Date; retentionDays: numbe
   return withTx(db, async (tx) => {
     const r = await pruneAuditBefore(tx, cutoff);
     const result: PruneResult = { cutoff: cutoff.toISOString(), pruned: r.pruned, anchorId: r.anchorId };
-    await recordAudit(tx, { at: opts.now, ...opts.actor, action: 'audit.prune', target: 'audit_log', result: 'ok', detail: { ...result, retentionDays: opts.retentionDays } });
+    await recordAudit(tx, {
+      at: opts.now,
+      ...opts.actor,
+      action: 'audit.prune',
+      target: 'audit_log',
+      result: 'ok',
+      detail: { ...result, retentionDays: opts.retentionDays },
+    });
     return result;
   });
 }

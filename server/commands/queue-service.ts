@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { HallError, type DomainEvent } from '../../contracts/index.ts';
 import {
-  applyCommand, assertValidHallConfig, liveState, rollDay, type Command, type HallDayState, type HallQueueConfig, type QueueEvent,
+  applyCommand,
+  assertValidHallConfig,
+  liveState,
+  rollDay,
+  type Command,
+  type HallDayState,
+  type HallQueueConfig,
+  type QueueEvent,
 } from '../domain/queue/index.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -9,8 +16,16 @@ import { withTx, type Db, type Tx } from '../store/pool.ts';
 import { findReply } from '../store/inbox-repo.ts';
 import { loadHallQueueConfig, type LoadedConfig } from '../store/queue-config-repo.ts';
 import {
-  confirmNoChange, DuplicateMessage, ensureQueueStateRow, loadQueueState, lockQueueState, queueStateVersion, StaleQueueState, writeQueueState,
-  type CaseRow, type TicketExtras,
+  confirmNoChange,
+  DuplicateMessage,
+  ensureQueueStateRow,
+  loadQueueState,
+  lockQueueState,
+  queueStateVersion,
+  StaleQueueState,
+  writeQueueState,
+  type CaseRow,
+  type TicketExtras,
 } from '../store/queue-state-repo.ts';
 
 /**
@@ -30,9 +45,18 @@ import {
  * the state row, reloads, and uses the same statement. A refusal (HallError)
  * writes nothing.
  */
-export interface QueueServiceDeps { db: Db; clock: Clock; tz: string }
+export interface QueueServiceDeps {
+  db: Db;
+  clock: Clock;
+  tz: string;
+}
 
-export interface QueueView { readonly state: HallDayState; readonly config: HallQueueConfig; readonly hallName: string; readonly version: number }
+export interface QueueView {
+  readonly state: HallDayState;
+  readonly config: HallQueueConfig;
+  readonly hallName: string;
+  readonly version: number;
+}
 
 export interface QueueCommitted extends QueueView {
   readonly hallId: string;
@@ -61,10 +85,18 @@ export type RunResult =
   | { readonly duplicate: true; readonly replyType: string | null; readonly reply: unknown }
   | ({ readonly duplicate: false; readonly replyType: string | null; readonly reply: unknown } & QueueCommitted);
 
-interface Cached { loaded: LoadedConfig; state: HallDayState; version: number }
+interface Cached {
+  loaded: LoadedConfig;
+  state: HallDayState;
+  version: number;
+}
 
 interface Attempt {
-  done: QueueCommitted; reply: { replyType: string; reply: unknown } | undefined; changed: boolean; loaded: LoadedConfig; after: HallDayState;
+  done: QueueCommitted;
+  reply: { replyType: string; reply: unknown } | undefined;
+  changed: boolean;
+  loaded: LoadedConfig;
+  after: HallDayState;
 }
 
 export interface QueueService {
@@ -93,13 +125,19 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     ensured.add(hallId);
   }
 
-  async function configFor(db: Parameters<typeof loadHallQueueConfig>[0], hallId: string, version: number): Promise<LoadedConfig> {
+  async function configFor(
+    db: Parameters<typeof loadHallQueueConfig>[0],
+    hallId: string,
+    version: number,
+  ): Promise<LoadedConfig> {
     const c = cache.get(hallId);
     if (c && c.loaded.version === version) return c.loaded;
     const loaded = await loadHallQueueConfig(db, hallId, deps.tz);
     if (!loaded) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
     // A configuration the engine cannot use refuses operations instead of calling wrongly.
-    try { assertValidHallConfig(loaded.config); } catch (e) {
+    try {
+      assertValidHallConfig(loaded.config);
+    } catch (e) {
       if (e instanceof HallError) throw new HallError('HALL_ERR_CONFIG', e.message, e.details);
       throw e;
     }
@@ -112,7 +150,16 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
    * statement) or the locking transaction (the fallback). Refusals
    * (HallError) throw before anything is written.
    */
-  async function attempt(q: Db | Tx, hallId: string, loaded: LoadedConfig, cached: HallDayState, version: number, now: Date, input: CommandInput, ctx: RunContext): Promise<Attempt> {
+  async function attempt(
+    q: Db | Tx,
+    hallId: string,
+    loaded: LoadedConfig,
+    cached: HallDayState,
+    version: number,
+    now: Date,
+    input: CommandInput,
+    ctx: RunContext,
+  ): Promise<Attempt> {
     const before = liveState(cached, now, loaded.config);
     const cmd = typeof input === 'function' ? input(rollDay(before, now, loaded.config).state, loaded.config) : input;
     const { state: after, events: qevents } = applyCommand(before, cmd, now, loaded.config);
@@ -122,7 +169,15 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     const receivedAt = ctx.receivedAt !== undefined ? { receivedAt: ctx.receivedAt } : {};
     if (events.length === 0 && after === before) {
       // Nothing happened (call next with nobody waiting): no seq, no version; the device's reply is kept.
-      const done: QueueCommitted = { hallId, events, state: after, config: loaded.config, hallName: loaded.hallName, version, ...receivedAt };
+      const done: QueueCommitted = {
+        hallId,
+        events,
+        state: after,
+        config: loaded.config,
+        hallName: loaded.hallName,
+        version,
+        ...receivedAt,
+      };
       const reply = ctx.reply?.(done);
       await confirmNoChange(q, hallId, version, reply && device ? { ...device, ...reply } : undefined);
       return { done, reply, changed: false, loaded, after };
@@ -133,21 +188,47 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     for (const e of events) {
       const d = e.data as Record<string, unknown>;
       if (e.type === 'ticket.issued') ticketSeq.set(String(d.ticketId), e.seq);
-      if (e.type === 'ticket.called' || e.type === 'service.started' || e.type === 'ticket.completed') staffTicketIds.add(String(d.ticketId));
+      if (e.type === 'ticket.called' || e.type === 'service.started' || e.type === 'ticket.completed')
+        staffTicketIds.add(String(d.ticketId));
       if (e.type === 'case.opened') {
         cases.push({
-          id: String(d.caseId), ticketId: String(d.ticketId), itemCode: String(d.itemCode), departmentId: String(d.departmentId),
-          windowId: String(d.windowId), outcome: String(d.outcome), takenAt: String(d.takenAt), calledAt: String(d.calledAt),
-          startedAt: String(d.startedAt), endedAt: String(d.endedAt), seq: e.seq,
+          id: String(d.caseId),
+          ticketId: String(d.ticketId),
+          itemCode: String(d.itemCode),
+          departmentId: String(d.departmentId),
+          windowId: String(d.windowId),
+          outcome: String(d.outcome),
+          takenAt: String(d.takenAt),
+          calledAt: String(d.calledAt),
+          startedAt: String(d.startedAt),
+          endedAt: String(d.endedAt),
+          seq: e.seq,
         });
       }
     }
-    const provisional: QueueCommitted = { hallId, events, state: after, config: loaded.config, hallName: loaded.hallName, version: version + 1, ...receivedAt };
+    const provisional: QueueCommitted = {
+      hallId,
+      events,
+      state: after,
+      config: loaded.config,
+      hallName: loaded.hallName,
+      version: version + 1,
+      ...receivedAt,
+    };
     const reply = ctx.reply?.(provisional);
     const extras = new Map<string, TicketExtras>();
     if (cmd.type === 'take' && ctx.extras) extras.set(cmd.ticketId, ctx.extras);
     const base = await writeQueueState(q, {
-      hallId, before, after, version: version + 1, at: now, events, ticketSeq, extras, cases, staffTicketIds,
+      hallId,
+      before,
+      after,
+      version: version + 1,
+      at: now,
+      events,
+      ticketSeq,
+      extras,
+      cases,
+      staffTicketIds,
       staffUserId: ctx.userId ?? null,
       ...(reply && device ? { reply: { ...device, ...reply } } : {}),
     });
@@ -180,7 +261,11 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
       // Fast path: this process holds the state it last wrote; one statement checks that it is
       // still the database's and writes the operation (migration 012).
       try {
-        return committedResult(await attempt(deps.db, hallId, c.loaded, c.state, c.version, now, input, ctx), hallId, now);
+        return committedResult(
+          await attempt(deps.db, hallId, c.loaded, c.state, c.version, now, input, ctx),
+          hallId,
+          now,
+        );
       } catch (e) {
         if (e instanceof DuplicateMessage) return duplicateOf(ctx);
         if (e instanceof HallError) {
@@ -188,7 +273,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
           // went through is refused by the state it left (the window holds the ticket now) — answer it
           // with the stored reply. A refusal decided on a state that is still current stands; otherwise
           // decide again under the lock.
-          if (ctx.deviceId && ctx.msgId && await findReply(deps.db, ctx.deviceId, ctx.msgId)) return duplicateOf(ctx);
+          if (ctx.deviceId && ctx.msgId && (await findReply(deps.db, ctx.deviceId, ctx.msgId))) return duplicateOf(ctx);
           const v = await queueStateVersion(deps.db, hallId);
           if (v && v.version === c.version && v.configVersion === c.loaded.version) throw e;
         } else if (!(e instanceof StaleQueueState)) {
@@ -206,15 +291,17 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         if (!lock) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
         const loaded = await configFor(tx, hallId, lock.configVersion);
         const cur = cache.get(hallId);
-        const state = cur && cur.version === lock.version && cur.loaded === loaded
-          ? cur.state
-          : (await loadQueueState(tx, hallId, loaded.config, now)).state;
+        const state =
+          cur && cur.version === lock.version && cur.loaded === loaded
+            ? cur.state
+            : (await loadQueueState(tx, hallId, loaded.config, now)).state;
         return attempt(tx, hallId, loaded, state, lock.version, now, input, ctx);
       });
       done = a;
     } catch (e) {
       if (e instanceof DuplicateMessage) return duplicateOf(ctx);
-      if (e instanceof HallError && ctx.deviceId && ctx.msgId && await findReply(deps.db, ctx.deviceId, ctx.msgId)) return duplicateOf(ctx);
+      if (e instanceof HallError && ctx.deviceId && ctx.msgId && (await findReply(deps.db, ctx.deviceId, ctx.msgId)))
+        return duplicateOf(ctx);
       if (!(e instanceof HallError)) cache.delete(hallId);
       throw e;
     }
@@ -233,7 +320,9 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     const p = prev.then(() => runNow(hallId, input, ctx));
     const tail = p.catch(() => undefined);
     tails.set(hallId, tail);
-    void tail.then(() => { if (tails.get(hallId) === tail) tails.delete(hallId); });
+    void tail.then(() => {
+      if (tails.get(hallId) === tail) tails.delete(hallId);
+    });
     return p;
   }
 
@@ -269,9 +358,14 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
   }
 
   return {
-    run, view,
-    onCommitted(fn) { listeners.push(fn); },
-    invalidate(hallId) { cache.delete(hallId); },
+    run,
+    view,
+    onCommitted(fn) {
+      listeners.push(fn);
+    },
+    invalidate(hallId) {
+      cache.delete(hallId);
+    },
   };
 }
 
@@ -283,10 +377,12 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
 function toDomainEvent(hallId: string, seq: number, qe: QueueEvent, ctx: RunContext): DomainEvent {
   const { type, at, ...rest } = qe;
   let data: Record<string, unknown> = rest;
-  if (type === 'ticket.issued') data = { ...rest, deviceId: ctx.extras?.deviceId ?? null, applicantKey: ctx.extras?.applicantKey ?? null };
+  if (type === 'ticket.issued')
+    data = { ...rest, deviceId: ctx.extras?.deviceId ?? null, applicantKey: ctx.extras?.applicantKey ?? null };
   if (type === 'case.opened') data = { ...rest, caseId: randomUUID() };
   // Who acted at the window: the staff dimension of the analytics (rankings and efficiency per staff,
   // issue 5 "Schema"). An internal user id, not a name: no personal data leaves for ClickHouse.
-  if ('windowId' in rest && ctx.userId !== undefined && ctx.userId !== null) data = { ...data, staffId: String(ctx.userId) };
+  if ('windowId' in rest && ctx.userId !== undefined && ctx.userId !== null)
+    data = { ...data, staffId: String(ctx.userId) };
   return { hallId, seq, at, type, data } as DomainEvent;
 }

@@ -10,6 +10,12 @@ import type { Actor } from './actor.ts';
  * checks) or on a socket (server/realtime/socket-server.ts). The row commits
  * on its own: the refusal changes nothing else.
  */
-export async function recordDenial(db: Db, at: Date, actor: Actor, target: string, detail: Record<string, unknown>): Promise<void> {
+export async function recordDenial(
+  db: Db,
+  at: Date,
+  actor: Actor,
+  target: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
   await recordAudit(db, { at, ...actor, action: 'permission.denied', target, result: 'denied', detail });
 }

@@ -21,26 +21,59 @@ export interface StaffSignInDeps {
   config: Pick<Config, 'SESSION_TTL_MIN' | 'SESSION_IDLE_MIN' | 'TOTP_REQUIRED_ROLES'>;
 }
 
-export async function signInStaff(deps: StaffSignInDeps, body: { username: string; password: string; totp?: string | undefined }, now: Date, ctx: AuthContext): Promise<LoginResponse> {
+export async function signInStaff(
+  deps: StaffSignInDeps,
+  body: { username: string; password: string; totp?: string | undefined },
+  now: Date,
+  ctx: AuthContext,
+): Promise<LoginResponse> {
   const { db, pii, config } = deps;
   const u = await authenticate(db, { username: body.username, secret: body.password, method: 'password' }, now, ctx);
-  const who = { at: now, userId: u.principal.userId, username: u.principal.username, role: u.principal.role, ip: ctx.ip, target: `user:${u.principal.username}` };
+  const who = {
+    at: now,
+    userId: u.principal.userId,
+    username: u.principal.username,
+    role: u.principal.role,
+    ip: ctx.ip,
+    target: `user:${u.principal.username}`,
+  };
   if (u.totpEnabled) {
     if (!body.totp) {
-      await recordAudit(db, { ...who, action: 'auth.login', result: 'denied', detail: { via: 'web', method: 'password', reason: 'second-factor-required' } });
+      await recordAudit(db, {
+        ...who,
+        action: 'auth.login',
+        result: 'denied',
+        detail: { via: 'web', method: 'password', reason: 'second-factor-required' },
+      });
       throw new HallError('HALL_ERR_SECOND_FACTOR_REQUIRED');
     }
     const step = matchTotp(pii.decrypt(u.totpSecretEnc!), body.totp, now);
     if (step === null) await failSecondFactor(db, u, now, ctx, 'bad-totp');
-    else if (!(await claimTotpStep(db, u.principal.userId, step, now))) await failSecondFactor(db, u, now, ctx, 'replayed-totp');
+    else if (!(await claimTotpStep(db, u.principal.userId, step, now)))
+      await failSecondFactor(db, u, now, ctx, 'replayed-totp');
   }
   await noteSuccess(db, u);
   const mustEnrollTotp = !u.totpEnabled && config.TOTP_REQUIRED_ROLES.includes(u.principal.role);
-  const s = await createSession(db, u.principal.userId, config.SESSION_TTL_MIN, now, { idleMin: config.SESSION_IDLE_MIN, mustEnrollTotp });
-  await recordAudit(db, { ...who, action: 'auth.login', result: 'ok', detail: { via: 'web', method: 'password', secondFactor: u.totpEnabled ? 'totp' : 'none', mustEnrollTotp } });
+  const s = await createSession(db, u.principal.userId, config.SESSION_TTL_MIN, now, {
+    idleMin: config.SESSION_IDLE_MIN,
+    mustEnrollTotp,
+  });
+  await recordAudit(db, {
+    ...who,
+    action: 'auth.login',
+    result: 'ok',
+    detail: { via: 'web', method: 'password', secondFactor: u.totpEnabled ? 'totp' : 'none', mustEnrollTotp },
+  });
   return {
-    token: s.token, expiresAt: s.expiresAt.toISOString(), idleMin: config.SESSION_IDLE_MIN,
-    user: { username: u.principal.username, role: u.principal.role, hallId: u.principal.hallId, regionCode: u.principal.regionCode },
+    token: s.token,
+    expiresAt: s.expiresAt.toISOString(),
+    idleMin: config.SESSION_IDLE_MIN,
+    user: {
+      username: u.principal.username,
+      role: u.principal.role,
+      hallId: u.principal.hallId,
+      regionCode: u.principal.regionCode,
+    },
     ...(mustEnrollTotp ? { mustEnrollTotp: true } : {}),
     ...(u.mustChangePassword ? { mustChangePassword: true } : {}),
   };
@@ -52,6 +85,16 @@ export async function signOutStaff(db: Db, token: string, now: Date, ip: string 
   await revokeSession(db, token, now);
   if (found.status === 'ok') {
     const u = found.session.user;
-    await recordAudit(db, { at: now, userId: u.userId, username: u.username, role: u.role, ip, action: 'auth.logout', target: `user:${u.username}`, result: 'ok', detail: undefined });
+    await recordAudit(db, {
+      at: now,
+      userId: u.userId,
+      username: u.username,
+      role: u.role,
+      ip,
+      action: 'auth.logout',
+      target: `user:${u.username}`,
+      result: 'ok',
+      detail: undefined,
+    });
   }
 }

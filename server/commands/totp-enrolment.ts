@@ -17,15 +17,36 @@ import type { Actor } from './actor.ts';
 
 const ENROLLED = 'a one-time code (TOTP) is already enrolled; a security administrator resets it';
 
-export async function setupTotp(deps: { db: Db; pii: PiiCipher }, actor: Actor, user: { userId: number; username: string }, totpEnabled: boolean, now: Date): Promise<TotpSetupResponse> {
+export async function setupTotp(
+  deps: { db: Db; pii: PiiCipher },
+  actor: Actor,
+  user: { userId: number; username: string },
+  totpEnabled: boolean,
+  now: Date,
+): Promise<TotpSetupResponse> {
   if (totpEnabled) throw new HallError('HALL_ERR_CONFLICT', ENROLLED);
   const secret = newTotpSecret();
-  if (!(await setPendingTotp(deps.db, user.userId, deps.pii.encrypt(secret)))) throw new HallError('HALL_ERR_CONFLICT', ENROLLED);
-  await recordAudit(deps.db, { at: now, ...actor, action: 'auth.totp.setup', target: `user:${user.username}`, result: 'ok', detail: undefined });
+  if (!(await setPendingTotp(deps.db, user.userId, deps.pii.encrypt(secret))))
+    throw new HallError('HALL_ERR_CONFLICT', ENROLLED);
+  await recordAudit(deps.db, {
+    at: now,
+    ...actor,
+    action: 'auth.totp.setup',
+    target: `user:${user.username}`,
+    result: 'ok',
+    detail: undefined,
+  });
   return { secret, uri: totpUri(secret, user.username), algorithm: 'SHA1', digits: 6, period: 30 };
 }
 
-export async function confirmTotp(deps: { db: Db; pii: PiiCipher }, actor: Actor, userId: number, sessionToken: string, code: string, now: Date): Promise<{ enabled: true }> {
+export async function confirmTotp(
+  deps: { db: Db; pii: PiiCipher },
+  actor: Actor,
+  userId: number,
+  sessionToken: string,
+  code: string,
+  now: Date,
+): Promise<{ enabled: true }> {
   const u = await findAuthUserById(deps.db, userId);
   if (!u) throw new HallError('HALL_ERR_UNAUTHENTICATED');
   const target = `user:${u.principal.username}`;
@@ -33,10 +54,24 @@ export async function confirmTotp(deps: { db: Db; pii: PiiCipher }, actor: Actor
   if (!u.totpSecretEnc) throw new HallError('HALL_ERR_BAD_REQUEST', 'start with POST /api/auth/totp/setup');
   const step = matchTotp(deps.pii.decrypt(u.totpSecretEnc), code, now);
   if (step === null || !(await claimTotpStep(deps.db, u.principal.userId, step, now, true))) {
-    await recordAudit(deps.db, { at: now, ...actor, action: 'auth.totp.enable', target, result: 'failed', detail: { reason: step === null ? 'bad-code' : 'replayed-code' } });
+    await recordAudit(deps.db, {
+      at: now,
+      ...actor,
+      action: 'auth.totp.enable',
+      target,
+      result: 'failed',
+      detail: { reason: step === null ? 'bad-code' : 'replayed-code' },
+    });
     throw new HallError('HALL_ERR_BAD_SECOND_FACTOR');
   }
   await clearEnrollRestriction(deps.db, sessionToken);
-  await recordAudit(deps.db, { at: now, ...actor, action: 'auth.totp.enable', target, result: 'ok', detail: undefined });
+  await recordAudit(deps.db, {
+    at: now,
+    ...actor,
+    action: 'auth.totp.enable',
+    target,
+    result: 'ok',
+    detail: undefined,
+  });
   return { enabled: true };
 }

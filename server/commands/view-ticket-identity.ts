@@ -13,12 +13,25 @@ import type { Actor } from './actor.ts';
  * fields were shown, never the values; the row is written before the data is
  * returned, so a view that cannot be audited is not served.
  */
-export async function viewTicketIdentity(deps: { db: Db; pii: PiiCipher; logger: Logger }, now: Date, actor: Actor, hallId: string, ticketId: string): Promise<TicketIdentity> {
+export async function viewTicketIdentity(
+  deps: { db: Db; pii: PiiCipher; logger: Logger },
+  now: Date,
+  actor: Actor,
+  hallId: string,
+  ticketId: string,
+): Promise<TicketIdentity> {
   const { db, pii, logger } = deps;
   const row = await ticketPii(db, hallId, ticketId);
   if (!row) throw new HallError('HALL_ERR_NOT_FOUND', `no ticket ${ticketId} in hall ${hallId}`);
   const audit = (result: 'ok' | 'failed', detail: Record<string, unknown>) =>
-    recordAudit(db, { at: now, ...actor, action: 'pii.view', target: `ticket:${ticketId}`, result, detail: { hallId, ticketNo: row.ticket_no, ...detail } });
+    recordAudit(db, {
+      at: now,
+      ...actor,
+      action: 'pii.view',
+      target: `ticket:${ticketId}`,
+      result,
+      detail: { hallId, ticketNo: row.ticket_no, ...detail },
+    });
 
   let identity: TicketIdentity['identity'];
   try {
@@ -30,7 +43,9 @@ export async function viewTicketIdentity(deps: { db: Db; pii: PiiCipher; logger:
     await audit('failed', { reason: 'decrypt' });
     throw new HallError('HALL_ERR_INTERNAL', 'personal data of this ticket could not be decrypted');
   }
-  const fields = Object.entries(identity).filter(([, v]) => v !== null).map(([k]) => k);
+  const fields = Object.entries(identity)
+    .filter(([, v]) => v !== null)
+    .map(([k]) => k);
   await audit('ok', { fields });
   return { ticketId, ticketNo: row.ticket_no, hallId, issuedAt: row.issued_at.toISOString(), identity };
 }

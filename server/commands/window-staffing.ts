@@ -17,7 +17,11 @@ import { runWindowOp } from './window-ops.ts';
  */
 
 export type LeaveAction = 'closed' | 'paused' | 'none';
-export interface WindowStaffingDeps { db: Db; queue: QueueService; clock: Clock }
+export interface WindowStaffingDeps {
+  db: Db;
+  queue: QueueService;
+  clock: Clock;
+}
 type Staff = Actor & { userId: number };
 
 /**
@@ -29,11 +33,17 @@ type Staff = Actor & { userId: number };
  * ticket. Refusing the sign-out instead would keep a staff member who must
  * leave tied to the desk.
  */
-export async function leaveWindow(queue: QueueService, hallId: string, windowId: string, userId: number): Promise<LeaveAction> {
+export async function leaveWindow(
+  queue: QueueService,
+  hallId: string,
+  windowId: string,
+  userId: number,
+): Promise<LeaveAction> {
   const { state } = await queue.view(hallId);
   const st = state.windows[windowId];
   if (!st) return 'none';
-  const op = st.current !== undefined ? (st.status === 'open' ? 'pause' : null) : (st.status !== 'closed' ? 'close' : null);
+  const op =
+    st.current !== undefined ? (st.status === 'open' ? 'pause' : null) : st.status !== 'closed' ? 'close' : null;
   if (!op) return 'none';
   try {
     await runWindowOp(queue, hallId, windowId, { op }, { userId });
@@ -46,13 +56,22 @@ export async function leaveWindow(queue: QueueService, hallId: string, windowId:
 }
 
 /** Open first: if the engine refuses (configuration unusable), nobody is signed in either. */
-export async function signInAtWindow(deps: WindowStaffingDeps, me: Staff, hallId: string, windowId: string, takeOver: boolean): Promise<{ opened: boolean; left: { windowId: string; action: LeaveAction } | null }> {
+export async function signInAtWindow(
+  deps: WindowStaffingDeps,
+  me: Staff,
+  hallId: string,
+  windowId: string,
+  takeOver: boolean,
+): Promise<{ opened: boolean; left: { windowId: string; action: LeaveAction } | null }> {
   const { db, queue, clock } = deps;
   const before = await queue.view(hallId);
-  if (!windowById(before.config, windowId)) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
+  if (!windowById(before.config, windowId))
+    throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
   const there = await staffAtWindow(db, windowId);
   if (there && there.userId !== me.userId && !takeOver) {
-    throw new HallError('HALL_ERR_CONFLICT', `${there.username} is signed in at this window`, { signedIn: there.username });
+    throw new HallError('HALL_ERR_CONFLICT', `${there.username} is signed in at this window`, {
+      signedIn: there.username,
+    });
   }
   const previous = (await staffOfHall(db, hallId)).find((s) => s.userId === me.userId && s.windowId !== windowId);
   let opened = false;
@@ -65,23 +84,48 @@ export async function signInAtWindow(deps: WindowStaffingDeps, me: Staff, hallId
     }
   }
   await signInWindow(db, { windowId, userId: me.userId, via: 'console', at: clock.now() });
-  const left = previous ? { windowId: previous.windowId, action: await leaveWindow(queue, hallId, previous.windowId, me.userId) } : null;
+  const left = previous
+    ? { windowId: previous.windowId, action: await leaveWindow(queue, hallId, previous.windowId, me.userId) }
+    : null;
   await recordAudit(db, {
-    at: clock.now(), ...me, action: 'window.signin', target: `window:${windowId}`, result: 'ok',
-    detail: { hallId, via: 'console', opened, ...(there && there.userId !== me.userId ? { tookOverFrom: there.username } : {}), ...(left ? { left } : {}) },
+    at: clock.now(),
+    ...me,
+    action: 'window.signin',
+    target: `window:${windowId}`,
+    result: 'ok',
+    detail: {
+      hallId,
+      via: 'console',
+      opened,
+      ...(there && there.userId !== me.userId ? { tookOverFrom: there.username } : {}),
+      ...(left ? { left } : {}),
+    },
   });
   return { opened, left };
 }
 
 /** Only the one signed in signs out; the window closes or pauses as it leaves (leaveWindow). */
-export async function signOutOfWindow(deps: WindowStaffingDeps, me: Staff, hallId: string, windowId: string): Promise<LeaveAction> {
+export async function signOutOfWindow(
+  deps: WindowStaffingDeps,
+  me: Staff,
+  hallId: string,
+  windowId: string,
+): Promise<LeaveAction> {
   const { db, queue, clock } = deps;
   const before = await queue.view(hallId);
-  if (!windowById(before.config, windowId)) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
+  if (!windowById(before.config, windowId))
+    throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
   const there = await staffAtWindow(db, windowId);
   if (there?.userId !== me.userId) throw new HallError('HALL_ERR_CONFLICT', 'you are not signed in at this window');
   const action = await leaveWindow(queue, hallId, windowId, me.userId);
   await signOutWindow(db, windowId, me.userId);
-  await recordAudit(db, { at: clock.now(), ...me, action: 'window.signout', target: `window:${windowId}`, result: 'ok', detail: { hallId, action } });
+  await recordAudit(db, {
+    at: clock.now(),
+    ...me,
+    action: 'window.signout',
+    target: `window:${windowId}`,
+    result: 'ok',
+    detail: { hallId, action },
+  });
   return action;
 }

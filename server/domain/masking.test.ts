@@ -1,6 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { maskIdNumber, maskPhone, maskName, isValidIdNumber, idCheckDigit, maskPersonalDataInText, maskPersonalDataInPayload, normaliseIdNumber } from './masking.ts';
+import {
+  maskIdNumber,
+  maskPhone,
+  maskName,
+  isValidIdNumber,
+  idCheckDigit,
+  maskPersonalDataInText,
+  maskPersonalDataInPayload,
+  normaliseIdNumber,
+} from './masking.ts';
 
 describe('ID number masking (DESIGN.md principle 8)', () => {
   it('masks an 18-character ID keeping prefix and the X check digit', () => {
@@ -11,11 +20,13 @@ describe('ID number masking (DESIGN.md principle 8)', () => {
     expect(maskIdNumber('230101900101123')).toBe('2301*******1123');
   });
   it('never leaves the birth date visible', () => {
-    fc.assert(fc.property(fc.stringMatching(/^\d{17}[\dX]$/), (id) => {
-      const m = maskIdNumber(id);
-      expect(m).toHaveLength(18);
-      expect(m.slice(4, 14)).toBe('*'.repeat(10));
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{17}[\dX]$/), (id) => {
+        const m = maskIdNumber(id);
+        expect(m).toHaveLength(18);
+        expect(m.slice(4, 14)).toBe('*'.repeat(10));
+      }),
+    );
   });
   it('computes and checks the GB 11643 check digit', () => {
     expect(idCheckDigit('11010519491231002')).toBe('X');
@@ -33,21 +44,25 @@ describe('ID numbers: 15 and 18 characters, X check digit', () => {
     expect(maskIdNumber('11010519491231002x')).toBe('1101**********002X');
   });
   it('hides the birth date of 15-digit IDs too (digits 7–12)', () => {
-    fc.assert(fc.property(fc.stringMatching(/^\d{15}$/), (id) => {
-      const m = maskIdNumber(id);
-      expect(m).toHaveLength(15);
-      expect(m.slice(0, 4) + m.slice(-4)).toBe(id.slice(0, 4) + id.slice(-4));
-      expect(m.slice(4, 11)).toBe('*'.repeat(7));
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{15}$/), (id) => {
+        const m = maskIdNumber(id);
+        expect(m).toHaveLength(15);
+        expect(m.slice(0, 4) + m.slice(-4)).toBe(id.slice(0, 4) + id.slice(-4));
+        expect(m.slice(4, 11)).toBe('*'.repeat(7));
+      }),
+    );
   });
   it('something that is not an ID number keeps at most a quarter at each end', () => {
     expect(maskIdNumber('E12345678')).toBe('E1*****78');
     expect(maskIdNumber('123')).toBe('***');
     expect(maskIdNumber('')).toBe('');
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (t) => {
-      const m = [...maskIdNumber(t)];
-      expect(m.filter((c) => c === '*').length).toBeGreaterThanOrEqual(Math.ceil(m.length / 2));
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (t) => {
+        const m = [...maskIdNumber(t)];
+        expect(m.filter((c) => c === '*').length).toBeGreaterThanOrEqual(Math.ceil(m.length / 2));
+      }),
+    );
   });
 });
 
@@ -72,9 +87,11 @@ describe('phone masking', () => {
     expect(maskPhone('1234567')).not.toContain('4567');
   });
   it('never shows the middle four digits of a mobile', () => {
-    fc.assert(fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), (p) => {
-      expect(maskPhone(p)).toBe(`${p.slice(0, 3)}****${p.slice(-4)}`);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), (p) => {
+        expect(maskPhone(p)).toBe(`${p.slice(0, 3)}****${p.slice(-4)}`);
+      }),
+    );
   });
 });
 
@@ -93,11 +110,18 @@ describe('name masking', () => {
   });
   it('counts characters, not UTF-16 units (rare CJK extension characters)', () => {
     expect(maskName('𠀋三')).toBe('𠀋*');
-    fc.assert(fc.property(fc.string({ unit: 'grapheme-composite', minLength: 2, maxLength: 10 }).filter((n) => n.trim() === n && n.length > 1), (n) => {
-      const m = maskName(n);
-      expect(m.startsWith([...n.normalize('NFC')][0]!)).toBe(true);
-      expect(m.slice([...n.normalize('NFC')][0]!.length)).toMatch(/^\*+$/);
-    }));
+    fc.assert(
+      fc.property(
+        fc
+          .string({ unit: 'grapheme-composite', minLength: 2, maxLength: 10 })
+          .filter((n) => n.trim() === n && n.length > 1),
+        (n) => {
+          const m = maskName(n);
+          expect(m.startsWith([...n.normalize('NFC')][0]!)).toBe(true);
+          expect(m.slice([...n.normalize('NFC')][0]!.length)).toMatch(/^\*+$/);
+        },
+      ),
+    );
   });
 });
 
@@ -113,32 +137,59 @@ describe('maskPersonalDataInText', () => {
 
 describe('maskPersonalDataInText: more forms', () => {
   it('masks a lower-case x ID, +86 mobiles and dashed landlines', () => {
-    expect(maskPersonalDataInText('id 11010519491231002x tel +8613812345678 / 8613812345678 office 010-12345678'))
-      .toBe('id 1101**********002X tel +86138****5678 / 86138****5678 office 010-****5678');
+    expect(maskPersonalDataInText('id 11010519491231002x tel +8613812345678 / 8613812345678 office 010-12345678')).toBe(
+      'id 1101**********002X tel +86138****5678 / 86138****5678 office 010-****5678',
+    );
   });
   it('masks an ID next to Chinese text', () => {
     expect(maskPersonalDataInText('身份证11010519491231002X号')).toBe('身份证1101**********002X号');
   });
   it('no 18-character ID or 11-digit mobile survives, wherever it sits in random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 20 }), fc.stringMatching(/^\d{17}[\dXx]$/), fc.stringMatching(/^1[3-9]\d{9}$/), fc.string({ maxLength: 20 }), (a, id, ph, b) => {
-      const sep = (t: string) => (/[\dA-Za-z+-]$/.test(t) ? `${t} ` : t);
-      const out = maskPersonalDataInText(`${sep(a)}${id} ${ph}${/^[\dA-Za-z]/.test(b) ? ' ' : ''}${b}`);
-      expect(out).not.toContain(id);
-      expect(out).not.toContain(ph);
-    }));
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.stringMatching(/^\d{17}[\dXx]$/),
+        fc.stringMatching(/^1[3-9]\d{9}$/),
+        fc.string({ maxLength: 20 }),
+        (a, id, ph, b) => {
+          const sep = (t: string) => (/[\dA-Za-z+-]$/.test(t) ? `${t} ` : t);
+          const out = maskPersonalDataInText(`${sep(a)}${id} ${ph}${/^[\dA-Za-z]/.test(b) ? ' ' : ''}${b}`);
+          expect(out).not.toContain(id);
+          expect(out).not.toContain(ph);
+        },
+      ),
+    );
   });
 });
 
 describe('maskPersonalDataInPayload (dead letters)', () => {
   it('masks identity fields of a device request, names included, and leaves other names alone', () => {
-    const p = JSON.stringify({ v: 1, id: 'x', type: 'ticket.request', data: { itemCode: 'NOPE', identity: { method: 'id-card', idNumber: '11010519491231002X', name: '张三', phone: '13812345678' } }, queue: { name: '综合窗口' } });
+    const p = JSON.stringify({
+      v: 1,
+      id: 'x',
+      type: 'ticket.request',
+      data: {
+        itemCode: 'NOPE',
+        identity: { method: 'id-card', idNumber: '11010519491231002X', name: '张三', phone: '13812345678' },
+      },
+      queue: { name: '综合窗口' },
+    });
     const out = JSON.parse(maskPersonalDataInPayload(p));
-    expect(out.data.identity).toEqual({ method: 'id-card', idNumber: '1101**********002X', name: '张*', phone: '138****5678' });
+    expect(out.data.identity).toEqual({
+      method: 'id-card',
+      idNumber: '1101**********002X',
+      name: '张*',
+      phone: '138****5678',
+    });
     expect(out.queue.name).toBe('综合窗口');
   });
   it('masks numbers in text that is not JSON and in malformed identity values', () => {
-    expect(maskPersonalDataInPayload('{"identity":{"idNumber":"11010519491231002X",')).toBe('{"identity":{"idNumber":"1101**********002X",');
-    expect(JSON.parse(maskPersonalDataInPayload('{"identity":{"idNumber":"E1234567890"}}')).identity.idNumber).toBe('E1*******90');
+    expect(maskPersonalDataInPayload('{"identity":{"idNumber":"11010519491231002X",')).toBe(
+      '{"identity":{"idNumber":"1101**********002X",',
+    );
+    expect(JSON.parse(maskPersonalDataInPayload('{"identity":{"idNumber":"E1234567890"}}')).identity.idNumber).toBe(
+      'E1*******90',
+    );
   });
   it('survives deep nesting', () => {
     const deep = '['.repeat(5000) + '"13812345678"' + ']'.repeat(5000);

@@ -32,7 +32,8 @@ export function normaliseIdNumber(id: string): string {
 function maskMiddle(s: string, start: number, end: number): string {
   const chars = [...s];
   const quarter = Math.floor(chars.length / 4);
-  const a = Math.min(start, quarter), b = Math.min(end, quarter);
+  const a = Math.min(start, quarter),
+    b = Math.min(end, quarter);
   return chars.slice(0, a).join('') + '*'.repeat(chars.length - a - b) + chars.slice(chars.length - b).join('');
 }
 
@@ -93,12 +94,19 @@ const LANDLINE_TEXT = /(?<![\d-])0(?:[12]\d|[3-9]\d{2})-\d{7,8}(?![\d-])/g;
 
 /** Masks every ID number, mobile and dashed landline number found in free text (used by the log redactor). */
 export function maskPersonalDataInText(text: string): string {
-  return text.replace(ID18, maskIdNumber).replace(ID15, maskIdNumber).replace(PHONE, (m) => maskPhone(m).replace(' ', ''))
+  return text
+    .replace(ID18, maskIdNumber)
+    .replace(ID15, maskIdNumber)
+    .replace(PHONE, (m) => maskPhone(m).replace(' ', ''))
     .replace(LANDLINE_TEXT, maskPhone);
 }
 
 /** Keys whose string values are personal wherever they appear in a payload. */
-const PERSONAL_KEYS: Record<string, (v: string) => string> = { idNumber: maskIdNumber, phone: maskPhone, mobile: maskPhone };
+const PERSONAL_KEYS: Record<string, (v: string) => string> = {
+  idNumber: maskIdNumber,
+  phone: maskPhone,
+  mobile: maskPhone,
+};
 /** Inside an `identity` object (the ticket request's), `name` is the applicant's name too. */
 const IDENTITY_KEYS: Record<string, (v: string) => string> = { ...PERSONAL_KEYS, name: maskName };
 const MAX_DEPTH = 32;
@@ -110,7 +118,10 @@ function maskValue(v: unknown, keys: Record<string, (v: string) => string>, dept
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
     const mask = keys[k];
-    out[k] = mask && typeof x === 'string' ? mask(x) : maskValue(x, k === 'identity' ? IDENTITY_KEYS : PERSONAL_KEYS, depth + 1);
+    out[k] =
+      mask && typeof x === 'string'
+        ? mask(x)
+        : maskValue(x, k === 'identity' ? IDENTITY_KEYS : PERSONAL_KEYS, depth + 1);
   }
   return out;
 }
@@ -122,7 +133,11 @@ function maskValue(v: unknown, keys: Record<string, (v: string) => string>, dept
  */
 export function maskPersonalDataInPayload(text: string): string {
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch { return maskPersonalDataInText(text); }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return maskPersonalDataInText(text);
+  }
   try {
     return maskPersonalDataInText(JSON.stringify(maskValue(parsed, PERSONAL_KEYS, 0)));
   } catch {

@@ -23,8 +23,12 @@ describe('queue opening rules', () => {
     expect(() => assertQueueTakesTickets(q, 2, new Date('2026-11-23T01:00:00Z'), tz)).not.toThrow();
   });
   it('refuses before opening, at closing and past the cap with HALL_ERR_QUEUE_CLOSED', () => {
-    expect(() => assertQueueTakesTickets(q, 0, new Date('2026-11-23T00:29:00Z'), tz)).toThrow(expect.objectContaining({ code: 'HALL_ERR_QUEUE_CLOSED' }));
-    expect(() => assertQueueTakesTickets(q, 0, new Date('2026-11-23T09:00:00Z'), tz)).toThrow(expect.objectContaining({ code: 'HALL_ERR_QUEUE_CLOSED' }));
+    expect(() => assertQueueTakesTickets(q, 0, new Date('2026-11-23T00:29:00Z'), tz)).toThrow(
+      expect.objectContaining({ code: 'HALL_ERR_QUEUE_CLOSED' }),
+    );
+    expect(() => assertQueueTakesTickets(q, 0, new Date('2026-11-23T09:00:00Z'), tz)).toThrow(
+      expect.objectContaining({ code: 'HALL_ERR_QUEUE_CLOSED' }),
+    );
     expect(() => assertQueueTakesTickets(q, 3, new Date('2026-11-23T01:00:00Z'), tz)).toThrow(/daily cap/);
   });
 });

@@ -6,7 +6,13 @@ import { minuteOfDay, parseTimeOfDay } from './hall-time.ts';
  * the full queue engine; the foundation needs numbering, opening hours, the
  * daily cap and a first wait estimate for the slip.
  */
-export interface QueueRule { id: string; prefix: string; dailyCap: number; openFrom: string; openTo: string }
+export interface QueueRule {
+  id: string;
+  prefix: string;
+  dailyCap: number;
+  openFrom: string;
+  openTo: string;
+}
 
 /**
  * Ticket numbers restart daily per queue: prefix + at least three digits.
@@ -33,7 +39,11 @@ export function assertQueueTakesTickets(q: QueueRule, issuedToday: number, at: D
  * Issue 4 replaces this with a range from recent service times.
  * @example estimateWaitMin(6, 2, 8) // 24
  */
-export function estimateWaitMin(waitingAhead: number, servingWindows: number, avgServiceMin: number): number | undefined {
+export function estimateWaitMin(
+  waitingAhead: number,
+  servingWindows: number,
+  avgServiceMin: number,
+): number | undefined {
   if (servingWindows <= 0) return undefined;
   return Math.ceil((waitingAhead * avgServiceMin) / servingWindows);
 }

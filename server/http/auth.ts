@@ -11,7 +11,11 @@ import type { Db } from '../store/pool.ts';
 import type { TaggedHandler } from './endpoint-table.ts';
 
 declare module 'express-serve-static-core' {
-  interface Request { user?: StaffPrincipal; token?: string; authSession?: SessionInfo }
+  interface Request {
+    user?: StaffPrincipal;
+    token?: string;
+    authSession?: SessionInfo;
+  }
 }
 
 export function bearer(req: Request): string | null {
@@ -20,8 +24,18 @@ export function bearer(req: Request): string | null {
 }
 
 /** Who and from where, for audit rows. */
-export function actorOf(req: Request): { userId: number | null; username: string | null; role: Role | null; ip: string | null } {
-  return { userId: req.user?.userId ?? null, username: req.user?.username ?? null, role: req.user?.role ?? null, ip: req.ip ?? null };
+export function actorOf(req: Request): {
+  userId: number | null;
+  username: string | null;
+  role: Role | null;
+  ip: string | null;
+} {
+  return {
+    userId: req.user?.userId ?? null,
+    username: req.user?.username ?? null,
+    role: req.user?.role ?? null,
+    ip: req.ip ?? null,
+  };
 }
 
 /**
@@ -34,15 +48,34 @@ export function actorOf(req: Request): { userId: number | null; username: string
  * (`mustEnrollTotp`) passes only with `allowTotpEnrolment` (setup, confirm,
  * logout) and is otherwise HALL_ERR_SECOND_FACTOR_REQUIRED.
  */
-export function requireUser(db: Db, clock: Clock, roles?: readonly Role[], opts: { allowTotpEnrolment?: boolean } = {}): RequestHandler {
+export function requireUser(
+  db: Db,
+  clock: Clock,
+  roles?: readonly Role[],
+  opts: { allowTotpEnrolment?: boolean } = {},
+): RequestHandler {
   return (req, _res, next) => {
     const token = bearer(req);
     if (!token) return next(new HallError('HALL_ERR_UNAUTHENTICATED'));
     lookupSession(db, token, clock.now()).then((r) => {
-      if (r.status === 'expired' || r.status === 'idle') return next(new HallError('HALL_ERR_SESSION_EXPIRED', r.status === 'idle' ? 'the session was idle too long; sign in again' : undefined));
-      if (r.status !== 'ok' || r.session.kind !== 'web') return next(new HallError('HALL_ERR_UNAUTHENTICATED', 'session expired or revoked'));
+      if (r.status === 'expired' || r.status === 'idle')
+        return next(
+          new HallError(
+            'HALL_ERR_SESSION_EXPIRED',
+            r.status === 'idle' ? 'the session was idle too long; sign in again' : undefined,
+          ),
+        );
+      if (r.status !== 'ok' || r.session.kind !== 'web')
+        return next(new HallError('HALL_ERR_UNAUTHENTICATED', 'session expired or revoked'));
       const u = r.session.user;
-      if (r.session.mustEnrollTotp && !opts.allowTotpEnrolment) return next(new HallError('HALL_ERR_SECOND_FACTOR_REQUIRED', 'enrol a one-time code (TOTP) first: POST /api/auth/totp/setup, then /confirm', { mustEnrollTotp: true }));
+      if (r.session.mustEnrollTotp && !opts.allowTotpEnrolment)
+        return next(
+          new HallError(
+            'HALL_ERR_SECOND_FACTOR_REQUIRED',
+            'enrol a one-time code (TOTP) first: POST /api/auth/totp/setup, then /confirm',
+            { mustEnrollTotp: true },
+          ),
+        );
       if (roles && !roles.includes(u.role)) return next(new HallError('HALL_ERR_FORBIDDEN'));
       req.user = u;
       req.token = token;
@@ -71,14 +104,19 @@ export function authorize(db: Db, clock: Clock, permission: Permission, opts: Au
       if (err) return next(err);
       const user = req.user!;
       const deny = (code: 'HALL_ERR_FORBIDDEN' | 'HALL_ERR_NOT_FOUND', target: string, message?: string) =>
-        recordDenial(db, clock.now(), actorOf(req), target, { permission, method: req.method, path: req.path })
-          .then(() => next(new HallError(code, message)), next);
+        recordDenial(db, clock.now(), actorOf(req), target, { permission, method: req.method, path: req.path }).then(
+          () => next(new HallError(code, message)),
+          next,
+        );
       if (!can(user.role, permission)) return void deny('HALL_ERR_FORBIDDEN', `${req.method} ${req.path}`);
       const hallId = opts.hallParam ? req.params[opts.hallParam] : undefined;
       if (typeof hallId !== 'string') return next();
       // A hall id that cannot exist (a NUL byte, a slash…) is a bad request, not a database error:
       // PostgreSQL refuses NUL in text, which turned into a 500 (found by tests/e2e/fuzz.test.ts).
-      if (!idSchema.safeParse(hallId).success) return next(new HallError('HALL_ERR_BAD_REQUEST', `hallId ${JSON.stringify(hallId.slice(0, 70))} is not an id`));
+      if (!idSchema.safeParse(hallId).success)
+        return next(
+          new HallError('HALL_ERR_BAD_REQUEST', `hallId ${JSON.stringify(hallId.slice(0, 70))} is not an id`),
+        );
       hallInScope(db, hallScope(user), hallId).then((ok) => {
         if (ok) return next();
         void deny('HALL_ERR_NOT_FOUND', `hall:${hallId}`, `no hall ${hallId}`);

@@ -35,26 +35,39 @@ export function createHttpApp(deps: HttpDeps): Express {
   // `style-src-attr 'unsafe-inline'` only lets ECharts' tooltip HTML keep its style="" attributes;
   // it allows no script. connect-src 'self' covers the same-origin ws(s):// Socket.IO uses (CSP3).
   // No upgrade-insecure-requests: the demo is plain HTTP on a LAN and would lose its own assets.
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'default-src': ["'self'"], 'script-src': ["'self'"], 'script-src-attr': ["'none'"],
-        'style-src': ["'self'"], 'style-src-attr': ["'unsafe-inline'"],
-        'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'font-src': ["'self'"],
-        'frame-ancestors': ["'none'"], 'upgrade-insecure-requests': null,
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'script-src-attr': ["'none'"],
+          'style-src': ["'self'"],
+          'style-src-attr': ["'unsafe-inline'"],
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'font-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': null,
+        },
       },
-    },
-    // Served over plain HTTP on a LAN in the demo; HTTPS deployments add HSTS at the proxy (docs/operations.md).
-    strictTransportSecurity: false,
-  }));
+      // Served over plain HTTP on a LAN in the demo; HTTPS deployments add HSTS at the proxy (docs/operations.md).
+      strictTransportSecurity: false,
+    }),
+  );
   app.use(express.json({ limit: '64kb' }));
   // API answers carry tokens and personal data: never cached. Sessions are bearer tokens in the
   // Authorization header, never cookies, so there is no ambient credential for CSRF to use;
   // adding cookie sessions needs CSRF protection first (docs/authentication.md).
-  app.use('/api', (_req, res, next) => { res.set('Cache-Control', 'no-store'); next(); });
+  app.use('/api', (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.get('/readyz', async (_req, res) => {
     const r = await deps.readiness();
     const ok = r.ready && r.db && r.mqtt && r.clickhouse;
@@ -83,7 +96,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     app.use(express.static(DASHBOARD, { index: 'index.html', maxAge: '1h' }));
     app.get(/^\/(?!api|socket\.io|metrics).*/, (_req, res) => res.sendFile(DASHBOARD + 'index.html'));
   } else {
-    app.get('/', (_req, res) => { res.type('text').send('Dashboard not built: run `npm run build:dashboard` (npm start does it).'); });
+    app.get('/', (_req, res) => {
+      res.type('text').send('Dashboard not built: run `npm run build:dashboard` (npm start does it).');
+    });
   }
   app.use(errorHandler(deps.db, deps.metrics, deps.logger));
   return app;

@@ -45,7 +45,9 @@ export function rateLimiter(o: LimitOptions): RequestHandler {
     keyGenerator: (req) => `${o.name}|${o.key ? o.key(req) : clientIp(req)}`,
     handler: (req, res, next) => {
       const retryAfterSec = Number(res.getHeader('Retry-After')) || Math.ceil(o.windowMs / 1000);
-      next(new HallError('HALL_ERR_RATE_LIMITED', `too many requests; try again in ${retryAfterSec} s`, { retryAfterSec }));
+      next(
+        new HallError('HALL_ERR_RATE_LIMITED', `too many requests; try again in ${retryAfterSec} s`, { retryAfterSec }),
+      );
     },
   });
 }
@@ -66,7 +68,13 @@ function bodyUsername(req: Request): string {
 export function loginLimiters(config: Pick<Config, 'LOGIN_RATE_PER_ACCOUNT' | 'LOGIN_RATE_PER_IP'>): RequestHandler[] {
   return [
     rateLimiter({ name: 'login-ip', windowMs: FIFTEEN_MIN, limit: config.LOGIN_RATE_PER_IP, onlyFailures: true }),
-    rateLimiter({ name: 'login-account', windowMs: FIFTEEN_MIN, limit: config.LOGIN_RATE_PER_ACCOUNT, onlyFailures: true, key: (req) => `${clientIp(req)}|${bodyUsername(req)}` }),
+    rateLimiter({
+      name: 'login-account',
+      windowMs: FIFTEEN_MIN,
+      limit: config.LOGIN_RATE_PER_ACCOUNT,
+      onlyFailures: true,
+      key: (req) => `${clientIp(req)}|${bodyUsername(req)}`,
+    }),
   ];
 }
 
@@ -76,7 +84,12 @@ export function loginLimiters(config: Pick<Config, 'LOGIN_RATE_PER_ACCOUNT' | 'L
  * use, a wall for a script.
  */
 export function secretCheckLimiter(config: Pick<Config, 'LOGIN_RATE_PER_IP'>): RequestHandler {
-  return rateLimiter({ name: 'secret-check', windowMs: FIFTEEN_MIN, limit: config.LOGIN_RATE_PER_IP, onlyFailures: true });
+  return rateLimiter({
+    name: 'secret-check',
+    windowMs: FIFTEEN_MIN,
+    limit: config.LOGIN_RATE_PER_IP,
+    onlyFailures: true,
+  });
 }
 
 /**
@@ -85,5 +98,10 @@ export function secretCheckLimiter(config: Pick<Config, 'LOGIN_RATE_PER_IP'>): R
  * export is also audited.
  */
 export function exportLimiter(config: Pick<Config, 'EXPORT_RATE_PER_HOUR'>): RequestHandler {
-  return rateLimiter({ name: 'export', windowMs: 60 * 60_000, limit: config.EXPORT_RATE_PER_HOUR, key: (req) => `user:${req.user?.userId ?? clientIp(req)}` });
+  return rateLimiter({
+    name: 'export',
+    windowMs: 60 * 60_000,
+    limit: config.EXPORT_RATE_PER_HOUR,
+    key: (req) => `user:${req.user?.userId ?? clientIp(req)}`,
+  });
 }

@@ -5,7 +5,11 @@ import { HallError } from '../../contracts/index.ts';
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    throw new HallError('HALL_ERR_BAD_REQUEST', 'request body or query is invalid', r.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new HallError(
+      'HALL_ERR_BAD_REQUEST',
+      'request body or query is invalid',
+      r.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   return r.data;
 }

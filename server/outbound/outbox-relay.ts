@@ -1,7 +1,16 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../logger.ts';
 import type { Db, Tx } from '../store/pool.ts';
-import { acknowledgePlan, pendingPlan, planBatch, pruneRelayedOutbox, readDimensions, readPlanRows, relayLag, type RelayPlan } from '../store/relay-repo.ts';
+import {
+  acknowledgePlan,
+  pendingPlan,
+  planBatch,
+  pruneRelayedOutbox,
+  readDimensions,
+  readPlanRows,
+  relayLag,
+  type RelayPlan,
+} from '../store/relay-repo.ts';
 import { insertEvents, writeDimensions, type EventRow } from '../../analytics/events-writer.ts';
 
 /**
@@ -41,7 +50,15 @@ export interface RelayOptions {
   insert?: (client: ClickHouseClient, rows: readonly EventRow[], token: string) => Promise<void>;
 }
 
-export interface RelayStats { batches: number; events: number; errors: number; lastError: string | null; lastBatchAt: string | null; active: boolean; pruned: number }
+export interface RelayStats {
+  batches: number;
+  events: number;
+  errors: number;
+  lastError: string | null;
+  lastBatchAt: string | null;
+  active: boolean;
+  pruned: number;
+}
 
 export interface OutboxRelay {
   /** One step; returns how many events it sent (0: nothing new, or not the relaying process). */
@@ -63,7 +80,15 @@ const PRUNE_CHUNK = 10_000;
 
 export function createOutboxRelay(o: RelayOptions): OutboxRelay {
   const insert = o.insert ?? insertEvents;
-  const stats: RelayStats = { batches: 0, events: 0, errors: 0, lastError: null, lastBatchAt: null, active: false, pruned: 0 };
+  const stats: RelayStats = {
+    batches: 0,
+    events: 0,
+    errors: 0,
+    lastError: null,
+    lastBatchAt: null,
+    active: false,
+    pruned: 0,
+  };
   let prunedAt = Date.now(); // the first prune an hour after start: a restart loop does not hammer the table
   let lockClient: Tx | null = null;
   let dimsAt = 0;
@@ -80,10 +105,14 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       if (r.rows[0]?.ok) {
         lockClient = c;
         // A lost connection loses the lock: drop it so the next step tries again.
-        c.on('error', () => { if (lockClient === c) lockClient = null; });
+        c.on('error', () => {
+          if (lockClient === c) lockClient = null;
+        });
         return true;
       }
-    } catch { /* fall through: released below */ }
+    } catch {
+      /* fall through: released below */
+    }
     c.release();
     return false;
   }
@@ -97,7 +126,10 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
   }
 
   async function stepNow(): Promise<number> {
-    if (!(await holdLock())) { stats.active = false; return 0; }
+    if (!(await holdLock())) {
+      stats.active = false;
+      return 0;
+    }
     stats.active = true;
     if (Date.now() - dimsAt > DIMENSIONS_EVERY_MS) {
       const version = Date.now();
@@ -131,7 +163,11 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       if (n < PRUNE_CHUNK) break;
     }
     stats.pruned += total;
-    if (total > 0) o.logger.info({ pruned: total, retentionDays: o.retentionDays }, 'outbox rows past retention deleted (ClickHouse has them)');
+    if (total > 0)
+      o.logger.info(
+        { pruned: total, retentionDays: o.retentionDays },
+        'outbox rows past retention deleted (ClickHouse has them)',
+      );
     return total;
   }
 
@@ -147,27 +183,39 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
   function schedule(ms: number): void {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = step().then((n) => {
-        failures = 0;
-        // A full batch means more is waiting: go on at once.
-        schedule(n >= o.batchMax ? 0 : o.intervalMs);
-      }, (err: unknown) => {
-        failures++;
-        stats.errors++;
-        stats.lastError = err instanceof Error ? err.message : String(err);
-        o.onError?.();
-        o.logger.warn({ err: stats.lastError, failures }, 'outbox relay step failed; the plan is kept and retried');
-        // Back off up to 30 s while ClickHouse (or PostgreSQL) is unavailable.
-        schedule(Math.min(30_000, o.intervalMs * 2 ** Math.min(failures, 5)));
-      });
+      running = step().then(
+        (n) => {
+          failures = 0;
+          // A full batch means more is waiting: go on at once.
+          schedule(n >= o.batchMax ? 0 : o.intervalMs);
+        },
+        (err: unknown) => {
+          failures++;
+          stats.errors++;
+          stats.lastError = err instanceof Error ? err.message : String(err);
+          o.onError?.();
+          o.logger.warn({ err: stats.lastError, failures }, 'outbox relay step failed; the plan is kept and retried');
+          // Back off up to 30 s while ClickHouse (or PostgreSQL) is unavailable.
+          schedule(Math.min(30_000, o.intervalMs * 2 ** Math.min(failures, 5)));
+        },
+      );
     }, ms);
   }
 
   return {
-    step, drain, lag: () => relayLag(o.db),
-    prune: () => { const p = chain.then(pruneNow); chain = p.catch(() => undefined); return p; },
+    step,
+    drain,
+    lag: () => relayLag(o.db),
+    prune: () => {
+      const p = chain.then(pruneNow);
+      chain = p.catch(() => undefined);
+      return p;
+    },
     stats: () => ({ ...stats }),
-    start() { stopped = false; schedule(0); },
+    start() {
+      stopped = false;
+      schedule(0);
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

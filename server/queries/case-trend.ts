@@ -19,40 +19,77 @@ import type { ReadModelDeps } from './read-model-deps.ts';
 export type CaseTrendQuery = z.output<typeof caseTrendQuerySchema>;
 
 /** The whole hall days of the series (labels YYYY-MM-DD), today's label, and the instants the series spans. */
-export interface CaseTrendPeriod { days: string[]; today: string; from: string; to: string }
+export interface CaseTrendPeriod {
+  days: string[];
+  today: string;
+  from: string;
+  to: string;
+}
 
 const r2 = (v: number | null) => (v === null ? null : round2(v));
 /** The hall day `i` days after a YYYY-MM-DD label. */
-const dayAfter = (label: string, i: number) => new Date(Date.parse(`${label}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
+const dayAfter = (label: string, i: number) =>
+  new Date(Date.parse(`${label}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
 
 /** The `days` whole hall days before today (today is still running), from the first day's local midnight to today's. Pure. */
 export function caseTrendPeriod(now: Date, tz: string, days: number): CaseTrendPeriod {
   // Hall days by their UTC-midnight label; the period runs from the first day's local midnight to today's.
   const today = hallDay(now, tz);
-  const localMidnight = (label: string) => { const noon = new Date(`${label}T12:00:00Z`); return noon.getTime() - minuteOfDay(noon, tz) * 60_000 - (hallDay(noon, tz) > label ? DAY_MS : hallDay(noon, tz) < label ? -DAY_MS : 0); };
+  const localMidnight = (label: string) => {
+    const noon = new Date(`${label}T12:00:00Z`);
+    return (
+      noon.getTime() -
+      minuteOfDay(noon, tz) * 60_000 -
+      (hallDay(noon, tz) > label ? DAY_MS : hallDay(noon, tz) < label ? -DAY_MS : 0)
+    );
+  };
   const labels = Array.from({ length: days }, (_, i) => dayAfter(today, i - days));
-  return { days: labels, today, from: new Date(localMidnight(labels[0]!)).toISOString(), to: new Date(localMidnight(today)).toISOString() };
+  return {
+    days: labels,
+    today,
+    from: new Date(localMidnight(labels[0]!)).toISOString(),
+    to: new Date(localMidnight(today)).toISOString(),
+  };
 }
 
 /** The series (a day without any count is 0), the forecast from today on with ± the holdout's MAE, and the holdout. Pure. */
-export function caseTrendResponse(q: Pick<CaseTrendQuery, 'measure' | 'horizon' | 'seasons'>, period: CaseTrendPeriod, counts: ReadonlyMap<string, number>): CaseTrendResponse {
+export function caseTrendResponse(
+  q: Pick<CaseTrendQuery, 'measure' | 'horizon' | 'seasons'>,
+  period: CaseTrendPeriod,
+  counts: ReadonlyMap<string, number>,
+): CaseTrendResponse {
   const { days } = period;
   const series = days.map((d) => counts.get(d) ?? 0);
   const season = 7;
   const f = trendForecast(series, { season, horizon: q.horizon, seasons: q.seasons });
   const mae = f.holdout.error.mae ?? 0;
   return {
-    measure: q.measure, season, seasons: q.seasons,
+    measure: q.measure,
+    season,
+    seasons: q.seasons,
     series: days.map((day, i) => ({ day, value: series[i]! })),
-    forecast: f.forecast.map((v, i) => ({ day: dayAfter(period.today, i), value: round2(v), low: round2(Math.max(0, v - mae)), high: round2(v + mae) })),
+    forecast: f.forecast.map((v, i) => ({
+      day: dayAfter(period.today, i),
+      value: round2(v),
+      low: round2(Math.max(0, v - mae)),
+      high: round2(v + mae),
+    })),
     holdout: {
-      days: days.slice(days.length - f.holdout.actual.length), actual: f.holdout.actual, forecast: f.holdout.forecast.map(round2),
-      n: f.holdout.error.n, mae: r2(f.holdout.error.mae), mape: r2(f.holdout.error.mape),
+      days: days.slice(days.length - f.holdout.actual.length),
+      actual: f.holdout.actual,
+      forecast: f.holdout.forecast.map(round2),
+      n: f.holdout.error.n,
+      mae: r2(f.holdout.error.mae),
+      mape: r2(f.holdout.error.mape),
     },
   };
 }
 
-export async function loadCaseTrend(deps: ReadModelDeps, user: StaffPrincipal, q: CaseTrendQuery): Promise<CaseTrendResponse> {
+export async function loadCaseTrend(
+  deps: ReadModelDeps,
+  user: StaffPrincipal,
+  q: CaseTrendQuery,
+): Promise<CaseTrendResponse> {
   const hallIds = await hallsForQuery(deps.db, user, q);
   const tz = deps.config.HALL_TZ;
   const period = caseTrendPeriod(deps.clock.now(), tz, q.days);

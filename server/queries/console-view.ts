@@ -1,7 +1,15 @@
 import { HallError } from '../../contracts/index.ts';
 import type { ConsoleCurrent, ConsoleResponse } from '../../contracts/console.ts';
 import {
-  activeQueuesOf, callOrderFor, estimateAll, hallPressure, policyOf, queueById, windowById, type HallQueueConfig, type Ticket,
+  activeQueuesOf,
+  callOrderFor,
+  estimateAll,
+  hallPressure,
+  policyOf,
+  queueById,
+  windowById,
+  type HallQueueConfig,
+  type Ticket,
 } from '../domain/queue/index.ts';
 import { maskIdNumber, maskName } from '../domain/masking.ts';
 import type { QueueView } from '../commands/queue-service.ts';
@@ -31,22 +39,38 @@ function itemName(config: HallQueueConfig, code: string): string {
 }
 
 /** What the console may show of the applicant: masked forms only, decrypted here and never sent whole. */
-export interface MaskedIdentity { idNumberMasked: string | null; nameMasked: string | null }
+export interface MaskedIdentity {
+  idNumberMasked: string | null;
+  nameMasked: string | null;
+}
 
 export interface ConsoleInputs {
-  view: QueueView; hallId: string; windowId: string; now: Date;
-  staff: WindowStaff | null; meUserId: number; username: string;
-  figures: StaffFigures; identity: MaskedIdentity;
+  view: QueueView;
+  hallId: string;
+  windowId: string;
+  now: Date;
+  staff: WindowStaff | null;
+  meUserId: number;
+  username: string;
+  figures: StaffFigures;
+  identity: MaskedIdentity;
 }
 
 function currentOf(t: Ticket, config: HallQueueConfig, identity: MaskedIdentity): ConsoleCurrent {
   return {
-    ticketId: t.id, ticketNo: t.no, status: t.status, class: t.class,
+    ticketId: t.id,
+    ticketNo: t.no,
+    status: t.status,
+    class: t.class,
     queue: { id: t.queueId, name: queueById(config, t.queueId)?.name ?? t.queueId },
     item: { code: t.itemCode, name: itemName(config, t.itemCode) },
-    takenAt: t.takenAt, calledAt: t.calledAt ?? null, startedAt: t.startedAt ?? null,
+    takenAt: t.takenAt,
+    calledAt: t.calledAt ?? null,
+    startedAt: t.startedAt ?? null,
     waitedMin: t.calledAt ? minutes(t.takenAt, new Date(t.calledAt)) : 0,
-    calls: t.calls, recalls: t.recalls, transfers: t.transfers,
+    calls: t.calls,
+    recalls: t.recalls,
+    transfers: t.transfers,
     ...identity,
   };
 }
@@ -66,48 +90,85 @@ export function buildConsole(i: ConsoleInputs): ConsoleResponse {
     const t = c.ticket;
     const e = estimates.get(t.id);
     return {
-      ticketId: t.id, ticketNo: t.no, class: t.class, queueId: t.queueId, itemCode: t.itemCode, itemName: itemName(config, t.itemCode),
-      takenAt: t.takenAt, waitedMin: Math.round(c.waitedMin), starving: c.starving, transferredHere: t.targetWindowId === cfg.id,
-      waitingAhead: e?.waitingAhead ?? 0, estimate: e?.estimate ?? null,
+      ticketId: t.id,
+      ticketNo: t.no,
+      class: t.class,
+      queueId: t.queueId,
+      itemCode: t.itemCode,
+      itemName: itemName(config, t.itemCode),
+      takenAt: t.takenAt,
+      waitedMin: Math.round(c.waitedMin),
+      starving: c.starving,
+      transferredHere: t.targetWindowId === cfg.id,
+      waitingAhead: e?.waitingAhead ?? 0,
+      estimate: e?.estimate ?? null,
     };
   });
   const tickets = Object.values(state.tickets);
   const queues = active.map((q) => {
     const qc = queueById(config, q.queueId);
-    const n = tickets.filter((t) => t.status === 'waiting' && t.queueId === q.queueId && t.targetWindowId === undefined).length;
+    const n = tickets.filter(
+      (t) => t.status === 'waiting' && t.queueId === q.queueId && t.targetWindowId === undefined,
+    ).length;
     return { id: q.queueId, name: qc?.name ?? q.queueId, prefix: qc?.prefix ?? '', weight: q.weight, waiting: n };
   });
   const limitMs = policy.reactivateWithinMin * 60_000;
   const skipped = tickets
-    .filter((t) => t.windowId === cfg.id && t.skippedAt !== undefined
-      && (t.status === 'skipped' || (t.status === 'dropped' && t.dropReason === 'no-show'))
-      && i.now.getTime() - Date.parse(t.skippedAt) <= limitMs)
+    .filter(
+      (t) =>
+        t.windowId === cfg.id &&
+        t.skippedAt !== undefined &&
+        (t.status === 'skipped' || (t.status === 'dropped' && t.dropReason === 'no-show')) &&
+        i.now.getTime() - Date.parse(t.skippedAt) <= limitMs,
+    )
     .map((t) => ({
-      ticketId: t.id, ticketNo: t.no, queueId: t.queueId, status: t.status as 'skipped' | 'dropped',
-      skippedAt: t.skippedAt!, reactivateUntil: new Date(Date.parse(t.skippedAt!) + limitMs).toISOString(),
+      ticketId: t.id,
+      ticketNo: t.no,
+      queueId: t.queueId,
+      status: t.status as 'skipped' | 'dropped',
+      skippedAt: t.skippedAt!,
+      reactivateUntil: new Date(Date.parse(t.skippedAt!) + limitMs).toISOString(),
     }));
   const p = hallPressure(state, config);
 
   return {
-    hallId: i.hallId, hallName, day: state.day, at: i.now.toISOString(),
+    hallId: i.hallId,
+    hallName,
+    day: state.day,
+    at: i.now.toISOString(),
     window: windowSummary(cfg, state, config, i.staff ?? undefined, i.now, i.meUserId),
     current: cur ? currentOf(cur, config, i.identity) : null,
-    queues, waiting, skipped,
+    queues,
+    waiting,
+    skipped,
     figures: {
-      username: i.username, served: i.figures.served, avgHandlingMin: i.figures.avgHandlingMin,
-      ratingsReceived: null, ratingsNote: 'ratings (好差评) arrive with issue 6',
+      username: i.username,
+      served: i.figures.served,
+      avgHandlingMin: i.figures.avgHandlingMin,
+      ratingsReceived: null,
+      ratingsNote: 'ratings (好差评) arrive with issue 6',
     },
-    pressure: { value: p.clearMin === null ? null : Math.round(p.clearMin * 10) / 10, level: p.level, waiting: p.waiting, openWindows: p.openWindows },
+    pressure: {
+      value: p.clearMin === null ? null : Math.round(p.clearMin * 10) / 10,
+      level: p.level,
+      waiting: p.waiting,
+      openWindows: p.openWindows,
+    },
     transferTargets: {
       queues: config.queues.map((q) => ({ id: q.id, name: q.name, prefix: q.prefix })),
-      windows: config.windows.filter((w) => w.id !== cfg.id)
+      windows: config.windows
+        .filter((w) => w.id !== cfg.id)
         .sort((a, b) => a.no.localeCompare(b.no, 'zh-CN', { numeric: true }))
         .map((w) => ({ id: w.id, no: w.no, status: state.windows[w.id]?.status ?? 'closed' })),
     },
   };
 }
 
-export interface ConsoleDeps { db: Db; pii: PiiCipher; logger: Logger }
+export interface ConsoleDeps {
+  db: Db;
+  pii: PiiCipher;
+  logger: Logger;
+}
 
 /**
  * Decrypts the current ticket's ID number and name only to mask them
@@ -116,7 +177,9 @@ export interface ConsoleDeps { db: Db; pii: PiiCipher; logger: Logger }
  */
 async function maskedIdentity(deps: ConsoleDeps, ticketId: string): Promise<MaskedIdentity> {
   const r = await deps.db.query<{ id_number_enc: string | null; name_enc: string | null }>(
-    'SELECT id_number_enc, name_enc FROM tickets WHERE id = $1', [ticketId]);
+    'SELECT id_number_enc, name_enc FROM tickets WHERE id = $1',
+    [ticketId],
+  );
   const row = r.rows[0];
   try {
     return {
@@ -124,13 +187,21 @@ async function maskedIdentity(deps: ConsoleDeps, ticketId: string): Promise<Mask
       nameMasked: row?.name_enc ? maskName(deps.pii.decrypt(row.name_enc)) : null,
     };
   } catch (e) {
-    deps.logger.error({ ticketId, reason: (e as Error).message }, 'personal data could not be decrypted for the console');
+    deps.logger.error(
+      { ticketId, reason: (e as Error).message },
+      'personal data could not be decrypted for the console',
+    );
     return { idNumberMasked: null, nameMasked: null };
   }
 }
 
 export async function loadConsole(
-  deps: ConsoleDeps, view: QueueView, hallId: string, windowId: string, now: Date, me: { userId: number; username: string },
+  deps: ConsoleDeps,
+  view: QueueView,
+  hallId: string,
+  windowId: string,
+  now: Date,
+  me: { userId: number; username: string },
 ): Promise<ConsoleResponse> {
   const cfg = windowById(view.config, windowId);
   if (!cfg) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${hallId}`);
@@ -140,5 +211,15 @@ export async function loadConsole(
     staffFiguresToday(deps.db, hallId, view.state.day, me.userId),
     cur !== undefined ? maskedIdentity(deps, cur) : Promise.resolve({ idNumberMasked: null, nameMasked: null }),
   ]);
-  return buildConsole({ view, hallId, windowId, now, staff, meUserId: me.userId, username: me.username, figures, identity });
+  return buildConsole({
+    view,
+    hallId,
+    windowId,
+    now,
+    staff,
+    meUserId: me.userId,
+    username: me.username,
+    figures,
+    identity,
+  });
 }

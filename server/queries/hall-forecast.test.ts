@@ -10,19 +10,34 @@ describe('hall forecast read model (压力模型 next hour, staffing advice)', (
     expect(nextHourStart(hour)).toBe(hour);
   });
 
-  it('the live hall: people waiting, windows open, windows configured, the policy\'s default service minutes', () => {
+  it("the live hall: people waiting, windows open, windows configured, the policy's default service minutes", () => {
     const view = {
       hallName: '一号大厅',
       state: {
-        tickets: { t1: { status: 'waiting' }, t2: { status: 'waiting' }, t3: { status: 'serving' }, t4: { status: 'done' } },
+        tickets: {
+          t1: { status: 'waiting' },
+          t2: { status: 'waiting' },
+          t3: { status: 'serving' },
+          t4: { status: 'done' },
+        },
         windows: { w1: { status: 'open' }, w2: { status: 'paused' }, w3: { status: 'open' } },
       } as unknown as HallDayState,
-      config: { windows: [{ id: 'w1' }, { id: 'w2' }, { id: 'w3' }, { id: 'w4' }], policy: { defaultServiceMin: 9 } } as unknown as HallQueueConfig,
+      config: {
+        windows: [{ id: 'w1' }, { id: 'w2' }, { id: 'w3' }, { id: 'w4' }],
+        policy: { defaultServiceMin: 9 },
+      } as unknown as HallQueueConfig,
     };
-    expect(hallNow('h1', view)).toEqual({ hallId: 'h1', name: '一号大厅', waitingNow: 2, openWindows: 2, windows: 4, defaultServiceMin: 9 });
+    expect(hallNow('h1', view)).toEqual({
+      hallId: 'h1',
+      name: '一号大厅',
+      waitingNow: 2,
+      openWindows: 2,
+      windows: 4,
+      defaultServiceMin: 9,
+    });
   });
 
-  it('history of the last 4 weeks, weighted toward the latest, on the wall\'s scale; Erlang C windows for the target', () => {
+  it("history of the last 4 weeks, weighted toward the latest, on the wall's scale; Erlang C windows for the target", () => {
     const now = { hallId: 'h1', name: '一号大厅', waitingNow: 3, openWindows: 2, windows: 5, defaultServiceMin: 8 };
     // Weeks 12, 12, closed, 12 with weights 4, 3, (1 skipped: closed), 1 → (48 + 36 + 12) / 8 = 12 arrivals.
     // Load (3 waiting + 12) × 10 min = 150; over 2 open windows 75 min → 饱和 (≥ 60).
@@ -30,9 +45,25 @@ describe('hall forecast read model (压力模型 next hour, staffing advice)', (
     // → 3 windows, busy 2/3 of the hour.
     const row = hallForecast(now, { walkIns: [12, 12, null, 12], meanServiceMin: 10 }, hour, 15);
     expect(row).toEqual({
-      hallId: 'h1', name: '一号大厅', hourStart: '2024-03-11T03:00:00.000Z', waitingNow: 3, openWindows: 2, windows: 5,
-      serviceMin: 10, serviceFrom: 'history', history: [12, 12, null, 12],
-      forecast: { weeksUsed: 3, expectedWalkIns: 12, expectedAppointments: 0, expectedArrivals: 12, loadMin: 150, clearMin: 75, level: 'saturated', labelZh: '饱和' },
+      hallId: 'h1',
+      name: '一号大厅',
+      hourStart: '2024-03-11T03:00:00.000Z',
+      waitingNow: 3,
+      openWindows: 2,
+      windows: 5,
+      serviceMin: 10,
+      serviceFrom: 'history',
+      history: [12, 12, null, 12],
+      forecast: {
+        weeksUsed: 3,
+        expectedWalkIns: 12,
+        expectedAppointments: 0,
+        expectedArrivals: 12,
+        loadMin: 150,
+        clearMin: 75,
+        level: 'saturated',
+        labelZh: '饱和',
+      },
       staffing: { windows: 3, p90WaitMin: 14.92, meetsTarget: true, utilisation: 0.67 },
     });
   });
@@ -41,8 +72,18 @@ describe('hall forecast read model (压力模型 next hour, staffing advice)', (
     const now = { hallId: 'h2', name: '二号大厅', waitingNow: 0, openWindows: 0, windows: 3, defaultServiceMin: 8 };
     const row = hallForecast(now, { walkIns: [null, null, null, null], meanServiceMin: null }, hour, 30);
     expect(row).toMatchObject({
-      serviceMin: 8, serviceFrom: 'default',
-      forecast: { weeksUsed: 0, expectedWalkIns: 0, expectedAppointments: 0, expectedArrivals: 0, loadMin: 0, clearMin: null, level: 'clear', labelZh: '畅通' },
+      serviceMin: 8,
+      serviceFrom: 'default',
+      forecast: {
+        weeksUsed: 0,
+        expectedWalkIns: 0,
+        expectedAppointments: 0,
+        expectedArrivals: 0,
+        loadMin: 0,
+        clearMin: null,
+        level: 'clear',
+        labelZh: '畅通',
+      },
       staffing: { windows: 1, p90WaitMin: 0, meetsTarget: true, utilisation: 0 },
     });
   });

@@ -15,11 +15,19 @@ describe('indicator values read model', () => {
 
   it('unknown ids are a coded 400 that names each of them', () => {
     let err: unknown;
-    try { checkedIds(['queue.wait.avg', 'no.such', 'nor.this']); } catch (e) { err = e; }
+    try {
+      checkedIds(['queue.wait.avg', 'no.such', 'nor.this']);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(HallError);
     expect(err).toMatchObject({
-      code: 'HALL_ERR_BAD_REQUEST', message: 'unknown indicator no.such, nor.this',
-      details: [{ path: 'ids', message: 'unknown indicator no.such' }, { path: 'ids', message: 'unknown indicator nor.this' }],
+      code: 'HALL_ERR_BAD_REQUEST',
+      message: 'unknown indicator no.such, nor.this',
+      details: [
+        { path: 'ids', message: 'unknown indicator no.such' },
+        { path: 'ids', message: 'unknown indicator nor.this' },
+      ],
     });
   });
 

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { HallError, type IndicatorDescription, type IndicatorValuesResponse, type indicatorPeriodQuerySchema, type indicatorValuesQuerySchema } from '../../contracts/index.ts';
+import {
+  HallError,
+  type IndicatorDescription,
+  type IndicatorValuesResponse,
+  type indicatorPeriodQuerySchema,
+  type indicatorValuesQuerySchema,
+} from '../../contracts/index.ts';
 import { catalog, describeIndicator, findIndicator } from '../../analytics/indicators/catalog.ts';
 import { evaluateAll } from '../../analytics/indicators/evaluate.ts';
 import type { StaffPrincipal } from '../domain/access/scope.ts';
@@ -27,13 +33,21 @@ export function checkedIds(ids: string[] | undefined): string[] | undefined {
   if (ids === undefined || ids.length === 0) return undefined;
   const unknown = ids.filter((id) => !findIndicator(id));
   if (unknown.length > 0) {
-    throw new HallError('HALL_ERR_BAD_REQUEST', `unknown indicator ${unknown.join(', ')}`, unknown.map((id) => ({ path: 'ids', message: `unknown indicator ${id}` })));
+    throw new HallError(
+      'HALL_ERR_BAD_REQUEST',
+      `unknown indicator ${unknown.join(', ')}`,
+      unknown.map((id) => ({ path: 'ids', message: `unknown indicator ${id}` })),
+    );
   }
   return ids;
 }
 
 /** Values for the halls of a region (and the regions below it), or every hall in the caller's scope. */
-export async function loadIndicatorValues(deps: ReadModelDeps, user: StaffPrincipal, q: IndicatorValuesQuery): Promise<IndicatorValuesResponse> {
+export async function loadIndicatorValues(
+  deps: ReadModelDeps,
+  user: StaffPrincipal,
+  q: IndicatorValuesQuery,
+): Promise<IndicatorValuesResponse> {
   const ids = checkedIds(q.ids);
   const hallIds = await hallsForQuery(deps.db, user, { region: q.region });
   const values = await evaluateAll(deps.analytics, { hallIds, from: q.from, to: q.to, tz: deps.config.HALL_TZ }, ids);
@@ -41,8 +55,16 @@ export async function loadIndicatorValues(deps: ReadModelDeps, user: StaffPrinci
 }
 
 /** Values for one hall; the caller's right to the hall is checked before (authorize's hall parameter). */
-export async function loadHallIndicators(deps: ReadModelDeps, hallId: string, q: IndicatorPeriodQuery): Promise<IndicatorValuesResponse> {
+export async function loadHallIndicators(
+  deps: ReadModelDeps,
+  hallId: string,
+  q: IndicatorPeriodQuery,
+): Promise<IndicatorValuesResponse> {
   const ids = checkedIds(q.ids);
-  const values = await evaluateAll(deps.analytics, { hallIds: [hallId], from: q.from, to: q.to, tz: deps.config.HALL_TZ }, ids);
+  const values = await evaluateAll(
+    deps.analytics,
+    { hallIds: [hallId], from: q.from, to: q.to, tz: deps.config.HALL_TZ },
+    ids,
+  );
   return { scope: { hallIds: [hallId], region: null, from: q.from, to: q.to }, values };
 }

@@ -14,9 +14,19 @@ import type { Db } from '../store/pool.ts';
  * Today's tickets are answered from the live queue state (the same estimate
  * the wall and the slip use); a ticket of an earlier day from its row.
  */
-interface TicketRow { hall_id: string; ticket_no: string; queue_id: string; status: TicketStatus; window_id: string | null }
+interface TicketRow {
+  hall_id: string;
+  ticket_no: string;
+  queue_id: string;
+  status: TicketStatus;
+  window_id: string | null;
+}
 
-export async function publicTicket(deps: { db: Db; queue: QueueService }, ticketId: string, now: Date): Promise<PublicTicketResponse> {
+export async function publicTicket(
+  deps: { db: Db; queue: QueueService },
+  ticketId: string,
+  now: Date,
+): Promise<PublicTicketResponse> {
   const r = await deps.db.query<TicketRow>({
     name: 'public-ticket-hall',
     text: 'SELECT hall_id, ticket_no, queue_id, status, window_id FROM tickets WHERE id = $1',
@@ -29,10 +39,15 @@ export async function publicTicket(deps: { db: Db; queue: QueueService }, ticket
   const queueId = live?.queueId ?? row.queue_id;
   const status = live?.status ?? row.status;
   const windowId = live?.windowId ?? row.window_id ?? undefined;
-  const atWindow = (status === 'called' || status === 'serving') && windowId !== undefined ? windowById(view.config, windowId) : undefined;
+  const atWindow =
+    (status === 'called' || status === 'serving') && windowId !== undefined
+      ? windowById(view.config, windowId)
+      : undefined;
   const est = live && live.status === 'waiting' ? estimateFor(view.state, live, now, view.config) : null;
   return {
-    ticketId, hallName: view.hallName, ticketNo: live?.no ?? row.ticket_no,
+    ticketId,
+    hallName: view.hallName,
+    ticketNo: live?.no ?? row.ticket_no,
     queueName: queueById(view.config, queueId)?.name ?? '',
     status,
     waitingAhead: est ? est.waitingAhead : null,

@@ -11,7 +11,18 @@ import type { Db } from '../store/pool.ts';
  * service (server/commands/queue-service.ts `view`) is one; the read models
  * only read it.
  */
-export interface LiveHalls { view(hallId: string): Promise<{ readonly state: HallDayState; readonly config: HallQueueConfig; readonly hallName: string }> }
+export interface LiveHalls {
+  view(
+    hallId: string,
+  ): Promise<{ readonly state: HallDayState; readonly config: HallQueueConfig; readonly hallName: string }>;
+}
 
 /** What the read models read from: PostgreSQL, ClickHouse, the live queue, the clock and the configuration. */
-export interface ReadModelDeps { db: Db; analytics: ClickHouseClient; clock: Clock; config: Config; queue: LiveHalls; logger: Logger }
+export interface ReadModelDeps {
+  db: Db;
+  analytics: ClickHouseClient;
+  clock: Clock;
+  config: Config;
+  queue: LiveHalls;
+  logger: Logger;
+}

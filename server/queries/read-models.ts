@@ -1,11 +1,25 @@
 import type {
-  CaseTrendResponse, EfficiencyResponse, ForecastResponse, IndicatorDescription, IndicatorValuesResponse, MultipleVisitsResponse,
-  RankingResponse, RegionsResponse, ReviewScoresResponse, TrendResponse,
+  CaseTrendResponse,
+  EfficiencyResponse,
+  ForecastResponse,
+  IndicatorDescription,
+  IndicatorValuesResponse,
+  MultipleVisitsResponse,
+  RankingResponse,
+  RegionsResponse,
+  ReviewScoresResponse,
+  TrendResponse,
 } from '../../contracts/index.ts';
 import type { StaffPrincipal } from '../domain/access/scope.ts';
 import { loadCaseTrend, type CaseTrendQuery } from './case-trend.ts';
 import { loadHallForecast, type ForecastQuery } from './hall-forecast.ts';
-import { indicatorCatalog, loadHallIndicators, loadIndicatorValues, type IndicatorPeriodQuery, type IndicatorValuesQuery } from './indicator-values.ts';
+import {
+  indicatorCatalog,
+  loadHallIndicators,
+  loadIndicatorValues,
+  type IndicatorPeriodQuery,
+  type IndicatorValuesQuery,
+} from './indicator-values.ts';
 import { loadMultipleVisits, type MultipleVisitsQuery } from './multiple-visits.ts';
 import type { ReadModelDeps } from './read-model-deps.ts';
 import { loadRegionMap, type MapQuery, type RegionMap } from './region-map.ts';

@@ -17,7 +17,9 @@ import type { ReadModelDeps } from './read-model-deps.ts';
 export type MapQuery = z.output<typeof mapQuerySchema>;
 
 /** A feature of a deployment's GeoJSON, as far as the map reads it. */
-export interface GeoFeature { properties?: { code?: unknown } }
+export interface GeoFeature {
+  properties?: { code?: unknown };
+}
 export type RegionMap =
   | { source: 'deployment'; geojson: { type: 'FeatureCollection'; features: GeoFeature[] }; areas: MapArea[] }
   | { source: 'synthetic'; geojson: FeatureCollection; areas: MapArea[] };
@@ -35,13 +37,21 @@ export function parseFeatures(text: string): GeoFeature[] | null {
 /** The deployment's map, cut to the areas in scope (a feature is kept by its `code` property). Pure. */
 export function deploymentMap(features: readonly GeoFeature[], areas: MapArea[]): RegionMap {
   const codes = new Set(areas.map((a) => a.code));
-  return { source: 'deployment', geojson: { type: 'FeatureCollection', features: features.filter((f) => codes.has(String(f.properties?.code))) }, areas };
+  return {
+    source: 'deployment',
+    geojson: { type: 'FeatureCollection', features: features.filter((f) => codes.has(String(f.properties?.code))) },
+    areas,
+  };
 }
 
 export async function loadRegionMap(deps: ReadModelDeps, user: StaffPrincipal, q: MapQuery): Promise<RegionMap> {
   const { config, logger } = deps;
   const level = await regionLevel(deps.db, hallScope(user), q.region ?? null);
-  if (!level) throw new HallError('HALL_ERR_NOT_FOUND', q.region ? `no region ${q.region} in your scope` : 'no halls in your scope');
+  if (!level)
+    throw new HallError(
+      'HALL_ERR_NOT_FOUND',
+      q.region ? `no region ${q.region} in your scope` : 'no halls in your scope',
+    );
   const areas = level.children.map((c) => ({ code: c.id, name: c.name }));
   if (config.MAP_GEOJSON_DIR && level.region) {
     const file = path.join(config.MAP_GEOJSON_DIR, `${level.region.code}.geojson`);
@@ -49,7 +59,8 @@ export async function loadRegionMap(deps: ReadModelDeps, user: StaffPrincipal, q
     const fc = text === null ? null : parseFeatures(text);
     if (fc) return deploymentMap(fc, areas);
     // A file that is there but unreadable as GeoJSON is the operator's to fix: say so, and draw the tiles meanwhile.
-    if (text !== null) logger.warn({ file }, 'MAP_GEOJSON_DIR file is not a GeoJSON FeatureCollection; showing synthetic tiles');
+    if (text !== null)
+      logger.warn({ file }, 'MAP_GEOJSON_DIR file is not a GeoJSON FeatureCollection; showing synthetic tiles');
   }
   return { source: 'synthetic', geojson: syntheticMap(areas), areas };
 }

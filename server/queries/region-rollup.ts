@@ -17,7 +17,8 @@ export type RegionsQuery = z.output<typeof regionsQuerySchema>;
 
 /** Adds up the per-hall sums for the level and each child (a hall without events adds nothing). Pure. */
 export function regionRollup(level: RegionLevelView, byHall: ReadonlyMap<string, Sums>): RegionsResponse {
-  const sumOf = (ids: string[]): Sums => addSums(ids.map((id) => byHall.get(id)).filter((x): x is Sums => x !== undefined));
+  const sumOf = (ids: string[]): Sums =>
+    addSums(ids.map((id) => byHall.get(id)).filter((x): x is Sums => x !== undefined));
   return {
     region: level.region,
     total: sumOf(level.hallIds),
@@ -25,10 +26,21 @@ export function regionRollup(level: RegionLevelView, byHall: ReadonlyMap<string,
   };
 }
 
-export async function loadRegionRollup(deps: ReadModelDeps, user: StaffPrincipal, q: RegionsQuery): Promise<RegionsResponse> {
-  if (q.hall) throw new HallError('HALL_ERR_BAD_REQUEST', 'the region roll-up takes a region, not a hall', [{ path: 'hall', message: 'not allowed here' }]);
+export async function loadRegionRollup(
+  deps: ReadModelDeps,
+  user: StaffPrincipal,
+  q: RegionsQuery,
+): Promise<RegionsResponse> {
+  if (q.hall)
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'the region roll-up takes a region, not a hall', [
+      { path: 'hall', message: 'not allowed here' },
+    ]);
   const level = await regionLevel(deps.db, hallScope(user), q.region ?? null);
-  if (!level) throw new HallError('HALL_ERR_NOT_FOUND', q.region ? `no region ${q.region} in your scope` : 'no halls in your scope');
+  if (!level)
+    throw new HallError(
+      'HALL_ERR_NOT_FOUND',
+      q.region ? `no region ${q.region} in your scope` : 'no halls in your scope',
+    );
   const byHall = await sumsByHall(deps.analytics, periodScope(level.hallIds, q, deps.config.HALL_TZ));
   return regionRollup(level, byHall);
 }

@@ -16,12 +16,29 @@ import type { ReadModelDeps } from './read-model-deps.ts';
 export type RankingQuery = z.output<typeof rankingQuerySchema>;
 
 /** The ranking with each key's display name (a key without one shows as itself). Pure. */
-export function rankingResponse(by: RankingQuery['by'], rows: readonly (Sums & { key: string; hallId: string })[], names: ReadonlyMap<string, string>): RankingResponse {
+export function rankingResponse(
+  by: RankingQuery['by'],
+  rows: readonly (Sums & { key: string; hallId: string })[],
+  names: ReadonlyMap<string, string>,
+): RankingResponse {
   return { by, rows: rows.map((x) => ({ ...x, name: names.get(x.key) ?? x.key })) };
 }
 
-export async function loadRanking(deps: ReadModelDeps, user: StaffPrincipal, q: RankingQuery): Promise<RankingResponse> {
-  const rows = await ranking(deps.analytics, periodScope(await hallsForQuery(deps.db, user, q), q, deps.config.HALL_TZ), q.by, q.limit);
-  const names = await namesOf(deps.db, q.by, rows.map((x) => x.key));
+export async function loadRanking(
+  deps: ReadModelDeps,
+  user: StaffPrincipal,
+  q: RankingQuery,
+): Promise<RankingResponse> {
+  const rows = await ranking(
+    deps.analytics,
+    periodScope(await hallsForQuery(deps.db, user, q), q, deps.config.HALL_TZ),
+    q.by,
+    q.limit,
+  );
+  const names = await namesOf(
+    deps.db,
+    q.by,
+    rows.map((x) => x.key),
+  );
   return rankingResponse(q.by, rows, names);
 }

@@ -15,6 +15,10 @@ import type { ReadModelDeps } from './read-model-deps.ts';
 export type TrendQuery = z.output<typeof trendQuerySchema>;
 
 export async function loadTrend(deps: ReadModelDeps, user: StaffPrincipal, q: TrendQuery): Promise<TrendResponse> {
-  const points = await trendSeries(deps.analytics, periodScope(await hallsForQuery(deps.db, user, q), q, deps.config.HALL_TZ), q.bucket);
+  const points = await trendSeries(
+    deps.analytics,
+    periodScope(await hallsForQuery(deps.db, user, q), q, deps.config.HALL_TZ),
+    q.bucket,
+  );
   return { bucket: q.bucket, points };
 }

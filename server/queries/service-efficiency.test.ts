@@ -16,7 +16,10 @@ const inputs: EfficiencyInputs = {
     // Opened with nobody signed in: no staff row.
     { hallId: 'h1', windowId: 'w3', staffId: '', openMin: 30 },
   ],
-  averageMin: new Map([['h1/A', 10], ['h1/B', 30]]),
+  averageMin: new Map([
+    ['h1/A', 10],
+    ['h1/B', 30],
+  ]),
 };
 const standards = new Map<string, ItemStandard>([
   ['h1/A', { standardMin: 12, enterprise: false }],
@@ -31,28 +34,93 @@ describe('service efficiency read model', () => {
     // w2: 1 case × 30 (average) over 120 open → 0.25; 0.5 per hour; idle 90 / 120 = 0.75; 30 / 30 = 1; one fallback case.
     // w3: open 30, nothing served → throughput 0, idle 1.
     expect(body).toEqual({
-      by: 'window', enterprise: false,
+      by: 'window',
+      enterprise: false,
       rows: [
-        { key: 'w1', name: '1号窗口', hallId: 'h1', cases: 2, serviceMin: 20, standardMin: 24, openMin: 60, casesPerHour: 2, throughput: 0.4, idleShare: 0.67, handlingVsStandard: 0.83, fallbackStandardCases: 0 },
-        { key: 'w2', name: 'w2', hallId: 'h1', cases: 1, serviceMin: 30, standardMin: 30, openMin: 120, casesPerHour: 0.5, throughput: 0.25, idleShare: 0.75, handlingVsStandard: 1, fallbackStandardCases: 1 },
-        { key: 'w3', name: 'w3', hallId: 'h1', cases: 0, serviceMin: 0, standardMin: 0, openMin: 30, casesPerHour: 0, throughput: 0, idleShare: 1, handlingVsStandard: null, fallbackStandardCases: 0 },
+        {
+          key: 'w1',
+          name: '1号窗口',
+          hallId: 'h1',
+          cases: 2,
+          serviceMin: 20,
+          standardMin: 24,
+          openMin: 60,
+          casesPerHour: 2,
+          throughput: 0.4,
+          idleShare: 0.67,
+          handlingVsStandard: 0.83,
+          fallbackStandardCases: 0,
+        },
+        {
+          key: 'w2',
+          name: 'w2',
+          hallId: 'h1',
+          cases: 1,
+          serviceMin: 30,
+          standardMin: 30,
+          openMin: 120,
+          casesPerHour: 0.5,
+          throughput: 0.25,
+          idleShare: 0.75,
+          handlingVsStandard: 1,
+          fallbackStandardCases: 1,
+        },
+        {
+          key: 'w3',
+          name: 'w3',
+          hallId: 'h1',
+          cases: 0,
+          serviceMin: 0,
+          standardMin: 0,
+          openMin: 30,
+          casesPerHour: 0,
+          throughput: 0,
+          idleShare: 1,
+          handlingVsStandard: null,
+          fallbackStandardCases: 0,
+        },
       ],
     });
   });
 
-  it('涉企 per staff: only enterprise cases count, idle share stays the staff member\'s own, no row for nobody, cut to the limit', () => {
+  it("涉企 per staff: only enterprise cases count, idle share stays the staff member's own, no row for nobody, cut to the limit", () => {
     const q = { by: 'staff' as const, enterprise: true, limit: 1 };
     const ranking = rankEfficiency(inputs, standards, q);
     // s2: B is 涉企: 1 case × 30 over 120 → 0.25. s1: A is not, 0 cases → throughput 0, idle (60 − 20) / 60. '' is dropped.
     expect(ranking.rows.map((x) => [x.key, x.throughput])).toEqual([['s2', 0.25]]);
     expect(efficiencyResponse(q, ranking, new Map()).rows).toEqual([
-      { key: 's2', name: 's2', hallId: 'h1', cases: 1, serviceMin: 30, standardMin: 30, openMin: 120, casesPerHour: 0.5, throughput: 0.25, idleShare: 0.75, handlingVsStandard: 1, fallbackStandardCases: 1 },
+      {
+        key: 's2',
+        name: 's2',
+        hallId: 'h1',
+        cases: 1,
+        serviceMin: 30,
+        standardMin: 30,
+        openMin: 120,
+        casesPerHour: 0.5,
+        throughput: 0.25,
+        idleShare: 0.75,
+        handlingVsStandard: 1,
+        fallbackStandardCases: 1,
+      },
     ]);
-    expect(rankEfficiency(inputs, standards, { ...q, limit: 50 }).rows.map((x) => [x.key, x.cases, x.throughput, Math.round(x.idleShare! * 100) / 100])).toEqual([['s2', 1, 0.25, 0.75], ['s1', 0, 0, 0.67]]);
+    expect(
+      rankEfficiency(inputs, standards, { ...q, limit: 50 }).rows.map((x) => [
+        x.key,
+        x.cases,
+        x.throughput,
+        Math.round(x.idleShare! * 100) / 100,
+      ]),
+    ).toEqual([
+      ['s2', 1, 0.25, 0.75],
+      ['s1', 0, 0, 0.67],
+    ]);
   });
 
   it('no inputs: no rows', () => {
     const q = { by: 'window' as const, enterprise: false, limit: 50 };
-    expect(efficiencyResponse(q, rankEfficiency({ services: [], open: [], averageMin: new Map() }, new Map(), q), new Map())).toEqual({ by: 'window', enterprise: false, rows: [] });
+    expect(
+      efficiencyResponse(q, rankEfficiency({ services: [], open: [], averageMin: new Map() }, new Map(), q), new Map()),
+    ).toEqual({ by: 'window', enterprise: false, rows: [] });
   });
 });

@@ -23,12 +23,20 @@ import type { ReadModelDeps } from './read-model-deps.ts';
 export type EfficiencyQuery = z.output<typeof efficiencyQuerySchema>;
 
 /** The rows to show, before their names are looked up: the hall of each key and its cases without a configured standard. */
-export interface EfficiencyRanking { rows: ServiceEfficiencyRow[]; hallOf: Map<string, string>; fallbackCases: Map<string, number> }
+export interface EfficiencyRanking {
+  rows: ServiceEfficiencyRow[];
+  hallOf: Map<string, string>;
+  fallbackCases: Map<string, number>;
+}
 
 const r2 = (v: number | null) => (v === null ? null : round2(v));
 
 /** The model over the period's inputs, highest throughput first, cut to `limit`. Pure. */
-export function rankEfficiency(inputs: EfficiencyInputs, standards: ReadonlyMap<string, ItemStandard>, q: Pick<EfficiencyQuery, 'by' | 'enterprise' | 'limit'>): EfficiencyRanking {
+export function rankEfficiency(
+  inputs: EfficiencyInputs,
+  standards: ReadonlyMap<string, ItemStandard>,
+  q: Pick<EfficiencyQuery, 'by' | 'enterprise' | 'limit'>,
+): EfficiencyRanking {
   const standardMin: Record<string, number> = {};
   for (const [item, m] of inputs.averageMin) standardMin[item] = m;
   const fallbackCases = new Map<string, number>();
@@ -38,38 +46,79 @@ export function rankEfficiency(inputs: EfficiencyInputs, standards: ReadonlyMap<
     const key = q.by === 'window' ? g.windowId : g.staffId;
     const configured = standards.get(item)?.standardMin ?? null;
     const enterprise = standards.get(item)?.enterprise ?? false;
-    if (configured === null && (!q.enterprise || enterprise)) fallbackCases.set(key, (fallbackCases.get(key) ?? 0) + g.cases);
-    return { windowId: g.windowId, staffId: g.staffId, itemCode: item, serviceMin: g.serviceMin, applicant: enterprise ? 'enterprise' : 'person', count: g.cases };
+    if (configured === null && (!q.enterprise || enterprise))
+      fallbackCases.set(key, (fallbackCases.get(key) ?? 0) + g.cases);
+    return {
+      windowId: g.windowId,
+      staffId: g.staffId,
+      itemCode: item,
+      serviceMin: g.serviceMin,
+      applicant: enterprise ? 'enterprise' : 'person',
+      count: g.cases,
+    };
   });
-  const rows = serviceEfficiency(services, inputs.open, { by: q.by, standardMin, applicant: q.enterprise ? 'enterprise' : 'all' })
+  const rows = serviceEfficiency(services, inputs.open, {
+    by: q.by,
+    standardMin,
+    applicant: q.enterprise ? 'enterprise' : 'all',
+  })
     // A window served or opened without a signed-in clerk has no staff: no staff row for it.
     .filter((x) => x.key !== '');
   const hallOf = new Map<string, string>();
-  for (const g of [...inputs.services, ...inputs.open]) hallOf.set(q.by === 'window' ? g.windowId : g.staffId, g.hallId);
+  for (const g of [...inputs.services, ...inputs.open])
+    hallOf.set(q.by === 'window' ? g.windowId : g.staffId, g.hallId);
   rows.sort((a, b) => (b.throughput ?? -1) - (a.throughput ?? -1) || b.cases - a.cases || (a.key < b.key ? -1 : 1));
   return { rows: rows.slice(0, q.limit), hallOf, fallbackCases };
 }
 
 /** The response from the ranking and the rows' display names (a key without one shows as itself). Pure. */
-export function efficiencyResponse(q: Pick<EfficiencyQuery, 'by' | 'enterprise'>, ranking: EfficiencyRanking, names: ReadonlyMap<string, string>): EfficiencyResponse {
+export function efficiencyResponse(
+  q: Pick<EfficiencyQuery, 'by' | 'enterprise'>,
+  ranking: EfficiencyRanking,
+  names: ReadonlyMap<string, string>,
+): EfficiencyResponse {
   const { hallOf, fallbackCases } = ranking;
   return {
-    by: q.by, enterprise: q.enterprise,
+    by: q.by,
+    enterprise: q.enterprise,
     rows: ranking.rows.map((x) => ({
-      key: x.key, name: names.get(x.key) ?? x.key, hallId: hallOf.get(x.key) ?? '',
-      cases: x.cases, serviceMin: round2(x.serviceMin), standardMin: round2(x.standardMin), openMin: round2(x.openMin),
-      casesPerHour: r2(x.casesPerHour), throughput: r2(x.throughput), idleShare: r2(x.idleShare),
+      key: x.key,
+      name: names.get(x.key) ?? x.key,
+      hallId: hallOf.get(x.key) ?? '',
+      cases: x.cases,
+      serviceMin: round2(x.serviceMin),
+      standardMin: round2(x.standardMin),
+      openMin: round2(x.openMin),
+      casesPerHour: r2(x.casesPerHour),
+      throughput: r2(x.throughput),
+      idleShare: r2(x.idleShare),
       handlingVsStandard: x.standardMin > 0 ? round2(x.serviceMin / x.standardMin) : null,
       fallbackStandardCases: fallbackCases.get(x.key) ?? 0,
     })),
   };
 }
 
-export async function loadServiceEfficiency(deps: ReadModelDeps, user: StaffPrincipal, q: EfficiencyQuery): Promise<EfficiencyResponse> {
+export async function loadServiceEfficiency(
+  deps: ReadModelDeps,
+  user: StaffPrincipal,
+  q: EfficiencyQuery,
+): Promise<EfficiencyResponse> {
   const { db, analytics, clock, config } = deps;
   const hallIds = await hallsForQuery(db, user, q);
-  const [inputs, standards] = await Promise.all([efficiencyInputs(analytics, periodScope(hallIds, q, config.HALL_TZ), clock.now().toISOString(), isWholeHallDays(new Date(q.from), new Date(q.to), clock.now(), config.HALL_TZ)), itemStandards(db, hallIds)]);
+  const [inputs, standards] = await Promise.all([
+    efficiencyInputs(
+      analytics,
+      periodScope(hallIds, q, config.HALL_TZ),
+      clock.now().toISOString(),
+      isWholeHallDays(new Date(q.from), new Date(q.to), clock.now(), config.HALL_TZ),
+    ),
+    itemStandards(db, hallIds),
+  ]);
   const ranking = rankEfficiency(inputs, standards, q);
-  const names = await namesOf(db, q.by, ranking.rows.map((x) => x.key));
+  const names = await namesOf(
+    db,
+    q.by,
+    ranking.rows.map((x) => x.key),
+  );
   return efficiencyResponse(q, ranking, names);
 }

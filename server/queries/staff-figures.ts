@@ -9,7 +9,10 @@ import type { Db } from '../store/pool.ts';
  * outcome) in the hall day, and the handling time is ended − started over
  * those that were started. Ratings (好差评) are issue 6: null until then.
  */
-export interface StaffFigures { served: number; avgHandlingMin: number | null }
+export interface StaffFigures {
+  served: number;
+  avgHandlingMin: number | null;
+}
 
 export async function staffFiguresToday(db: Db, hallId: string, day: string, userId: number): Promise<StaffFigures> {
   const r = await db.query<{ served: number; avg_min: number | null }>({

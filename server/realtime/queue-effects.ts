@@ -19,23 +19,51 @@ export const MAIN_SCREEN = 'main';
  * Publishing is QoS 1 and never throws: a display that is offline gets the
  * next call; the outbox keeps the record.
  */
-export function queueEffects(deps: { mqtt: MqttClient; publish(e: DomainEvent): void; metrics: Metrics }): (c: QueueCommitted) => void {
+export function queueEffects(deps: {
+  mqtt: MqttClient;
+  publish(e: DomainEvent): void;
+  metrics: Metrics;
+}): (c: QueueCommitted) => void {
   const send = (topic: string, type: string, data: unknown) => {
-    deps.mqtt.publish(topic, JSON.stringify({ v: 1, id: randomUUID(), ts: Date.now(), type, data }), { qos: 1 }, () => undefined);
+    deps.mqtt.publish(
+      topic,
+      JSON.stringify({ v: 1, id: randomUUID(), ts: Date.now(), type, data }),
+      { qos: 1 },
+      () => undefined,
+    );
   };
   return (c) => {
     for (const e of c.events) {
       deps.publish(e);
       if (e.type === 'ticket.called' || e.type === 'ticket.recalled') {
-        const d = e.data as { ticketNo: string; windowId: string; windowNo: string; display: { text: string; voice: string } };
-        const show: DisplayShow = { text: d.display.text, voice: d.display.voice, windowNo: d.windowNo, ticketNo: d.ticketNo };
+        const d = e.data as {
+          ticketNo: string;
+          windowId: string;
+          windowNo: string;
+          display: { text: string; voice: string };
+        };
+        const show: DisplayShow = {
+          text: d.display.text,
+          voice: d.display.voice,
+          windowNo: d.windowNo,
+          ticketNo: d.ticketNo,
+        };
         send(topics.display(c.hallId, MAIN_SCREEN), 'display.show', show);
         send(topics.display(c.hallId, d.windowId), 'display.show', show);
       } else if (e.type === 'rating.prompt') {
-        const d = e.data as { ticketId: string; ticketNo: string; windowId: string; windowNo: string; raterDeviceId: string | null };
+        const d = e.data as {
+          ticketId: string;
+          ticketNo: string;
+          windowId: string;
+          windowNo: string;
+          raterDeviceId: string | null;
+        };
         if (d.raterDeviceId) {
-          send(topics.down({ hallId: c.hallId, kind: 'rater', deviceId: d.raterDeviceId }, 'rating.prompt'),
-            'rating.prompt', { ticketId: d.ticketId, ticketNo: d.ticketNo, windowId: d.windowId, windowNo: d.windowNo });
+          send(
+            topics.down({ hallId: c.hallId, kind: 'rater', deviceId: d.raterDeviceId }, 'rating.prompt'),
+            'rating.prompt',
+            { ticketId: d.ticketId, ticketNo: d.ticketNo, windowId: d.windowId, windowNo: d.windowNo },
+          );
         }
       }
     }

@@ -14,5 +14,7 @@ export async function attachRedisAdapter(io: Server, url: string): Promise<() =>
   sub.on('error', () => undefined);
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub));
-  return async () => { await Promise.allSettled([pub.quit(), sub.quit()]); };
+  return async () => {
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  };
 }

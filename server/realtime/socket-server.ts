@@ -1,6 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { errorBody, HallError, hallJoinSchema, type ClientToServerEvents, type ServerToClientEvents, type DomainEvent, type HallSnapshot, type Ack, type DemoPace } from '../../contracts/index.ts';
+import {
+  errorBody,
+  HallError,
+  hallJoinSchema,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type DomainEvent,
+  type HallSnapshot,
+  type Ack,
+  type DemoPace,
+} from '../../contracts/index.ts';
 import { hallScope, type StaffPrincipal } from '../domain/access/scope.ts';
 import { can } from '../domain/access/permissions.ts';
 import { recordDenial } from '../commands/record-denial.ts';
@@ -13,12 +23,20 @@ import type { Db } from '../store/pool.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Logger } from '../logger.ts';
 
-interface SocketData { user: StaffPrincipal; tokenHash: string }
+interface SocketData {
+  user: StaffPrincipal;
+  tokenHash: string;
+}
 type HallSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeDeps {
-  db: Db; clock: Clock; tz: string; metrics: Metrics; logger: Logger; sessionSweepMs?: number;
+  db: Db;
+  clock: Clock;
+  tz: string;
+  metrics: Metrics;
+  logger: Logger;
+  sessionSweepMs?: number;
   /** The pace of the device simulator driving the hall, if one does (the snapshot's `demoPace`). */
   demoPaceOf?: (hallId: string) => DemoPace | undefined;
 }
@@ -30,37 +48,60 @@ export interface RealtimeDeps {
  * `seq`; a client that sees a gap asks `hall:resync`.
  */
 export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
-  const io: HallIo = new Server(http, { serveClient: false, maxHttpBufferSize: 16 * 1024, pingInterval: 25_000, pingTimeout: 20_000 });
+  const io: HallIo = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 16 * 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string' || token.length > 200) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
-    sessionUser(deps.db, token, deps.clock.now()).then((u) => {
-      if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
-      socket.data.user = u;
-      socket.data.tokenHash = hashToken(token);
-      next();
-    }, () => next(codedError('HALL_ERR_UNAVAILABLE')));
+    sessionUser(deps.db, token, deps.clock.now()).then(
+      (u) => {
+        if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
+        socket.data.user = u;
+        socket.data.tokenHash = hashToken(token);
+        next();
+      },
+      () => next(codedError('HALL_ERR_UNAVAILABLE')),
+    );
   });
 
   io.on('connection', (socket: HallSocket) => {
     deps.metrics.sockets.inc();
     socket.on('disconnect', () => deps.metrics.sockets.dec());
-    socket.on('hall:join', (req, ack) => command(socket, 'hall:join', req, ack, async (hallId) => {
-      const snap = await snapshotFor(socket, hallId);
-      await socket.join(`hall:${hallId}`);
-      return snap;
-    }));
-    socket.on('hall:resync', (req, ack) => command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket, hallId)));
-    socket.on('hall:leave', (req, ack) => command(socket, 'hall:leave', req, ack, async (hallId) => { await socket.leave(`hall:${hallId}`); return null; }));
+    socket.on('hall:join', (req, ack) =>
+      command(socket, 'hall:join', req, ack, async (hallId) => {
+        const snap = await snapshotFor(socket, hallId);
+        await socket.join(`hall:${hallId}`);
+        return snap;
+      }),
+    );
+    socket.on('hall:resync', (req, ack) =>
+      command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket, hallId)),
+    );
+    socket.on('hall:leave', (req, ack) =>
+      command(socket, 'hall:leave', req, ack, async (hallId) => {
+        await socket.leave(`hall:${hallId}`);
+        return null;
+      }),
+    );
   });
 
   /** Room `hall:{id}`: permission `hall.read` and the hall in the user's scope (domain/access/socket-rooms.ts); denials are audited. */
   async function snapshotFor(socket: HallSocket, hallId: string): Promise<HallSnapshot> {
     const user = socket.data.user;
-    const allowed = can(user.role, 'hall.read') && await hallInScope(deps.db, hallScope(user), hallId);
+    const allowed = can(user.role, 'hall.read') && (await hallInScope(deps.db, hallScope(user), hallId));
     if (!allowed) {
-      await recordDenial(deps.db, deps.clock.now(), { userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address }, `room:hall:${hallId}`, { permission: 'hall.read' });
+      await recordDenial(
+        deps.db,
+        deps.clock.now(),
+        { userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address },
+        `room:hall:${hallId}`,
+        { permission: 'hall.read' },
+      );
       throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
     }
     const now = deps.clock.now();
@@ -71,7 +112,13 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   }
 
   /** Validates, runs, and always acks: bad socket input is a coded error ack, counted and kept. */
-  function command<T>(socket: HallSocket, name: string, req: unknown, ack: unknown, run: (hallId: string) => Promise<T>): void {
+  function command<T>(
+    socket: HallSocket,
+    name: string,
+    req: unknown,
+    ack: unknown,
+    run: (hallId: string) => Promise<T>,
+  ): void {
     const reply: Ack<T> = typeof ack === 'function' ? (ack as Ack<T>) : () => undefined;
     const parsed = hallJoinSchema.safeParse(req);
     if (!parsed.success) return fail(new HallError('HALL_ERR_BAD_REQUEST', `${name} needs {hallId}`));
@@ -80,7 +127,14 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
       const he = e instanceof HallError ? e : new HallError('HALL_ERR_INTERNAL');
       if (!(e instanceof HallError)) deps.logger.error({ err: e, event: name }, 'socket command failed');
       deps.metrics.refused.inc({ source: 'socket', code: he.code });
-      if (he.code === 'HALL_ERR_BAD_REQUEST') void recordDeadLetter(deps.db, { source: 'socket', code: he.code, topic: name, detail: socket.data.user.username, payload: safeJson(req) });
+      if (he.code === 'HALL_ERR_BAD_REQUEST')
+        void recordDeadLetter(deps.db, {
+          source: 'socket',
+          code: he.code,
+          topic: name,
+          detail: socket.data.user.username,
+          payload: safeJson(req),
+        });
       reply({ ok: false, ...errorBody(he.code, he.message) });
     }
   }
@@ -112,7 +166,9 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   return {
     io,
     sweepSessions,
-    stop() { clearInterval(sweepTimer); },
+    stop() {
+      clearInterval(sweepTimer);
+    },
     /** Emits a committed event to its hall's room (across nodes when the Redis adapter is on). */
     publish(event: DomainEvent) {
       io.to(`hall:${event.hallId}`).emit('hall:delta', { hallId: event.hallId, seq: event.seq, event });
@@ -130,5 +186,9 @@ function codedError(code: 'HALL_ERR_UNAUTHENTICATED' | 'HALL_ERR_UNAVAILABLE'): 
 function safeJson(v: unknown): string {
   // Not String(v): on an array nested a few thousand deep it overflows the stack too, and this runs
   // in a socket event handler, where a throw is an uncaught exception (found by tests/e2e/fuzz.test.ts).
-  try { return JSON.stringify(v)?.slice(0, 4096) ?? ''; } catch { return '[payload not serialisable]'; }
+  try {
+    return JSON.stringify(v)?.slice(0, 4096) ?? '';
+  } catch {
+    return '[payload not serialisable]';
+  }
 }

@@ -9,14 +9,32 @@ import { createHash } from 'node:crypto';
  */
 export type AuditResult = 'ok' | 'denied' | 'failed';
 export interface AuditFields {
-  at: Date; userId: number | null; username: string | null; role: string | null; ip: string | null;
-  action: string; target: string | null; result: AuditResult; detail: unknown;
+  at: Date;
+  userId: number | null;
+  username: string | null;
+  role: string | null;
+  ip: string | null;
+  action: string;
+  target: string | null;
+  result: AuditResult;
+  detail: unknown;
 }
 export const AUDIT_GENESIS = '0'.repeat(64);
 
 export function auditHash(prevHash: string, id: number, f: AuditFields): string {
   // A fixed field order and JSON encoding: the same row always hashes the same.
-  const canonical = JSON.stringify([id, f.at.toISOString(), f.userId, f.username, f.role, f.ip, f.action, f.target, f.result, canonicalDetail(f.detail)]);
+  const canonical = JSON.stringify([
+    id,
+    f.at.toISOString(),
+    f.userId,
+    f.username,
+    f.role,
+    f.ip,
+    f.action,
+    f.target,
+    f.result,
+    canonicalDetail(f.detail),
+  ]);
   return createHash('sm3').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
@@ -31,7 +49,11 @@ export function canonicalDetail(detail: unknown): unknown {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v === null || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+    );
   };
   return sort(plain);
 }

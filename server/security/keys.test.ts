@@ -9,7 +9,12 @@ import { createPiiCipher } from './pii.ts';
 const ID = '11010519491231002X';
 const scratch = () => mkdtemp(path.join(tmpdir(), 'keys-'));
 const hex = (n: number) => randomBytes(n).toString('hex');
-const ringOf = async (dir: string) => JSON.parse(await readFile(keyRingFile(dir), 'utf8')) as { encryption?: Record<string, string>; sm4?: Record<string, { enc: string; mac: string }>; hash?: string };
+const ringOf = async (dir: string) =>
+  JSON.parse(await readFile(keyRingFile(dir), 'utf8')) as {
+    encryption?: Record<string, string>;
+    sm4?: Record<string, { enc: string; mac: string }>;
+    hash?: string;
+  };
 
 describe('PII keys', () => {
   it('generates demo keys once (mode 0600) and reuses them', async () => {
@@ -23,7 +28,8 @@ describe('PII keys', () => {
 
   it('reads a key ring written by the previous version (AES only)', async () => {
     const dir = await scratch();
-    const k = hex(32), h = hex(32);
+    const k = hex(32),
+      h = hex(32);
     await writeFile(keyRingFile(dir), JSON.stringify({ encryption: { 1: k }, hash: h }), { mode: 0o600 });
     const keys = await loadPiiKeys({ DATA_DIR: dir });
     expect(keys.encryption.get(1)!.toString('hex')).toBe(k);
@@ -45,7 +51,10 @@ describe('PII keys', () => {
 
   it('rotating the configured key twice keeps the middle version (it is written to the ring)', async () => {
     const dir = await scratch();
-    const h = hex(32), ka = hex(32), kb = hex(32), kc = hex(32);
+    const h = hex(32),
+      ka = hex(32),
+      kb = hex(32),
+      kc = hex(32);
     const a = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_KEY: ka, PII_HASH_KEY: h }));
     const rowA = a.encrypt('A');
     const b = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_KEY: kb, PII_HASH_KEY: h }));
@@ -62,7 +71,8 @@ describe('PII keys', () => {
 
   it('uses only configured keys when both are set and no file exists', async () => {
     const dir = await scratch();
-    const k = hex(32), h = hex(32);
+    const k = hex(32),
+      h = hex(32);
     const keys = await loadPiiKeys({ DATA_DIR: dir, PII_KEY: k, PII_HASH_KEY: h });
     expect([...keys.encryption.keys()]).toEqual([1]);
     expect(keys.encryption.get(1)!.toString('hex')).toBe(k);
@@ -84,14 +94,26 @@ describe('PII keys: SM4', () => {
   });
 
   it('takes PII_SM4_KEY and PII_SM4_MAC_KEY, or derives the MAC key with HKDF-SM3', async () => {
-    const enc = hex(16), mac = hex(32);
-    const both = await loadPiiKeys({ DATA_DIR: await scratch(), PII_CIPHER: 'sm4-cbc', PII_SM4_KEY: enc, PII_SM4_MAC_KEY: mac });
+    const enc = hex(16),
+      mac = hex(32);
+    const both = await loadPiiKeys({
+      DATA_DIR: await scratch(),
+      PII_CIPHER: 'sm4-cbc',
+      PII_SM4_KEY: enc,
+      PII_SM4_MAC_KEY: mac,
+    });
     expect(both.sm4!.get(1)!.enc.toString('hex')).toBe(enc);
     expect(both.sm4!.get(1)!.mac.toString('hex')).toBe(mac);
-    const derived = await loadPiiKeys({ DATA_DIR: await scratch(), PII_CIPHER: 'sm4-cbc', PII_SM4_KEY: enc.toUpperCase() });
+    const derived = await loadPiiKeys({
+      DATA_DIR: await scratch(),
+      PII_CIPHER: 'sm4-cbc',
+      PII_SM4_KEY: enc.toUpperCase(),
+    });
     expect(derived.sm4!.get(1)!.mac.equals(deriveSm4MacKey(Buffer.from(enc, 'hex')))).toBe(true);
     expect(derived.sm4!.get(1)!.mac.equals(derived.sm4!.get(1)!.enc)).toBe(false);
-    await expect(loadPiiKeys({ DATA_DIR: await scratch(), PII_SM4_MAC_KEY: mac })).rejects.toMatchObject({ code: 'HALL_ERR_CONFIG' });
+    await expect(loadPiiKeys({ DATA_DIR: await scratch(), PII_SM4_MAC_KEY: mac })).rejects.toMatchObject({
+      code: 'HALL_ERR_CONFIG',
+    });
   });
 
   it('a new configured SM4 key becomes s2 and s1 rows stay readable', async () => {
@@ -106,17 +128,20 @@ describe('PII keys: SM4', () => {
 });
 
 describe('PII keys: rotation (keys:rotate) and cipher switch', () => {
-  it.each(['aes-256-gcm', 'sm4-cbc'] as const)('rotatePiiKey(%s) adds a version that encrypts after the next load; old rows stay readable', async (alg) => {
-    const dir = await scratch();
-    const before = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: alg }));
-    const row = before.encrypt(ID);
-    expect(await rotatePiiKey({ DATA_DIR: dir }, alg)).toMatchObject({ algorithm: alg, version: 2 });
-    expect(await rotatePiiKey({ DATA_DIR: dir }, alg)).toMatchObject({ algorithm: alg, version: 3 });
-    const after = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: alg }));
-    expect(after.current).toEqual({ algorithm: alg, version: 3 });
-    expect(after.decrypt(row)).toBe(ID);
-    expect(after.lookupKey(ID)).toBe(before.lookupKey(ID));
-  });
+  it.each(['aes-256-gcm', 'sm4-cbc'] as const)(
+    'rotatePiiKey(%s) adds a version that encrypts after the next load; old rows stay readable',
+    async (alg) => {
+      const dir = await scratch();
+      const before = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: alg }));
+      const row = before.encrypt(ID);
+      expect(await rotatePiiKey({ DATA_DIR: dir }, alg)).toMatchObject({ algorithm: alg, version: 2 });
+      expect(await rotatePiiKey({ DATA_DIR: dir }, alg)).toMatchObject({ algorithm: alg, version: 3 });
+      const after = createPiiCipher(await loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: alg }));
+      expect(after.current).toEqual({ algorithm: alg, version: 3 });
+      expect(after.decrypt(row)).toBe(ID);
+      expect(after.lookupKey(ID)).toBe(before.lookupKey(ID));
+    },
+  );
 
   it('switching AES → SM4 → AES with rotations in between reads every row', async () => {
     const dir = await scratch();
@@ -140,7 +165,11 @@ describe('PII keys: rotation (keys:rotate) and cipher switch', () => {
 
   it('concurrent first starts agree on one key ring', async () => {
     const dir = await scratch();
-    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: i % 2 ? 'sm4-cbc' : 'aes-256-gcm' })));
+    const all = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: i % 2 ? 'sm4-cbc' : 'aes-256-gcm' }),
+      ),
+    );
     const final = await loadPiiKeys({ DATA_DIR: dir, PII_CIPHER: 'sm4-cbc' });
     for (const k of all) {
       expect(k.hash.equals(final.hash)).toBe(true);

@@ -32,7 +32,11 @@ export interface PiiKeyConfig {
   PII_SM4_MAC_KEY?: string | undefined;
 }
 
-interface Ring { encryption?: Record<string, string>; hash?: string; sm4?: Record<string, { enc: string; mac: string }> }
+interface Ring {
+  encryption?: Record<string, string>;
+  hash?: string;
+  sm4?: Record<string, { enc: string; mac: string }>;
+}
 
 export function keyRingFile(dataDir: string): string {
   return path.resolve(dataDir, 'keys.json');
@@ -49,7 +53,10 @@ export async function loadPiiKeys(cfg: PiiKeyConfig): Promise<PiiKeys> {
   const configuredSm4 = configuredSm4Key(cfg);
   const apply = (ring: Ring): boolean => {
     let changed = false;
-    if (cfg.PII_KEY && !Object.values(ring.encryption ?? {}).some((k) => k.toLowerCase() === cfg.PII_KEY!.toLowerCase())) {
+    if (
+      cfg.PII_KEY &&
+      !Object.values(ring.encryption ?? {}).some((k) => k.toLowerCase() === cfg.PII_KEY!.toLowerCase())
+    ) {
       ring.encryption = { ...ring.encryption, [nextVersion(ring.encryption)]: cfg.PII_KEY.toLowerCase() };
       changed = true;
     }
@@ -57,19 +64,34 @@ export async function loadPiiKeys(cfg: PiiKeyConfig): Promise<PiiKeys> {
       ring.sm4 = { ...ring.sm4, [nextVersion(ring.sm4)]: configuredSm4 };
       changed = true;
     }
-    if (!cfg.PII_HASH_KEY && !ring.hash) { ring.hash = randomBytes(32).toString('hex'); changed = true; }
-    if (cipher === 'aes-256-gcm' && isEmpty(ring.encryption)) { ring.encryption = { 1: randomBytes(32).toString('hex') }; changed = true; }
-    if (cipher === 'sm4-cbc' && isEmpty(ring.sm4)) { ring.sm4 = { 1: { enc: randomBytes(16).toString('hex'), mac: randomBytes(32).toString('hex') } }; changed = true; }
+    if (!cfg.PII_HASH_KEY && !ring.hash) {
+      ring.hash = randomBytes(32).toString('hex');
+      changed = true;
+    }
+    if (cipher === 'aes-256-gcm' && isEmpty(ring.encryption)) {
+      ring.encryption = { 1: randomBytes(32).toString('hex') };
+      changed = true;
+    }
+    if (cipher === 'sm4-cbc' && isEmpty(ring.sm4)) {
+      ring.sm4 = { 1: { enc: randomBytes(16).toString('hex'), mac: randomBytes(32).toString('hex') } };
+      changed = true;
+    }
     return changed;
   };
   // Only take the lock when the ring must change (first start, a new configured key).
   let ring = await readRing(file);
-  if (apply(structuredClone(ring))) ring = await updateRing(file, (r) => { apply(r); });
+  if (apply(structuredClone(ring)))
+    ring = await updateRing(file, (r) => {
+      apply(r);
+    });
   return toKeys(ring, cfg.PII_HASH_KEY, cipher);
 }
 
 /** Adds a new random key version of `algorithm` to the ring; the server encrypts with it from its next start. */
-export async function rotatePiiKey(cfg: { DATA_DIR: string }, algorithm: PiiAlgorithm): Promise<{ algorithm: PiiAlgorithm; version: number; file: string }> {
+export async function rotatePiiKey(
+  cfg: { DATA_DIR: string },
+  algorithm: PiiAlgorithm,
+): Promise<{ algorithm: PiiAlgorithm; version: number; file: string }> {
   const file = keyRingFile(cfg.DATA_DIR);
   let version = 0;
   await updateRing(file, (r) => {
@@ -86,7 +108,8 @@ export async function rotatePiiKey(cfg: { DATA_DIR: string }, algorithm: PiiAlgo
 
 function configuredSm4Key(cfg: PiiKeyConfig): { enc: string; mac: string } | null {
   if (!cfg.PII_SM4_KEY) {
-    if (cfg.PII_SM4_MAC_KEY) throw new HallError('HALL_ERR_CONFIG', 'invalid configuration: PII_SM4_MAC_KEY: needs PII_SM4_KEY');
+    if (cfg.PII_SM4_MAC_KEY)
+      throw new HallError('HALL_ERR_CONFIG', 'invalid configuration: PII_SM4_MAC_KEY: needs PII_SM4_KEY');
     return null;
   }
   const enc = cfg.PII_SM4_KEY.toLowerCase();
@@ -96,7 +119,12 @@ function configuredSm4Key(cfg: PiiKeyConfig): { enc: string; mac: string } | nul
 
 function toKeys(ring: Ring, hashKey: string | undefined, cipher: PiiAlgorithm): PiiKeys {
   const encryption = new Map(Object.entries(ring.encryption ?? {}).map(([v, k]) => [Number(v), Buffer.from(k, 'hex')]));
-  const sm4 = new Map<number, Sm4Key>(Object.entries(ring.sm4 ?? {}).map(([v, k]) => [Number(v), { enc: Buffer.from(k.enc, 'hex'), mac: Buffer.from(k.mac, 'hex') }]));
+  const sm4 = new Map<number, Sm4Key>(
+    Object.entries(ring.sm4 ?? {}).map(([v, k]) => [
+      Number(v),
+      { enc: Buffer.from(k.enc, 'hex'), mac: Buffer.from(k.mac, 'hex') },
+    ]),
+  );
   return { encryption, sm4, hash: Buffer.from(hashKey ?? ring.hash!, 'hex'), cipher };
 }
 
@@ -128,7 +156,10 @@ async function updateRing(file: string, change: (ring: Ring) => void): Promise<R
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       // A lock older than 10 s belongs to a process that died while holding it.
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > 10_000) await rm(lock, { force: true });
       else if (attempt > 400) throw new Error(`PII key ring is locked (${lock})`, { cause: e });
       await new Promise((r) => setTimeout(r, 25));

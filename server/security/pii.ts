@@ -25,7 +25,10 @@ export type PiiAlgorithm = 'aes-256-gcm' | 'sm4-cbc';
 export const PII_ALGORITHMS: readonly PiiAlgorithm[] = ['aes-256-gcm', 'sm4-cbc'];
 
 /** One SM4 key version: a 16-byte cipher key and a 32-byte HMAC-SM3 key. */
-export interface Sm4Key { enc: Buffer; mac: Buffer }
+export interface Sm4Key {
+  enc: Buffer;
+  mac: Buffer;
+}
 
 export interface PiiKeys {
   /** AES-256-GCM keys by version (`v{n}:`); 32 bytes each. */
@@ -55,7 +58,11 @@ export interface PiiCipher {
 }
 
 const FORMAT = /^([vs])(\d{1,9}):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]*)$/;
-const AES_IV = 12, AES_TAG = 16, SM4_IV = 16, SM4_BLOCK = 16, SM3_TAG = 32;
+const AES_IV = 12,
+  AES_TAG = 16,
+  SM4_IV = 16,
+  SM4_BLOCK = 16,
+  SM3_TAG = 32;
 
 /** Base64url that must be canonical (no changed trailing bits, no stray characters). */
 function b64(part: string, what: string): Buffer {
@@ -95,7 +102,8 @@ export function createPiiCipher(keys: PiiKeys): PiiCipher {
   const prefix = `${algorithm === 'aes-256-gcm' ? 'v' : 's'}${version}:`;
 
   const sha256Lookup = (plain: string) => createHmac('sha256', keys.hash).update(normalise(plain)).digest('base64url');
-  const sm3Lookup = (plain: string) => `sm3:${createHmac('sm3', keys.hash).update(normalise(plain)).digest('base64url')}`;
+  const sm3Lookup = (plain: string) =>
+    `sm3:${createHmac('sm3', keys.hash).update(normalise(plain)).digest('base64url')}`;
 
   function encryptAes(plain: string): string {
     const iv = randomBytes(AES_IV);
@@ -120,7 +128,9 @@ export function createPiiCipher(keys: PiiKeys): PiiCipher {
       const m = FORMAT.exec(stored);
       if (!m) throw new Error('not an encrypted PII value');
       const v = Number(m[2]);
-      const iv = b64(m[3]!, 'IV'), tag = b64(m[4]!, 'tag'), ct = b64(m[5]!, 'ciphertext');
+      const iv = b64(m[3]!, 'IV'),
+        tag = b64(m[4]!, 'tag'),
+        ct = b64(m[5]!, 'ciphertext');
       if (m[1] === 'v') {
         const key = aes.get(v);
         if (!key) throw new Error(`unknown AES-256-GCM PII key version ${v}`);
@@ -135,18 +145,24 @@ export function createPiiCipher(keys: PiiKeys): PiiCipher {
       }
       const key = sm4.get(v);
       if (!key) throw new Error(`unknown SM4 PII key version ${v}`);
-      if (iv.length !== SM4_IV || tag.length !== SM3_TAG || ct.length === 0 || ct.length % SM4_BLOCK !== 0) throw new Error('PII value: bad IV, tag or ciphertext length');
-      if (!timingSafeEqual(sm4Tag(key.mac, v, iv, ct), tag)) throw new Error('PII value failed authentication (tampered, or encrypted with another key)');
+      if (iv.length !== SM4_IV || tag.length !== SM3_TAG || ct.length === 0 || ct.length % SM4_BLOCK !== 0)
+        throw new Error('PII value: bad IV, tag or ciphertext length');
+      if (!timingSafeEqual(sm4Tag(key.mac, v, iv, ct), tag))
+        throw new Error('PII value failed authentication (tampered, or encrypted with another key)');
       const d = createDecipheriv('sm4-cbc', key.enc, iv);
       return Buffer.concat([d.update(ct), d.final()]).toString('utf8');
     },
     isCurrent: (stored) => stored.startsWith(prefix),
     lookupKey: (plain) => (algorithm === 'aes-256-gcm' ? sha256Lookup(plain) : sm3Lookup(plain)),
-    lookupKeys: (plain) => (algorithm === 'aes-256-gcm' ? [sha256Lookup(plain), sm3Lookup(plain)] : [sm3Lookup(plain), sha256Lookup(plain)]),
+    lookupKeys: (plain) =>
+      algorithm === 'aes-256-gcm' ? [sha256Lookup(plain), sm3Lookup(plain)] : [sm3Lookup(plain), sha256Lookup(plain)],
     wipe() {
       keys.hash.fill(0);
       for (const k of aes.values()) k.fill(0);
-      for (const k of sm4.values()) { k.enc.fill(0); k.mac.fill(0); }
+      for (const k of sm4.values()) {
+        k.enc.fill(0);
+        k.mac.fill(0);
+      }
     },
   };
 }

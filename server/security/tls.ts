@@ -19,7 +19,9 @@ export type TlsConfig = Pick<Config, 'TLS_CERT_FILE' | 'TLS_KEY_FILE' | 'TLS_CA_
 export const TLS_MIN_VERSION = 'TLSv1.2' as const;
 
 const bad = (variable: string, reason: string) =>
-  new HallError('HALL_ERR_CONFIG', `invalid configuration: ${variable}: ${reason}`, { problems: [`${variable}: ${reason}`] });
+  new HallError('HALL_ERR_CONFIG', `invalid configuration: ${variable}: ${reason}`, {
+    problems: [`${variable}: ${reason}`],
+  });
 
 /**
  * Reads the TLS files, or returns null when TLS is not configured. Refuses,
@@ -30,7 +32,10 @@ const bad = (variable: string, reason: string) =>
  */
 export async function loadTlsMaterial(c: TlsConfig): Promise<TlsMaterial | null> {
   if (!c.TLS_CERT_FILE !== !c.TLS_KEY_FILE) {
-    throw bad(c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+    throw bad(
+      c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE',
+      'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+    );
   }
   if (!c.TLS_CERT_FILE || !c.TLS_KEY_FILE) {
     if (c.TLS_CA_FILE) throw bad('TLS_CA_FILE', 'needs TLS_CERT_FILE and TLS_KEY_FILE');
@@ -55,13 +60,20 @@ export async function loadTlsMaterial(c: TlsConfig): Promise<TlsMaterial | null>
     throw bad('TLS_CERT_FILE', `${c.TLS_CERT_FILE} holds no PEM certificate (${(e as Error).message})`);
   }
   if (ca) {
-    try { new X509Certificate(ca); } catch (e) { throw bad('TLS_CA_FILE', `${c.TLS_CA_FILE} holds no PEM certificate (${(e as Error).message})`); }
+    try {
+      new X509Certificate(ca);
+    } catch (e) {
+      throw bad('TLS_CA_FILE', `${c.TLS_CA_FILE} holds no PEM certificate (${(e as Error).message})`);
+    }
   }
   try {
     // Fails on an unreadable key or a key that does not belong to the certificate.
     tls.createSecureContext({ cert, key, ...(ca ? { ca } : {}), minVersion: TLS_MIN_VERSION });
   } catch (e) {
-    throw bad('TLS_KEY_FILE', `${c.TLS_KEY_FILE} is not the PEM private key of ${c.TLS_CERT_FILE} (${(e as Error).message})`);
+    throw bad(
+      'TLS_KEY_FILE',
+      `${c.TLS_KEY_FILE} is not the PEM private key of ${c.TLS_CERT_FILE} (${(e as Error).message})`,
+    );
   }
   return { cert, key, ...(ca ? { ca } : {}), subject: x509.subject, notAfter: new Date(x509.validTo) };
 }

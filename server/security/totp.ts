@@ -17,7 +17,14 @@ export function newTotpSecret(): string {
 }
 
 function totp(secretBase32: string, label = 'user'): TOTP {
-  return new TOTP({ issuer: ISSUER, label, algorithm: TOTP_PARAMS.algorithm, digits: TOTP_PARAMS.digits, period: TOTP_PARAMS.period, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: TOTP_PARAMS.algorithm,
+    digits: TOTP_PARAMS.digits,
+    period: TOTP_PARAMS.period,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 /** otpauth://totp/HallOps:{username}?secret=…&issuer=HallOps&algorithm=SHA1&digits=6&period=30 */

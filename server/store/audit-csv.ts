@@ -8,7 +8,20 @@ import type { AuditDbRow } from './audit-rows.ts';
  * system; `detail` is its canonical JSON (keys sorted), the exact text the
  * hash covers.
  */
-export const AUDIT_CSV_COLUMNS = ['id', 'at', 'user_id', 'username', 'role', 'ip', 'action', 'target', 'result', 'detail', 'prev_hash', 'hash'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'user_id',
+  'username',
+  'role',
+  'ip',
+  'action',
+  'target',
+  'result',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
 export const AUDIT_CSV_HEADER = `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
 
 export function auditCsvCell(v: string | number | null): string {
@@ -21,6 +34,19 @@ export function auditCsvCell(v: string | number | null): string {
 }
 
 export function auditCsvLine(r: AuditDbRow): string {
-  const cells = [r.id, r.at.toISOString(), r.user_id, r.username, r.role, r.ip, r.action, r.target, r.result, JSON.stringify(canonicalDetail(r.detail)), r.prev_hash, r.hash];
+  const cells = [
+    r.id,
+    r.at.toISOString(),
+    r.user_id,
+    r.username,
+    r.role,
+    r.ip,
+    r.action,
+    r.target,
+    r.result,
+    JSON.stringify(canonicalDetail(r.detail)),
+    r.prev_hash,
+    r.hash,
+  ];
   return `${cells.map(auditCsvCell).join(',')}\r\n`;
 }

@@ -6,8 +6,18 @@ import type { Db } from './pool.ts';
 
 export function toAuditRow(r: AuditDbRow): AuditRow {
   return {
-    id: r.id, at: r.at.toISOString(), userId: r.user_id, username: r.username, role: r.role, ip: r.ip,
-    action: r.action, target: r.target, result: r.result, detail: r.detail ?? null, prevHash: r.prev_hash, hash: r.hash,
+    id: r.id,
+    at: r.at.toISOString(),
+    userId: r.user_id,
+    username: r.username,
+    role: r.role,
+    ip: r.ip,
+    action: r.action,
+    target: r.target,
+    result: r.result,
+    detail: r.detail ?? null,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
@@ -15,7 +25,10 @@ export function toAuditRow(r: AuditDbRow): AuditRow {
 export async function listAudit(db: Db, q: AuditQuery): Promise<AuditPage> {
   const where: string[] = [];
   const args: unknown[] = [];
-  const add = (sql: string, v: unknown) => { args.push(v); where.push(sql.replace('?', `$${args.length}`)); };
+  const add = (sql: string, v: unknown) => {
+    args.push(v);
+    where.push(sql.replace('?', `$${args.length}`));
+  };
   if (q.from) add('at >= ?', q.from);
   if (q.to) add('at < ?', q.to);
   if (q.action) add('action = ?', q.action);
@@ -43,10 +56,14 @@ export async function* auditRowsForExport(db: Db, q: AuditExportQuery): AsyncGen
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     let after = 0;
     for (;;) {
-      const rows = (await c.query<AuditDbRow>(
-        `SELECT ${AUDIT_COLUMNS} FROM audit_log
+      const rows = (
+        await c.query<AuditDbRow>(
+          `SELECT ${AUDIT_COLUMNS} FROM audit_log
          WHERE id > $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
-         ORDER BY id LIMIT ${BATCH}`, [after, q.from ?? null, q.to ?? null])).rows;
+         ORDER BY id LIMIT ${BATCH}`,
+          [after, q.from ?? null, q.to ?? null],
+        )
+      ).rows;
       if (rows.length) yield rows;
       if (rows.length < BATCH) return;
       after = rows[rows.length - 1]!.id;

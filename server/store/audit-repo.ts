@@ -25,12 +25,28 @@ export async function recordAudit(db: Db | Tx, e: AuditEntry): Promise<void> {
     // The head, not the last row: after a prune that removed every row, the head still holds the last hash.
     const head = await c.query<{ last_hash: string }>('SELECT last_hash FROM audit_head');
     const prev = head.rows[0]?.last_hash ?? AUDIT_GENESIS;
-    const id = (await c.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))::bigint AS id")).rows[0]!.id;
+    const id = (
+      await c.query<{ id: number }>("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))::bigint AS id")
+    ).rows[0]!.id;
     const f: AuditFields = { ...e, detail: e.detail ?? null };
     await c.query(
       `INSERT INTO audit_log (id, at, user_id, username, role, ip, action, target, result, detail, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [id, e.at, e.userId, e.username, e.role, e.ip, e.action, e.target, e.result, JSON.stringify(f.detail), prev, auditHash(prev, id, f)]);
+      [
+        id,
+        e.at,
+        e.userId,
+        e.username,
+        e.role,
+        e.ip,
+        e.action,
+        e.target,
+        e.result,
+        JSON.stringify(f.detail),
+        prev,
+        auditHash(prev, id, f),
+      ],
+    );
     if (own) await c.query('COMMIT');
   } catch (err) {
     if (own) await c.query('ROLLBACK').catch(() => undefined);

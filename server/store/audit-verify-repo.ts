@@ -16,16 +16,24 @@ export async function verifyAuditChain(db: Db): Promise<AuditVerifyResult> {
   const c = await db.connect();
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const head = (await c.query<{ last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_head')).rows[0];
-    const anchor = (await c.query<{ last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_anchor')).rows[0];
+    const head = (await c.query<{ last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_head'))
+      .rows[0];
+    const anchor = (
+      await c.query<{ last_id: number; last_hash: string }>('SELECT last_id, last_hash FROM audit_anchor')
+    ).rows[0];
     let prevId = anchor?.last_id ?? 0;
     let prevHash = anchor?.last_hash ?? AUDIT_GENESIS;
     let rows = 0;
     for (;;) {
-      const batch = (await c.query<AuditDbRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT ${BATCH}`, [prevId])).rows;
+      const batch = (
+        await c.query<AuditDbRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE id > $1 ORDER BY id LIMIT ${BATCH}`, [
+          prevId,
+        ])
+      ).rows;
       for (const r of batch) {
         if (r.prev_hash !== prevHash) return { ok: false, rows, firstBad: { id: r.id, reason: 'broken-link' } };
-        if (auditHash(r.prev_hash, r.id, auditFieldsOf(r)) !== r.hash) return { ok: false, rows, firstBad: { id: r.id, reason: 'hash-mismatch' } };
+        if (auditHash(r.prev_hash, r.id, auditFieldsOf(r)) !== r.hash)
+          return { ok: false, rows, firstBad: { id: r.id, reason: 'hash-mismatch' } };
         prevId = r.id;
         prevHash = r.hash;
         rows++;

@@ -16,10 +16,19 @@ const KEEP_BYTES = 64 * 1024;
 /** Refused input is kept for inspection (DESIGN.md principle 7). Never throws: it is the error path. */
 export async function recordDeadLetter(db: Db, d: DeadLetter): Promise<void> {
   const payload = d.payload === undefined ? null : masked(Buffer.from(d.payload)).subarray(0, KEEP_BYTES);
-  await db.query(
-    'INSERT INTO dead_letters (source, code, device_id, topic, detail, payload) VALUES ($1, $2, $3, $4, $5, $6)',
-    [d.source, d.code, d.deviceId ?? null, d.topic ?? null, d.detail === undefined ? null : maskPersonalDataInText(d.detail.slice(0, 2000)), payload],
-  ).catch(() => undefined);
+  await db
+    .query(
+      'INSERT INTO dead_letters (source, code, device_id, topic, detail, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+      [
+        d.source,
+        d.code,
+        d.deviceId ?? null,
+        d.topic ?? null,
+        d.detail === undefined ? null : maskPersonalDataInText(d.detail.slice(0, 2000)),
+        payload,
+      ],
+    )
+    .catch(() => undefined);
 }
 
 /** Personal data in a refused payload is kept masked only (docs/personal-data.md); binary payloads are kept as they are. */

@@ -13,10 +13,15 @@ export async function renameDepartment(tx: Tx, hallId: string, id: string, name:
 }
 
 /** What still refers to the department. */
-export async function departmentUse(tx: Tx, id: string): Promise<{ items: number; queues: number; windows: number; users: number }> {
+export async function departmentUse(
+  tx: Tx,
+  id: string,
+): Promise<{ items: number; queues: number; windows: number; users: number }> {
   const u = await tx.query<{ items: number; queues: number; windows: number; users: number }>(
     `SELECT (SELECT count(*) FROM items WHERE department_id = $1)::int AS items, (SELECT count(*) FROM queues WHERE department_id = $1)::int AS queues,
-            (SELECT count(*) FROM windows WHERE department_id = $1)::int AS windows, (SELECT count(*) FROM users WHERE department_id = $1)::int AS users`, [id]);
+            (SELECT count(*) FROM windows WHERE department_id = $1)::int AS windows, (SELECT count(*) FROM users WHERE department_id = $1)::int AS users`,
+    [id],
+  );
   return u.rows[0]!;
 }
 

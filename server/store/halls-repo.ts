@@ -3,7 +3,14 @@ import type { HallScope } from '../domain/access/scope.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import { formatTicketNo } from '../domain/ticketing.ts';
 import {
-  activeQueuesOf, estimateFor, hallPressure, rollDay, type HallDayState, type HallQueueConfig, type Pressure, type Ticket,
+  activeQueuesOf,
+  estimateFor,
+  hallPressure,
+  rollDay,
+  type HallDayState,
+  type HallQueueConfig,
+  type Pressure,
+  type Ticket,
 } from '../domain/queue/index.ts';
 import type { Db } from './pool.ts';
 import { loadHallQueueConfig } from './queue-config-repo.ts';
@@ -27,24 +34,37 @@ export function scopeArgs(scope: HallScope): [string, string | null, string | nu
 export async function listHalls(db: Db, scope: HallScope): Promise<HallSummary[]> {
   if (scope.kind === 'none') return [];
   const args = scopeArgs(scope);
-  const halls = await db.query<{ id: string; name: string; region_code: string; level: HallSummary['level']; address: string | null }>(
-    `SELECT id, name, region_code, level, address FROM halls WHERE id IN (${SCOPE_SQL}) ORDER BY id`, args);
+  const halls = await db.query<{
+    id: string;
+    name: string;
+    region_code: string;
+    level: HallSummary['level'];
+    address: string | null;
+  }>(`SELECT id, name, region_code, level, address FROM halls WHERE id IN (${SCOPE_SQL}) ORDER BY id`, args);
   const items = await db.query<{ hall_id: string; code: string; name: string; department: string; queue_id: string }>(
     `SELECT i.hall_id, i.code, i.name, d.name AS department, i.queue_id FROM items i JOIN departments d ON d.id = i.department_id
-     WHERE i.hall_id IN (${SCOPE_SQL}) ORDER BY i.hall_id, i.code`, args);
+     WHERE i.hall_id IN (${SCOPE_SQL}) ORDER BY i.hall_id, i.code`,
+    args,
+  );
   const byHall = new Map<string, HallSummary['items']>();
   for (const i of items.rows) {
     const list = byHall.get(i.hall_id) ?? [];
     list.push({ code: i.code, name: i.name, department: i.department, queueId: i.queue_id });
     byHall.set(i.hall_id, list);
   }
-  return halls.rows.map((h) => ({ id: h.id, name: h.name, regionCode: h.region_code, level: h.level, address: h.address, items: byHall.get(h.id) ?? [] }));
+  return halls.rows.map((h) => ({
+    id: h.id,
+    name: h.name,
+    regionCode: h.region_code,
+    level: h.level,
+    address: h.address,
+    items: byHall.get(h.id) ?? [],
+  }));
 }
 
 export async function hallInScope(db: Db, scope: HallScope, hallId: string): Promise<boolean> {
   if (scope.kind === 'none') return false;
-  const r = await db.query(`SELECT 1 FROM (${SCOPE_SQL}) s WHERE s.id = $4`,
-    [...scopeArgs(scope), hallId]);
+  const r = await db.query(`SELECT 1 FROM (${SCOPE_SQL}) s WHERE s.id = $4`, [...scopeArgs(scope), hallId]);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -54,15 +74,22 @@ export async function hallInScope(db: Db, scope: HallScope, hallId: string): Pro
  * region covers (issue 5). Null when the region does not exist or lies wholly
  * outside the scope, so the caller can answer like for a hall it may not see.
  */
-export async function hallsOfRegionInScope(db: Db, scope: HallScope, regionCode: string | null): Promise<string[] | null> {
+export async function hallsOfRegionInScope(
+  db: Db,
+  scope: HallScope,
+  regionCode: string | null,
+): Promise<string[] | null> {
   if (scope.kind === 'none') return null;
   const args = [...scopeArgs(scope), regionCode];
-  const r = await db.query<{ id: string }>(`
+  const r = await db.query<{ id: string }>(
+    `
     WITH RECURSIVE want AS (
       SELECT code FROM regions WHERE code = $4
       UNION ALL SELECT r.code FROM regions r JOIN want ON r.parent_code = want.code)
     SELECT id FROM (${SCOPE_SQL}) s JOIN halls h USING (id)
-    WHERE $4::text IS NULL OR h.region_code IN (SELECT code FROM want) ORDER BY id`, args);
+    WHERE $4::text IS NULL OR h.region_code IN (SELECT code FROM want) ORDER BY id`,
+    args,
+  );
   return r.rows.length > 0 ? r.rows.map((x) => x.id) : null;
 }
 
@@ -85,42 +112,91 @@ export const RECENT_CALLS_MAX = 10;
  * `day` is kept for the callers; the day shown is the engine's (rollDay with
  * `tz`), which is the same day when the caller computed it with the same tz.
  */
-export async function hallSnapshot(db: Db, hallId: string, day: string, at: Date, tz: string = DEFAULT_TZ): Promise<HallSnapshot | null> {
+export async function hallSnapshot(
+  db: Db,
+  hallId: string,
+  day: string,
+  at: Date,
+  tz: string = DEFAULT_TZ,
+): Promise<HallSnapshot | null> {
   const c = await db.connect();
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const h = await c.query<{ id: string; name: string; region_code: string; seq: number }>('SELECT id, name, region_code, seq FROM halls WHERE id = $1', [hallId]);
+    const h = await c.query<{ id: string; name: string; region_code: string; seq: number }>(
+      'SELECT id, name, region_code, seq FROM halls WHERE id = $1',
+      [hallId],
+    );
     const hall = h.rows[0];
-    if (!hall) { await c.query('ROLLBACK'); return null; }
+    if (!hall) {
+      await c.query('ROLLBACK');
+      return null;
+    }
     const loaded = await loadHallQueueConfig(c, hallId, tz);
-    if (!loaded) { await c.query('ROLLBACK'); return null; }
+    if (!loaded) {
+      await c.query('ROLLBACK');
+      return null;
+    }
     const config = loaded.config;
     const stored = (await loadQueueState(c, hallId, config, at)).state;
     const state = rolledDay(stored, at, config);
     const windows = await c.query<{ id: string; no: string; name: string; queue_ids: string[] }>(
       `SELECT w.id, w.no, w.name, COALESCE(array_agg(wq.queue_id ORDER BY wq.queue_id) FILTER (WHERE wq.queue_id IS NOT NULL), '{}') AS queue_ids
-       FROM windows w LEFT JOIN window_queues wq ON wq.window_id = w.id WHERE w.hall_id = $1 GROUP BY w.id ORDER BY length(w.no), w.no`, [hallId]);
-    const devices = await c.query<{ id: string; kind: HallSnapshot['devices'][number]['kind']; online: boolean; last_seen_at: Date | null; status: Record<string, unknown> | null }>(
-      'SELECT id, kind, online, last_seen_at, status FROM devices WHERE hall_id = $1 AND revoked_at IS NULL ORDER BY kind, id', [hallId]);
+       FROM windows w LEFT JOIN window_queues wq ON wq.window_id = w.id WHERE w.hall_id = $1 GROUP BY w.id ORDER BY length(w.no), w.no`,
+      [hallId],
+    );
+    const devices = await c.query<{
+      id: string;
+      kind: HallSnapshot['devices'][number]['kind'];
+      online: boolean;
+      last_seen_at: Date | null;
+      status: Record<string, unknown> | null;
+    }>(
+      'SELECT id, kind, online, last_seen_at, status FROM devices WHERE hall_id = $1 AND revoked_at IS NULL ORDER BY kind, id',
+      [hallId],
+    );
     // The tickets of the state's day: `day` (the caller's) is the same day unless the caller's time zone differs.
     const recent = await c.query<{ ticket_no: string; queue_id: string; issued_at: Date }>(
-      'SELECT ticket_no, queue_id, issued_at FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY seq DESC LIMIT 20', [hallId, state.day]);
+      'SELECT ticket_no, queue_id, issued_at FROM tickets WHERE hall_id = $1 AND day = $2 ORDER BY seq DESC LIMIT 20',
+      [hallId, state.day],
+    );
     // Calls are events, not rows (a recall changes no ticket column the ticker could show): read them from the outbox.
-    const calls = await c.query<{ payload: { at: string; type: string; data: { ticketNo: string; windowNo: string } } }>(
-      `SELECT payload FROM outbox WHERE hall_id = $1 AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq DESC LIMIT ${RECENT_CALLS_MAX}`, [hallId]);
+    const calls = await c.query<{
+      payload: { at: string; type: string; data: { ticketNo: string; windowNo: string } };
+    }>(
+      `SELECT payload FROM outbox WHERE hall_id = $1 AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq DESC LIMIT ${RECENT_CALLS_MAX}`,
+      [hallId],
+    );
     const staff = await staffOfHall(c, hallId);
     await c.query('COMMIT');
     void day;
     return {
-      hallId: hall.id, name: hall.name, regionCode: hall.region_code, seq: hall.seq,
+      hallId: hall.id,
+      name: hall.name,
+      regionCode: hall.region_code,
+      seq: hall.seq,
       queues: config.queues.map((q) => queueRow(state, config, q.id, q.name, q.prefix, at)),
       windows: windows.rows.map((w) => windowRow(state, config, w, staff, at)),
-      devices: devices.rows.map((d) => ({ id: d.id, kind: d.kind, online: d.online, lastSeenAt: d.last_seen_at?.toISOString() ?? null, status: d.status })),
-      recentTickets: recent.rows.map((t) => ({ ticketNo: t.ticket_no, queueId: t.queue_id, issuedAt: t.issued_at.toISOString() })),
+      devices: devices.rows.map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        online: d.online,
+        lastSeenAt: d.last_seen_at?.toISOString() ?? null,
+        status: d.status,
+      })),
+      recentTickets: recent.rows.map((t) => ({
+        ticketNo: t.ticket_no,
+        queueId: t.queue_id,
+        issuedAt: t.issued_at.toISOString(),
+      })),
       recentCalls: calls.rows
         .map((r) => r.payload)
         .filter((p) => hallDay(new Date(p.at), config.tz) === state.day) // yesterday's calls left the wall at day.rolled
-        .map((p) => ({ ticketNo: p.data.ticketNo, windowNo: p.data.windowNo, at: p.at, recall: p.type === 'ticket.recalled' })),
+        .map((p) => ({
+          ticketNo: p.data.ticketNo,
+          windowNo: p.data.windowNo,
+          at: p.at,
+          recall: p.type === 'ticket.recalled',
+        })),
       pressure: pressureRow(hallPressure(state, config)),
       at: at.toISOString(),
     };
@@ -148,7 +224,14 @@ function rolledDay(state: HallDayState, at: Date, config: HallQueueConfig): Hall
  * estimate is the engine's for a walk-in ticket taken now (what the next slip
  * would print); `lastTicketNo` is the last number the queue issued today.
  */
-function queueRow(state: HallDayState, config: HallQueueConfig, queueId: string, name: string, prefix: string, at: Date): HallSnapshot['queues'][number] {
+function queueRow(
+  state: HallDayState,
+  config: HallQueueConfig,
+  queueId: string,
+  name: string,
+  prefix: string,
+  at: Date,
+): HallSnapshot['queues'][number] {
   let waiting = 0;
   let oldest: number | null = null;
   for (const t of Object.values(state.tickets)) {
@@ -159,27 +242,52 @@ function queueRow(state: HallDayState, config: HallQueueConfig, queueId: string,
   }
   const issued = state.issued[queueId] ?? 0;
   const probe: Ticket = {
-    id: '~wall-probe', no: '', n: 0, day: state.day, queueId, itemCode: '', class: 'walk-in', takenAt: at.toISOString(), status: 'waiting',
-    calls: 0, recalls: 0, skipCount: 0, reactivations: 0, transfers: 0,
+    id: '~wall-probe',
+    no: '',
+    n: 0,
+    day: state.day,
+    queueId,
+    itemCode: '',
+    class: 'walk-in',
+    takenAt: at.toISOString(),
+    status: 'waiting',
+    calls: 0,
+    recalls: 0,
+    skipCount: 0,
+    reactivations: 0,
+    transfers: 0,
   };
   const est = estimateFor(state, probe, at, config).estimate;
   return {
-    id: queueId, name, prefix, waiting, issuedToday: issued, lastTicketNo: issued > 0 ? formatTicketNo(prefix, issued) : null,
+    id: queueId,
+    name,
+    prefix,
+    waiting,
+    issuedToday: issued,
+    lastTicketNo: issued > 0 ? formatTicketNo(prefix, issued) : null,
     estimate: est ? { lowMin: est.lowMin, highMin: est.highMin } : null,
     longestWaitMin: oldest === null ? null : Math.max(0, Math.floor((at.getTime() - oldest) / 60_000)),
   };
 }
 
 function windowRow(
-  state: HallDayState, config: HallQueueConfig, w: { id: string; no: string; name: string; queue_ids: string[] }, staff: readonly WindowStaff[], at: Date,
+  state: HallDayState,
+  config: HallQueueConfig,
+  w: { id: string; no: string; name: string; queue_ids: string[] },
+  staff: readonly WindowStaff[],
+  at: Date,
 ): HallSnapshot['windows'][number] {
   const st = state.windows[w.id];
   const cur = st?.current !== undefined ? state.tickets[st.current] : undefined;
   const cfg = config.windows.find((x) => x.id === w.id);
   return {
-    id: w.id, no: w.no, name: w.name, queueIds: w.queue_ids,
+    id: w.id,
+    no: w.no,
+    name: w.name,
+    queueIds: w.queue_ids,
     status: st?.status ?? 'closed',
-    current: cur && (cur.status === 'called' || cur.status === 'serving') ? { ticketNo: cur.no, status: cur.status } : null,
+    current:
+      cur && (cur.status === 'called' || cur.status === 'serving') ? { ticketNo: cur.no, status: cur.status } : null,
     served: st?.served ?? 0,
     staff: staff.find((s) => s.windowId === w.id)?.username ?? null,
     queuesNow: cfg ? activeQueuesOf(cfg, at, config.tz).map((q) => q.queueId) : [],
@@ -187,5 +295,10 @@ function windowRow(
 }
 
 function pressureRow(p: Pressure): HallSnapshot['pressure'] {
-  return { waiting: p.waiting, openWindows: p.openWindows, clearMin: p.clearMin === null ? null : Math.round(p.clearMin * 10) / 10, level: p.level };
+  return {
+    waiting: p.waiting,
+    openWindows: p.openWindows,
+    clearMin: p.clearMin === null ? null : Math.round(p.clearMin * 10) / 10,
+    level: p.level,
+  };
 }

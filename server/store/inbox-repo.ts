@@ -5,20 +5,49 @@ import type { Db, Tx } from './pool.ts';
  * (QoS 1 DUP, or the device retrying) finds the row and gets the first reply
  * again; a concurrent duplicate waits on the row lock and then sees it.
  */
-export async function claimMessage(tx: Tx, deviceId: string, msgId: string): Promise<{ fresh: true } | { fresh: false; replyType: string | null; reply: unknown }> {
-  const ins = await tx.query({ name: 'inbox-claim', text: 'INSERT INTO inbox (device_id, msg_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', values: [deviceId, msgId] });
+export async function claimMessage(
+  tx: Tx,
+  deviceId: string,
+  msgId: string,
+): Promise<{ fresh: true } | { fresh: false; replyType: string | null; reply: unknown }> {
+  const ins = await tx.query({
+    name: 'inbox-claim',
+    text: 'INSERT INTO inbox (device_id, msg_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+    values: [deviceId, msgId],
+  });
   if (ins.rowCount === 1) return { fresh: true };
-  const r = await tx.query<{ reply_type: string | null; reply: unknown }>('SELECT reply_type, reply FROM inbox WHERE device_id = $1 AND msg_id = $2', [deviceId, msgId]);
+  const r = await tx.query<{ reply_type: string | null; reply: unknown }>(
+    'SELECT reply_type, reply FROM inbox WHERE device_id = $1 AND msg_id = $2',
+    [deviceId, msgId],
+  );
   return { fresh: false, replyType: r.rows[0]?.reply_type ?? null, reply: r.rows[0]?.reply ?? null };
 }
 
-export async function storeReply(tx: Tx, deviceId: string, msgId: string, replyType: string, reply: unknown): Promise<void> {
-  await tx.query('UPDATE inbox SET reply_type = $3, reply = $4 WHERE device_id = $1 AND msg_id = $2', [deviceId, msgId, replyType, JSON.stringify(reply)]);
+export async function storeReply(
+  tx: Tx,
+  deviceId: string,
+  msgId: string,
+  replyType: string,
+  reply: unknown,
+): Promise<void> {
+  await tx.query('UPDATE inbox SET reply_type = $3, reply = $4 WHERE device_id = $1 AND msg_id = $2', [
+    deviceId,
+    msgId,
+    replyType,
+    JSON.stringify(reply),
+  ]);
 }
 
 /** The stored reply of an earlier delivery, outside any transaction. */
-export async function findReply(db: Db, deviceId: string, msgId: string): Promise<{ replyType: string | null; reply: unknown } | null> {
-  const r = await db.query<{ reply_type: string | null; reply: unknown }>('SELECT reply_type, reply FROM inbox WHERE device_id = $1 AND msg_id = $2', [deviceId, msgId]);
+export async function findReply(
+  db: Db,
+  deviceId: string,
+  msgId: string,
+): Promise<{ replyType: string | null; reply: unknown } | null> {
+  const r = await db.query<{ reply_type: string | null; reply: unknown }>(
+    'SELECT reply_type, reply FROM inbox WHERE device_id = $1 AND msg_id = $2',
+    [deviceId, msgId],
+  );
   const row = r.rows[0];
   return row ? { replyType: row.reply_type, reply: row.reply } : null;
 }

@@ -13,7 +13,11 @@ type EventBody = Omit<DomainEvent, 'seq' | 'hallId' | 'at'> & { data: unknown };
  * as that allows: the lock is held until COMMIT.
  */
 export async function takeHallSeq(tx: Tx, hallId: string): Promise<number> {
-  const r = await tx.query<{ seq: number }>({ name: 'hall-seq', text: 'UPDATE halls SET seq = seq + 1 WHERE id = $1 RETURNING seq', values: [hallId] });
+  const r = await tx.query<{ seq: number }>({
+    name: 'hall-seq',
+    text: 'UPDATE halls SET seq = seq + 1 WHERE id = $1 RETURNING seq',
+    values: [hallId],
+  });
   if (r.rowCount === 0) throw new Error(`no hall ${hallId}`);
   return r.rows[0]!.seq;
 }
@@ -22,9 +26,21 @@ export function eventOf(hallId: string, seq: number, at: Date, body: EventBody):
   return { ...body, hallId, seq, at: at.toISOString() } as DomainEvent;
 }
 
-export async function writeOutbox(tx: Tx, hallId: string, seq: number, at: Date, body: EventBody): Promise<DomainEvent> {
+export async function writeOutbox(
+  tx: Tx,
+  hallId: string,
+  seq: number,
+  at: Date,
+  body: EventBody,
+): Promise<DomainEvent> {
   const event = eventOf(hallId, seq, at, body);
-  await tx.query('INSERT INTO outbox (hall_id, seq, type, payload, created_at) VALUES ($1, $2, $3, $4, $5)', [hallId, seq, event.type, event, at]);
+  await tx.query('INSERT INTO outbox (hall_id, seq, type, payload, created_at) VALUES ($1, $2, $3, $4, $5)', [
+    hallId,
+    seq,
+    event.type,
+    event,
+    at,
+  ]);
   return event;
 }
 
@@ -32,7 +48,12 @@ export async function writeOutbox(tx: Tx, hallId: string, seq: number, at: Date,
  * The outbox row and the device's stored reply (inbox, for redeliveries) in
  * one statement: one round trip fewer while the hall lock is held.
  */
-export async function writeOutboxAndReply(tx: Tx, event: DomainEvent, at: Date, r: { deviceId: string; msgId: string; replyType: string; reply: unknown }): Promise<void> {
+export async function writeOutboxAndReply(
+  tx: Tx,
+  event: DomainEvent,
+  at: Date,
+  r: { deviceId: string; msgId: string; replyType: string; reply: unknown },
+): Promise<void> {
   await tx.query({
     name: 'outbox-and-reply',
     text: `WITH o AS (INSERT INTO outbox (hall_id, seq, type, payload, created_at) VALUES ($1, $2, $3, $4, $5))

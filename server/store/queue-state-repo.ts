@@ -1,5 +1,11 @@
 import type { DomainEvent } from '../../contracts/index.ts';
-import { policyOf, type HallDayState, type HallQueueConfig, type Ticket, type WindowState } from '../domain/queue/index.ts';
+import {
+  policyOf,
+  type HallDayState,
+  type HallQueueConfig,
+  type Ticket,
+  type WindowState,
+} from '../domain/queue/index.ts';
 import { hallDay } from '../domain/hall-time.ts';
 import type { Db, Tx } from './pool.ts';
 
@@ -12,7 +18,10 @@ import type { Db, Tx } from './pool.ts';
 
 /** Creates the hall's state row on first use; a no-op afterwards. */
 export async function ensureQueueStateRow(db: Db, hallId: string, day: string): Promise<void> {
-  await db.query('INSERT INTO hall_queue_state (hall_id, day) VALUES ($1, $2) ON CONFLICT (hall_id) DO NOTHING', [hallId, day]);
+  await db.query('INSERT INTO hall_queue_state (hall_id, day) VALUES ($1, $2) ON CONFLICT (hall_id) DO NOTHING', [
+    hallId,
+    day,
+  ]);
 }
 
 /**
@@ -23,7 +32,10 @@ export async function ensureQueueStateRow(db: Db, hallId: string, day: string): 
  * state and configuration are current. The write statement then takes the
  * hall's seqs itself.
  */
-export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
+export async function lockQueueState(
+  tx: Tx,
+  hallId: string,
+): Promise<{ version: number; configVersion: number } | null> {
   const r = await tx.query<{ version: number; config_version: number }>({
     name: 'queue-lock',
     text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1 FOR UPDATE OF s, h',
@@ -34,7 +46,10 @@ export async function lockQueueState(tx: Tx, hallId: string): Promise<{ version:
 }
 
 /** The current version without a lock (read paths check their cache with it). */
-export async function queueStateVersion(db: Db | Tx, hallId: string): Promise<{ version: number; configVersion: number } | null> {
+export async function queueStateVersion(
+  db: Db | Tx,
+  hallId: string,
+): Promise<{ version: number; configVersion: number } | null> {
   const r = await db.query<{ version: number; config_version: number }>({
     name: 'queue-version',
     text: 'SELECT s.version, h.config_version FROM hall_queue_state s JOIN halls h ON h.id = s.hall_id WHERE s.hall_id = $1',
@@ -45,15 +60,38 @@ export async function queueStateVersion(db: Db | Tx, hallId: string): Promise<{ 
 }
 
 interface StateRow {
-  day: string; version: number; issued: Record<string, number>; queue_calls: Record<string, number>;
-  windows: Record<string, WindowState>; recent_service: Record<string, number[]>;
+  day: string;
+  version: number;
+  issued: Record<string, number>;
+  queue_calls: Record<string, number>;
+  windows: Record<string, WindowState>;
+  recent_service: Record<string, number[]>;
 }
 interface TicketRow {
-  id: string; ticket_no: string; n: number | null; day: string; queue_id: string; item_code: string; class: Ticket['class'];
-  issued_at: Date; status: Ticket['status']; target_window_id: string | null; window_id: string | null;
-  called_at: Date | null; started_at: Date | null; ended_at: Date | null; outcome: Ticket['outcome'] | null;
-  calls: number; recalls: number; skip_count: number; skipped_at: Date | null; return_at_queue_call: number | null;
-  reactivations: number; transfers: number; appointment_code: string | null; drop_reason: Ticket['dropReason'] | null;
+  id: string;
+  ticket_no: string;
+  n: number | null;
+  day: string;
+  queue_id: string;
+  item_code: string;
+  class: Ticket['class'];
+  issued_at: Date;
+  status: Ticket['status'];
+  target_window_id: string | null;
+  window_id: string | null;
+  called_at: Date | null;
+  started_at: Date | null;
+  ended_at: Date | null;
+  outcome: Ticket['outcome'] | null;
+  calls: number;
+  recalls: number;
+  skip_count: number;
+  skipped_at: Date | null;
+  return_at_queue_call: number | null;
+  reactivations: number;
+  transfers: number;
+  appointment_code: string | null;
+  drop_reason: Ticket['dropReason'] | null;
 }
 
 /**
@@ -63,7 +101,12 @@ interface TicketRow {
  * re-activate. Tickets come in take order, as the engine keeps them. Windows the configuration gained since the row was written
  * start closed.
  */
-export async function loadQueueState(tx: Tx | Db, hallId: string, config: HallQueueConfig, now: Date): Promise<{ state: HallDayState; version: number }> {
+export async function loadQueueState(
+  tx: Tx | Db,
+  hallId: string,
+  config: HallQueueConfig,
+  now: Date,
+): Promise<{ state: HallDayState; version: number }> {
   const r = await tx.query<StateRow>({
     name: 'queue-state-read',
     text: 'SELECT day, version, issued, queue_calls, windows, recent_service FROM hall_queue_state WHERE hall_id = $1',
@@ -88,34 +131,70 @@ export async function loadQueueState(tx: Tx | Db, hallId: string, config: HallQu
   return {
     version: row?.version ?? 0,
     state: {
-      hallId, day, tickets, windows,
-      issued: row?.issued ?? {}, queueCalls: row?.queue_calls ?? {}, recentServiceMin: row?.recent_service ?? {},
+      hallId,
+      day,
+      tickets,
+      windows,
+      issued: row?.issued ?? {},
+      queueCalls: row?.queue_calls ?? {},
+      recentServiceMin: row?.recent_service ?? {},
     },
   };
 }
 
 function ticketOfRow(x: TicketRow): Ticket {
-  const opt = <K extends string, V>(k: K, v: V | null): { [P in K]?: V } => (v === null ? {} : { [k]: v } as { [P in K]: V });
+  const opt = <K extends string, V>(k: K, v: V | null): { [P in K]?: V } =>
+    v === null ? {} : ({ [k]: v } as { [P in K]: V });
   const iso = (d: Date | null) => (d === null ? null : d.toISOString());
   return {
-    id: x.id, no: x.ticket_no, n: x.n ?? Number(/\d+$/.exec(x.ticket_no)?.[0] ?? 0), day: x.day, queueId: x.queue_id, itemCode: x.item_code,
-    class: x.class, takenAt: x.issued_at.toISOString(), status: x.status,
-    calls: x.calls, recalls: x.recalls, skipCount: x.skip_count, reactivations: x.reactivations, transfers: x.transfers,
-    ...opt('targetWindowId', x.target_window_id), ...opt('windowId', x.window_id),
-    ...opt('calledAt', iso(x.called_at)), ...opt('startedAt', iso(x.started_at)), ...opt('endedAt', iso(x.ended_at)),
-    ...opt('outcome', x.outcome), ...opt('skippedAt', iso(x.skipped_at)), ...opt('returnAtQueueCall', x.return_at_queue_call),
-    ...opt('appointmentCode', x.appointment_code), ...opt('dropReason', x.drop_reason),
+    id: x.id,
+    no: x.ticket_no,
+    n: x.n ?? Number(/\d+$/.exec(x.ticket_no)?.[0] ?? 0),
+    day: x.day,
+    queueId: x.queue_id,
+    itemCode: x.item_code,
+    class: x.class,
+    takenAt: x.issued_at.toISOString(),
+    status: x.status,
+    calls: x.calls,
+    recalls: x.recalls,
+    skipCount: x.skip_count,
+    reactivations: x.reactivations,
+    transfers: x.transfers,
+    ...opt('targetWindowId', x.target_window_id),
+    ...opt('windowId', x.window_id),
+    ...opt('calledAt', iso(x.called_at)),
+    ...opt('startedAt', iso(x.started_at)),
+    ...opt('endedAt', iso(x.ended_at)),
+    ...opt('outcome', x.outcome),
+    ...opt('skippedAt', iso(x.skipped_at)),
+    ...opt('returnAtQueueCall', x.return_at_queue_call),
+    ...opt('appointmentCode', x.appointment_code),
+    ...opt('dropReason', x.drop_reason),
   };
 }
 
 /** What a take stores beside the engine's fields: the issuing device and the encrypted personal data. */
 export interface TicketExtras {
-  deviceId: string | null; applicantKey: string | null; idNumberEnc: string | null; nameEnc: string | null; phoneEnc: string | null;
+  deviceId: string | null;
+  applicantKey: string | null;
+  idNumberEnc: string | null;
+  nameEnc: string | null;
+  phoneEnc: string | null;
 }
 
 export interface CaseRow {
-  id: string; ticketId: string; itemCode: string; departmentId: string; windowId: string; outcome: string;
-  takenAt: string; calledAt: string; startedAt: string; endedAt: string; seq: number;
+  id: string;
+  ticketId: string;
+  itemCode: string;
+  departmentId: string;
+  windowId: string;
+  outcome: string;
+  takenAt: string;
+  calledAt: string;
+  startedAt: string;
+  endedAt: string;
+  seq: number;
 }
 
 export interface StateWrite {
@@ -144,11 +223,15 @@ export interface StateWrite {
 
 /** The statement found the device message handled before (SQLSTATE HQ409 of queue_write_guard). */
 export class DuplicateMessage extends Error {
-  constructor() { super('device message already handled'); }
+  constructor() {
+    super('device message already handled');
+  }
 }
 /** The statement found the state row at another version (SQLSTATE 40001 of queue_write_guard). */
 export class StaleQueueState extends Error {
-  constructor() { super('hall queue state moved on'); }
+  constructor() {
+    super('hall queue state moved on');
+  }
 }
 
 function guardError(e: unknown): unknown {
@@ -177,20 +260,47 @@ export async function writeQueueState(q: Db | Tx, w: StateWrite): Promise<number
     if (w.before.tickets[t.id] === t) continue;
     const ex = w.extras.get(t.id);
     changed.push({
-      id: t.id, hall_id: w.hallId, queue_id: t.queueId, item_code: t.itemCode, day: t.day, ticket_no: t.no, status: t.status,
-      issued_at: t.takenAt, device_id: ex?.deviceId ?? null, seq: w.ticketSeq.get(t.id) ?? 0,
-      applicant_key: ex?.applicantKey ?? null, id_number_enc: ex?.idNumberEnc ?? null, name_enc: ex?.nameEnc ?? null, phone_enc: ex?.phoneEnc ?? null,
-      n: t.n, class: t.class, target_window_id: t.targetWindowId ?? null, window_id: t.windowId ?? null,
-      called_at: t.calledAt ?? null, started_at: t.startedAt ?? null, ended_at: t.endedAt ?? null, outcome: t.outcome ?? null,
-      calls: t.calls, recalls: t.recalls, skip_count: t.skipCount, skipped_at: t.skippedAt ?? null, return_at_queue_call: t.returnAtQueueCall ?? null,
-      reactivations: t.reactivations, transfers: t.transfers, appointment_code: t.appointmentCode ?? null, drop_reason: t.dropReason ?? null,
+      id: t.id,
+      hall_id: w.hallId,
+      queue_id: t.queueId,
+      item_code: t.itemCode,
+      day: t.day,
+      ticket_no: t.no,
+      status: t.status,
+      issued_at: t.takenAt,
+      device_id: ex?.deviceId ?? null,
+      seq: w.ticketSeq.get(t.id) ?? 0,
+      applicant_key: ex?.applicantKey ?? null,
+      id_number_enc: ex?.idNumberEnc ?? null,
+      name_enc: ex?.nameEnc ?? null,
+      phone_enc: ex?.phoneEnc ?? null,
+      n: t.n,
+      class: t.class,
+      target_window_id: t.targetWindowId ?? null,
+      window_id: t.windowId ?? null,
+      called_at: t.calledAt ?? null,
+      started_at: t.startedAt ?? null,
+      ended_at: t.endedAt ?? null,
+      outcome: t.outcome ?? null,
+      calls: t.calls,
+      recalls: t.recalls,
+      skip_count: t.skipCount,
+      skipped_at: t.skippedAt ?? null,
+      return_at_queue_call: t.returnAtQueueCall ?? null,
+      reactivations: t.reactivations,
+      transfers: t.transfers,
+      appointment_code: t.appointmentCode ?? null,
+      drop_reason: t.dropReason ?? null,
       staff_user_id: w.staffTicketIds.has(t.id) ? w.staffUserId : null,
     });
   }
-  const droppedByDay = w.before.day === w.after.day ? [] : Object.keys(w.before.tickets).filter((id) => {
-    const s = w.before.tickets[id]!.status;
-    return s === 'waiting' || s === 'called' || s === 'serving' || s === 'skipped';
-  });
+  const droppedByDay =
+    w.before.day === w.after.day
+      ? []
+      : Object.keys(w.before.tickets).filter((id) => {
+          const s = w.before.tickets[id]!.status;
+          return s === 'waiting' || s === 'called' || s === 'serving' || s === 'skipped';
+        });
   const counters = w.before.issued === w.after.issued ? {} : w.after.issued;
   try {
     const r = await q.query<{ base: number }>({
@@ -199,10 +309,23 @@ export async function writeQueueState(q: Db | Tx, w: StateWrite): Promise<number
       values: [
         // An unchanged part of the state is sent as NULL and kept by COALESCE: the row's large JSON values
         // (windows, recent service times) are not re-encoded and re-compressed by every take.
-        w.hallId, w.after.day, w.version, changedJson(w.before.issued, w.after.issued), changedJson(w.before.queueCalls, w.after.queueCalls),
-        changedJson(w.before.windows, w.after.windows), changedJson(w.before.recentServiceMin, w.after.recentServiceMin), w.at, JSON.stringify(changed), JSON.stringify(w.events),
-        JSON.stringify(counters), JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))), droppedByDay,
-        w.reply?.deviceId ?? null, w.reply?.msgId ?? null, w.reply?.replyType ?? null, w.reply ? JSON.stringify(w.reply.reply) : null,
+        w.hallId,
+        w.after.day,
+        w.version,
+        changedJson(w.before.issued, w.after.issued),
+        changedJson(w.before.queueCalls, w.after.queueCalls),
+        changedJson(w.before.windows, w.after.windows),
+        changedJson(w.before.recentServiceMin, w.after.recentServiceMin),
+        w.at,
+        JSON.stringify(changed),
+        JSON.stringify(w.events),
+        JSON.stringify(counters),
+        JSON.stringify(w.cases.map((c) => ({ ...c, staffUserId: w.staffUserId }))),
+        droppedByDay,
+        w.reply?.deviceId ?? null,
+        w.reply?.msgId ?? null,
+        w.reply?.replyType ?? null,
+        w.reply ? JSON.stringify(w.reply.reply) : null,
         w.events.length,
       ],
     });
@@ -217,14 +340,26 @@ export async function writeQueueState(q: Db | Tx, w: StateWrite): Promise<number
  * that the state it was decided on is current and claims the device message
  * with its reply, in one statement. Same guard as writeQueueState.
  */
-export async function confirmNoChange(q: Db | Tx, hallId: string, version: number, reply?: StateWrite['reply']): Promise<void> {
+export async function confirmNoChange(
+  q: Db | Tx,
+  hallId: string,
+  version: number,
+  reply?: StateWrite['reply'],
+): Promise<void> {
   try {
     await q.query({
       name: 'queue-no-change',
       text: `WITH s AS (SELECT 1 FROM hall_queue_state WHERE hall_id = $1 AND version = $2),
         i AS (INSERT INTO inbox (device_id, msg_id, reply_type, reply) SELECT $3, $4, $5, $6 FROM s WHERE $3::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1)
         SELECT queue_write_guard(EXISTS (SELECT FROM s), $3::text IS NULL OR EXISTS (SELECT FROM i))`,
-      values: [hallId, version, reply?.deviceId ?? null, reply?.msgId ?? null, reply?.replyType ?? null, reply ? JSON.stringify(reply.reply) : null],
+      values: [
+        hallId,
+        version,
+        reply?.deviceId ?? null,
+        reply?.msgId ?? null,
+        reply?.replyType ?? null,
+        reply ? JSON.stringify(reply.reply) : null,
+      ],
     });
   } catch (e) {
     throw guardError(e);
@@ -242,9 +377,29 @@ const TICKET_COLS = `id uuid, hall_id text, queue_id text, item_code text, day d
   calls integer, recalls integer, skip_count integer, skipped_at timestamptz, return_at_queue_call integer, reactivations integer,
   transfers integer, appointment_code text, drop_reason text, staff_user_id bigint`;
 const TICKET_NAMES = TICKET_COLS.split(',').map((c) => c.trim().split(/\s+/)[0]!);
-const UPDATABLE = ['queue_id', 'status', 'n', 'class', 'target_window_id', 'window_id', 'called_at', 'started_at', 'ended_at', 'outcome', 'calls',
-  'recalls', 'skip_count', 'skipped_at', 'return_at_queue_call', 'reactivations', 'transfers', 'drop_reason'];
-const TICKET_SELECT = TICKET_NAMES.map((c) => (c === 'seq' ? 'CASE WHEN x.seq = 0 THEN 0 ELSE h.base + x.seq END' : `x.${c}`)).join(', ');
+const UPDATABLE = [
+  'queue_id',
+  'status',
+  'n',
+  'class',
+  'target_window_id',
+  'window_id',
+  'called_at',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'calls',
+  'recalls',
+  'skip_count',
+  'skipped_at',
+  'return_at_queue_call',
+  'reactivations',
+  'transfers',
+  'drop_reason',
+];
+const TICKET_SELECT = TICKET_NAMES.map((c) =>
+  c === 'seq' ? 'CASE WHEN x.seq = 0 THEN 0 ELSE h.base + x.seq END' : `x.${c}`,
+).join(', ');
 
 // Order of work (and of row locks, the order of ADR 0006): the main query
 // reads h first, which reads s, so the state row is updated (and locked)

@@ -7,8 +7,18 @@ import { SCOPE_SQL, scopeArgs } from './halls-repo.ts';
  * scope reaches, for the leadership screens' drill-down (issue 5; 001
  * §1.1.1.17 scope). Small tables: read whole and shaped in memory.
  */
-export interface RegionRow { code: string; name: string; level: string; parent_code: string | null }
-export interface ScopedHall { id: string; name: string; level: string; region_code: string }
+export interface RegionRow {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+}
+export interface ScopedHall {
+  id: string;
+  name: string;
+  level: string;
+  region_code: string;
+}
 
 export interface RegionLevelView {
   region: { code: string; name: string; level: string } | null;
@@ -25,7 +35,11 @@ const SCOPED_HALLS = `SELECT h.id, h.name, h.level, h.region_code FROM halls h W
  * itself. Null when the region does not exist or holds no hall in scope —
  * answered like a hall the caller may not see.
  */
-export async function regionLevel(db: Db, scope: HallScope, regionCode: string | null): Promise<RegionLevelView | null> {
+export async function regionLevel(
+  db: Db,
+  scope: HallScope,
+  regionCode: string | null,
+): Promise<RegionLevelView | null> {
   if (scope.kind === 'none') return null;
   const [h, r] = await Promise.all([
     db.query<ScopedHall>(SCOPED_HALLS, scopeArgs(scope)),
@@ -37,7 +51,8 @@ export async function regionLevel(db: Db, scope: HallScope, regionCode: string |
   /** Region codes from a code up to the root. */
   const chain = (code: string): string[] => {
     const out: string[] = [];
-    for (let c: string | null = code; c !== null && !out.includes(c); c = regions.get(c)?.parent_code ?? null) out.push(c);
+    for (let c: string | null = code; c !== null && !out.includes(c); c = regions.get(c)?.parent_code ?? null)
+      out.push(c);
     return out;
   };
   // The top of the scope: the deepest region that every hall in scope lies under.
@@ -50,7 +65,7 @@ export async function regionLevel(db: Db, scope: HallScope, regionCode: string |
   }
   const under = at === null ? halls : halls.filter((x) => chain(x.region_code).includes(at));
   if (under.length === 0) return null;
-  const node = at === null ? null : regions.get(at) ?? null;
+  const node = at === null ? null : (regions.get(at) ?? null);
   if (at !== null && !node) return null;
   const children: RegionLevelView['children'] = [];
   const byChild = new Map<string, string[]>();
@@ -76,17 +91,23 @@ export async function regionLevel(db: Db, scope: HallScope, regionCode: string |
 }
 
 /** Display names for ranking keys (hall, window, item, department ids). */
-export async function namesOf(db: Db, by: 'hall' | 'window' | 'item' | 'department' | 'staff', keys: readonly string[]): Promise<Map<string, string>> {
+export async function namesOf(
+  db: Db,
+  by: 'hall' | 'window' | 'item' | 'department' | 'staff',
+  keys: readonly string[],
+): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const sql = {
     hall: 'SELECT id AS key, name FROM halls WHERE id = ANY($1)',
-    window: "SELECT w.id AS key, h.name || ' ' || w.name AS name FROM windows w JOIN halls h ON h.id = w.hall_id WHERE w.id = ANY($1)",
+    window:
+      "SELECT w.id AS key, h.name || ' ' || w.name AS name FROM windows w JOIN halls h ON h.id = w.hall_id WHERE w.id = ANY($1)",
     item: 'SELECT DISTINCT ON (code) code AS key, name FROM items WHERE code = ANY($1) ORDER BY code, hall_id',
-    department: "SELECT d.id AS key, h.name || ' ' || d.name AS name FROM departments d JOIN halls h ON h.id = d.hall_id WHERE d.id = ANY($1)",
+    department:
+      "SELECT d.id AS key, h.name || ' ' || d.name AS name FROM departments d JOIN halls h ON h.id = d.hall_id WHERE d.id = ANY($1)",
     // Staff by login name (no personal data), with their hall when they have one.
-    staff: "SELECT u.id::text AS key, COALESCE(h.name || ' ', '') || u.username AS name FROM users u LEFT JOIN halls h ON h.id = u.hall_id WHERE u.id::text = ANY($1)",
+    staff:
+      "SELECT u.id::text AS key, COALESCE(h.name || ' ', '') || u.username AS name FROM users u LEFT JOIN halls h ON h.id = u.hall_id WHERE u.id::text = ANY($1)",
   }[by];
   const r = await db.query<{ key: string; name: string }>(sql, [keys]);
   return new Map(r.rows.map((x) => [x.key, x.name]));
 }
-

@@ -9,8 +9,16 @@ import { EVENT_COLUMNS, type EventColumnValues } from '../../contracts/event-col
  */
 
 /** Events of one hall with seq in (from, to]. */
-export interface SeqRange { hallId: string; from: number; to: number }
-export interface RelayPlan { token: string; ranges: SeqRange[]; events: number }
+export interface SeqRange {
+  hallId: string;
+  from: number;
+  to: number;
+}
+export interface RelayPlan {
+  token: string;
+  ranges: SeqRange[];
+  events: number;
+}
 /** An outbox row as the relay sends it: the event and its data fields as columns (contracts/event-columns.ts). */
 export type RelayRow = { hall_id: string; seq: number; type: string; at: string; payload: string } & EventColumnValues;
 
@@ -23,7 +31,9 @@ const COLUMNS_SQL = EVENT_COLUMNS.map(([column, type, field]) => {
 
 /** The plan sent but not acknowledged (a crash or a failed insert), if any. */
 export async function pendingPlan(db: Db): Promise<RelayPlan | null> {
-  const r = await db.query<{ token: string; ranges: SeqRange[]; events: number }>('SELECT token, ranges, events FROM relay_pending WHERE id = 1');
+  const r = await db.query<{ token: string; ranges: SeqRange[]; events: number }>(
+    'SELECT token, ranges, events FROM relay_pending WHERE id = 1',
+  );
   return r.rows[0] ?? null;
 }
 
@@ -39,7 +49,8 @@ export async function planBatch(db: Db, max: number): Promise<RelayPlan | null> 
     `SELECT h.id AS hall_id, COALESCE(c.seq, 0) AS from_seq, h.seq AS hall_seq
        FROM halls h LEFT JOIN relay_cursor c ON c.hall_id = h.id
       WHERE h.seq > COALESCE(c.seq, 0)
-      ORDER BY h.id`);
+      ORDER BY h.id`,
+  );
   const ranges: SeqRange[] = [];
   let left = max;
   // An even share per hall, so a hall catching up on a large backlog does not hold back the others.
@@ -55,7 +66,11 @@ export async function planBatch(db: Db, max: number): Promise<RelayPlan | null> 
   // The token names the exact rows: a re-sent plan carries the same token, a different plan another.
   const token = `relay-${createHash('sha256').update(JSON.stringify(ranges)).digest('hex').slice(0, 32)}`;
   const plan: RelayPlan = { token, ranges, events };
-  await db.query('INSERT INTO relay_pending (id, token, ranges, events) VALUES (1, $1, $2, $3)', [token, JSON.stringify(ranges), events]);
+  await db.query('INSERT INTO relay_pending (id, token, ranges, events) VALUES (1, $1, $2, $3)', [
+    token,
+    JSON.stringify(ranges),
+    events,
+  ]);
   return plan;
 }
 
@@ -67,7 +82,9 @@ export async function readPlanRows(db: Db, plan: RelayPlan): Promise<RelayRow[]>
             ${COLUMNS_SQL}
        FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "from" bigint, "to" bigint)
        JOIN outbox o ON o.hall_id = p."hallId" AND o.seq > p."from" AND o.seq <= p."to"
-      ORDER BY o.hall_id, o.seq`, [JSON.stringify(plan.ranges)]);
+      ORDER BY o.hall_id, o.seq`,
+    [JSON.stringify(plan.ranges)],
+  );
   return r.rows;
 }
 
@@ -77,19 +94,32 @@ export async function acknowledgePlan(db: Db, plan: RelayPlan): Promise<void> {
     `WITH c AS (INSERT INTO relay_cursor (hall_id, seq)
         SELECT "hallId", "to" FROM jsonb_to_recordset($1::jsonb) AS p("hallId" text, "to" bigint)
         ON CONFLICT (hall_id) DO UPDATE SET seq = GREATEST(relay_cursor.seq, EXCLUDED.seq))
-     DELETE FROM relay_pending WHERE id = 1 AND token = $2`, [JSON.stringify(plan.ranges), plan.token]);
+     DELETE FROM relay_pending WHERE id = 1 AND token = $2`,
+    [JSON.stringify(plan.ranges), plan.token],
+  );
 }
 
 /** Events committed but not yet in ClickHouse, per hall and in all. */
 export async function relayLag(db: Db): Promise<{ events: number; halls: number }> {
   const r = await db.query<{ events: number; halls: number }>(
     `SELECT COALESCE(sum(h.seq - COALESCE(c.seq, 0)), 0)::bigint AS events, count(*) FILTER (WHERE h.seq > COALESCE(c.seq, 0))::int AS halls
-       FROM halls h LEFT JOIN relay_cursor c ON c.hall_id = h.id`);
+       FROM halls h LEFT JOIN relay_cursor c ON c.hall_id = h.id`,
+  );
   return r.rows[0] ?? { events: 0, halls: 0 };
 }
 
-export interface HallDim { id: string; name: string; region_code: string; level: string }
-export interface RegionDim { code: string; name: string; level: string; parent_code: string | null }
+export interface HallDim {
+  id: string;
+  name: string;
+  region_code: string;
+  level: string;
+}
+export interface RegionDim {
+  code: string;
+  name: string;
+  level: string;
+  parent_code: string | null;
+}
 
 /** Halls and regions for ClickHouse's dimension tables (region drill-down without a join to PostgreSQL). */
 export async function readDimensions(db: Db): Promise<{ halls: HallDim[]; regions: RegionDim[] }> {
@@ -111,6 +141,8 @@ export async function pruneRelayedOutbox(db: Db, days: number, limit: number): P
     `DELETE FROM outbox WHERE id IN (
        SELECT o.id FROM outbox o JOIN relay_cursor c ON c.hall_id = o.hall_id
         WHERE o.seq <= c.seq AND o.created_at < now() - make_interval(days => $1)
-        ORDER BY o.id LIMIT $2)`, [days, limit]);
+        ORDER BY o.id LIMIT $2)`,
+    [days, limit],
+  );
   return r.rowCount ?? 0;
 }

@@ -24,11 +24,19 @@ export interface SessionOptions {
 }
 
 /** Opaque bearer token; only its hash is stored, so a database leak gives no usable sessions. */
-export async function createSession(db: Db, userId: number, ttlMin: number, now: Date, opts: SessionOptions = {}): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(
+  db: Db,
+  userId: number,
+  ttlMin: number,
+  now: Date,
+  opts: SessionOptions = {},
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMin * 60_000);
-  await db.query('INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, idle_min, kind, must_enroll_totp) VALUES ($1, $2, $3, $4, $3, $5, $6, $7)',
-    [hashToken(token), userId, now, expiresAt, opts.idleMin ?? null, opts.kind ?? 'web', opts.mustEnrollTotp ?? false]);
+  await db.query(
+    'INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, idle_min, kind, must_enroll_totp) VALUES ($1, $2, $3, $4, $3, $5, $6, $7)',
+    [hashToken(token), userId, now, expiresAt, opts.idleMin ?? null, opts.kind ?? 'web', opts.mustEnrollTotp ?? false],
+  );
   return { token, expiresAt };
 }
 
@@ -42,7 +50,8 @@ export interface SessionInfo {
   totpEnabled: boolean;
   mustChangePassword: boolean;
 }
-export type SessionLookup = { status: 'ok'; session: SessionInfo } | { status: 'unknown' | 'revoked' | 'expired' | 'idle' };
+export type SessionLookup =
+  { status: 'ok'; session: SessionInfo } | { status: 'unknown' | 'revoked' | 'expired' | 'idle' };
 
 /**
  * The session behind a bearer token at `now`: unknown, revoked, past its
@@ -51,27 +60,60 @@ export type SessionLookup = { status: 'ok'; session: SessionInfo } | { status: '
  */
 export async function lookupSession(db: Db, token: string, now: Date): Promise<SessionLookup> {
   const r = await db.query<{
-    created_at: Date; expires_at: Date; last_seen_at: Date; idle_min: number | null; kind: SessionKind; must_enroll_totp: boolean; revoked_at: Date | null;
-    id: number; username: string; role: Role; hall_id: string | null; region_code: string | null; department_id: string | null; totp_enabled_at: Date | null; must_change_password: boolean;
+    created_at: Date;
+    expires_at: Date;
+    last_seen_at: Date;
+    idle_min: number | null;
+    kind: SessionKind;
+    must_enroll_totp: boolean;
+    revoked_at: Date | null;
+    id: number;
+    username: string;
+    role: Role;
+    hall_id: string | null;
+    region_code: string | null;
+    department_id: string | null;
+    totp_enabled_at: Date | null;
+    must_change_password: boolean;
   }>(
     `SELECT s.created_at, s.expires_at, s.last_seen_at, s.idle_min, s.kind, s.must_enroll_totp, s.revoked_at,
             u.id, u.username, u.role, u.hall_id, u.region_code, u.department_id, u.totp_enabled_at, u.must_change_password
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, [hashToken(token)]);
+     WHERE s.token_hash = $1 AND u.disabled_at IS NULL`,
+    [hashToken(token)],
+  );
   const row = r.rows[0];
   if (!row) return { status: 'unknown' };
   if (row.revoked_at) return { status: 'revoked' };
-  const state = sessionState({ createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min }, now);
+  const state = sessionState(
+    { createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min },
+    now,
+  );
   if (state !== 'active') return { status: state };
   if (shouldTouch(row.last_seen_at, now)) {
-    await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = $1', [hashToken(token), now]);
+    await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = $1', [
+      hashToken(token),
+      now,
+    ]);
   }
   return {
     status: 'ok',
     session: {
-      user: { userId: row.id, username: row.username, role: row.role, hallId: row.hall_id, regionCode: row.region_code, departmentId: row.department_id },
-      kind: row.kind, createdAt: row.created_at, expiresAt: row.expires_at, idleMin: row.idle_min,
-      mustEnrollTotp: row.must_enroll_totp, totpEnabled: row.totp_enabled_at !== null, mustChangePassword: row.must_change_password,
+      user: {
+        userId: row.id,
+        username: row.username,
+        role: row.role,
+        hallId: row.hall_id,
+        regionCode: row.region_code,
+        departmentId: row.department_id,
+      },
+      kind: row.kind,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      idleMin: row.idle_min,
+      mustEnrollTotp: row.must_enroll_totp,
+      totpEnabled: row.totp_enabled_at !== null,
+      mustChangePassword: row.must_change_password,
     },
   };
 }
@@ -81,7 +123,12 @@ export async function lookupSession(db: Db, token: string, now: Date): Promise<S
  * unknown, revoked, expired, idle, or restricted to TOTP enrolment. The
  * socket server authenticates with this, so sockets get the same timeouts.
  */
-export async function sessionUser(db: Db, token: string, now: Date, kind: SessionKind = 'web'): Promise<StaffPrincipal | null> {
+export async function sessionUser(
+  db: Db,
+  token: string,
+  now: Date,
+  kind: SessionKind = 'web',
+): Promise<StaffPrincipal | null> {
   const r = await lookupSession(db, token, now);
   return r.status === 'ok' && r.session.kind === kind && !r.session.mustEnrollTotp ? r.session.user : null;
 }
@@ -92,13 +139,18 @@ export async function clearEnrollRestriction(db: Db, token: string): Promise<voi
 }
 
 export async function revokeSession(db: Db, token: string, now: Date): Promise<void> {
-  await db.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token), now]);
+  await db.query('UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL', [
+    hashToken(token),
+    now,
+  ]);
 }
 
 /** Ends every live session of a user (all kinds), optionally but one; returns how many. */
 export async function revokeUserSessions(db: Db, userId: number, now: Date, exceptToken?: string): Promise<number> {
-  const r = await db.query('UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND token_hash IS DISTINCT FROM $3',
-    [userId, now, exceptToken ? hashToken(exceptToken) : null]);
+  const r = await db.query(
+    'UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND token_hash IS DISTINCT FROM $3',
+    [userId, now, exceptToken ? hashToken(exceptToken) : null],
+  );
   return r.rowCount ?? 0;
 }
 
@@ -111,12 +163,30 @@ export async function revokeUserSessions(db: Db, userId: number, now: Date, exce
  */
 export async function liveSessions(db: Db, hashes: readonly string[], now: Date): Promise<Set<string>> {
   if (hashes.length === 0) return new Set();
-  const r = await db.query<{ token_hash: string; created_at: Date; expires_at: Date; last_seen_at: Date; idle_min: number | null }>(
+  const r = await db.query<{
+    token_hash: string;
+    created_at: Date;
+    expires_at: Date;
+    last_seen_at: Date;
+    idle_min: number | null;
+  }>(
     `SELECT s.token_hash, s.created_at, s.expires_at, s.last_seen_at, s.idle_min
      FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = ANY($1) AND s.revoked_at IS NULL AND u.disabled_at IS NULL`, [hashes]);
-  const live = r.rows.filter((row) => sessionState({ createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min }, now) === 'active');
+     WHERE s.token_hash = ANY($1) AND s.revoked_at IS NULL AND u.disabled_at IS NULL`,
+    [hashes],
+  );
+  const live = r.rows.filter(
+    (row) =>
+      sessionState(
+        { createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min },
+        now,
+      ) === 'active',
+  );
   const stale = live.filter((row) => shouldTouch(row.last_seen_at, now)).map((row) => row.token_hash);
-  if (stale.length > 0) await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = ANY($1)', [stale, now]);
+  if (stale.length > 0)
+    await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = ANY($1)', [
+      stale,
+      now,
+    ]);
   return new Set(live.map((row) => row.token_hash));
 }

@@ -22,17 +22,31 @@ describe('configuration admin in chromium', () => {
   let s: Stack, browser: Browser, token: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
-    if (!existsSync('dist/dashboard/index.html')) throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
+    if (!existsSync('dist/dashboard/index.html'))
+      throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
     await mkdir(SHOTS, { recursive: true });
     s = await startStack();
     token = await login(s, 'admin'); // enrols the admin's TOTP; the browser then signs in with a fresh code
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
-  afterAll(async () => { await browser?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
 
   const config = async () => (await api<HallConfigView>(s, 'GET', '/api/halls/h-east/config', undefined, token)).body;
 
@@ -71,10 +85,19 @@ describe('configuration admin in chromium', () => {
     await page.screenshot({ path: `${SHOTS}/admin-periods-editor-1920.png` });
     await page.getByTestId('period-save').click();
 
-    await expect.poll(() => page.getByTestId('window-periods-h-east-w2').textContent(), POLL).toMatch(/08:00–12:00.*13:30–17:30/s);
+    await expect
+      .poll(() => page.getByTestId('window-periods-h-east-w2').textContent(), POLL)
+      .toMatch(/08:00–12:00.*13:30–17:30/s);
     const w2 = (await config()).windows.find((w) => w.id === 'h-east-w2')!;
     expect(w2.periods).toEqual([
-      { from: '08:00', to: '12:00', queues: [{ queueId: 'h-east-qA', weight: 1 }, { queueId: 'h-east-qB', weight: 2 }] },
+      {
+        from: '08:00',
+        to: '12:00',
+        queues: [
+          { queueId: 'h-east-qA', weight: 1 },
+          { queueId: 'h-east-qB', weight: 2 },
+        ],
+      },
       { from: '13:30', to: '17:30', queues: [{ queueId: 'h-east-qA', weight: 1 }] },
     ]);
     expect((await config()).hall.configVersion).toBe(v0 + 1);

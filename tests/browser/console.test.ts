@@ -19,20 +19,37 @@ const ID = '11010519491231002X';
  * phone shows "please go to window N" after the call.
  */
 describe('window console in chromium', () => {
-  let s: Stack; let browser: Browser; let tk: TestDevice;
+  let s: Stack;
+  let browser: Browser;
+  let tk: TestDevice;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
-    if (!existsSync('dist/dashboard/index.html')) throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
+    if (!existsSync('dist/dashboard/index.html'))
+      throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
     await mkdir(SHOTS, { recursive: true });
     s = await startStack();
     tk = await connectDevice(s.app.mqttUrl, await provisionDevice(s, HALL, 'ticketer', 'tk-console-browser'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
-  afterAll(async () => { await browser?.close(); await tk?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await tk?.close();
+    await s?.stop();
+  });
 
   async function signIn(page: Page, user: string) {
     await page.goto(`${s.base}/#/login`);
@@ -53,21 +70,32 @@ describe('window console in chromium', () => {
     const t3 = await take({ itemCode: 'RS-002' });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     await signIn(page, 'staff-east');
     // Staff land on their hall's window chooser.
     await page.getByTestId(`choose-window-${W3}`).waitFor();
     expect(page.url()).toContain(`#/console/${HALL}`);
     await page.screenshot({ path: `${SHOTS}/console-chooser-1280.png` });
     await page.getByTestId(`choose-window-${W3}`).click();
-    await expect.poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('open');
-    await expect.poll(() => page.getByTestId('console-live').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('open');
+    await expect
+      .poll(() => page.getByTestId('console-live').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     await expect.poll(() => page.getByTestId('waiting-count').textContent()).toBe('3');
 
     // The citizen's page while waiting: place in line and an estimate range.
     expect(t1.ticketPage).toBe(`/t/${t1.ticketId}`);
     await phone.goto(`${s.base}${t1.ticketPage}`);
-    await expect.poll(() => phone.getByTestId('ticket-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('waiting');
+    await expect
+      .poll(() => phone.getByTestId('ticket-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('waiting');
     expect(await phone.getByTestId('ticket-ahead').textContent()).toBe('0');
     await phone.screenshot({ path: `${SHOTS}/ticket-waiting-390.png` });
 
@@ -76,7 +104,9 @@ describe('window console in chromium', () => {
       // The first call by keyboard (F1), the others by the button.
       if (i === 0) await page.keyboard.press('F1');
       else await page.getByTestId('act-next').click();
-      await expect.poll(() => page.getByTestId('current-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('called');
+      await expect
+        .poll(() => page.getByTestId('current-status').getAttribute('data-status'), { timeout: 10_000 })
+        .toBe('called');
       const no = (await page.getByTestId('current-no').textContent())!.trim();
       served.push(no);
       if (i === 0) {
@@ -84,7 +114,9 @@ describe('window console in chromium', () => {
         expect(await page.getByTestId('current-id').textContent()).toContain('1101**********002X');
         expect(await page.content()).not.toContain(ID);
         // The phone shows the call within a poll or two.
-        await expect.poll(() => phone.getByTestId('ticket-call').textContent(), { timeout: 15_000 }).toMatch(/请\s*A?\w+\s*号到\s*3\s*号窗口办理/);
+        await expect
+          .poll(() => phone.getByTestId('ticket-call').textContent(), { timeout: 15_000 })
+          .toMatch(/请\s*A?\w+\s*号到\s*3\s*号窗口办理/);
         expect(await phone.getByTestId('ticket-call').textContent()).toContain(no);
         await phone.screenshot({ path: `${SHOTS}/ticket-called-390.png` });
         await page.screenshot({ path: `${SHOTS}/console-called-1280.png` });
@@ -107,7 +139,9 @@ describe('window console in chromium', () => {
     await expect.poll(() => page.getByTestId('waiting-count').textContent(), { timeout: 10_000 }).toBe('1');
     // Nothing wider than the tablet.
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(
+      0,
+    );
     await page.screenshot({ path: `${SHOTS}/console-1280-zh.png` });
 
     // A refusal is shown coded and localized: pause, then F1 is refused by the server.
@@ -118,7 +152,9 @@ describe('window console in chromium', () => {
     await page.screenshot({ path: `${SHOTS}/console-1280-en.png` });
 
     // The finished ticket's page says it is done.
-    await expect.poll(() => phone.getByTestId('ticket-status').getAttribute('data-status'), { timeout: 15_000 }).toBe('done');
+    await expect
+      .poll(() => phone.getByTestId('ticket-status').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('done');
     await page.close();
     await phone.close();
   }, 120_000);
@@ -128,7 +164,8 @@ describe('window console in chromium', () => {
     await signIn(page, 'staff-east');
     await page.getByTestId(`choose-window-${W3}`).waitFor();
     // The console's reads can be frozen, so the page can act on a stale screen (what a slow network does).
-    let last = ''; let frozen = false;
+    let last = '';
+    let frozen = false;
     await page.route(/\/console$/, async (route) => {
       if (frozen) return route.fulfill({ status: 200, contentType: 'application/json', body: last });
       const res = await route.fetch();
@@ -136,21 +173,34 @@ describe('window console in chromium', () => {
       return route.fulfill({ response: res, body: last });
     });
     await page.goto(`${s.base}/#/console/${HALL}/${W3}`);
-    await expect.poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('paused');
-    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('hall.session')!) as { token: string }).token);
-    const ops = (op: string) => fetch(`${s.base}/api/halls/${HALL}/windows/${W3}/ops`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ op }),
-    });
+    await expect
+      .poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('paused');
+    const token = await page.evaluate(
+      () => (JSON.parse(sessionStorage.getItem('hall.session')!) as { token: string }).token,
+    );
+    const ops = (op: string) =>
+      fetch(`${s.base}/api/halls/${HALL}/windows/${W3}/ops`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ op }),
+      });
     expect((await ops('resume')).status).toBe(200);
-    await expect.poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('open');
+    await expect
+      .poll(() => page.getByTestId('window-status').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('open');
     frozen = true;
     expect((await ops('pause')).status).toBe(200); // behind the page's back; its screen still says open
     await page.keyboard.press('F1');
-    await expect.poll(() => page.getByTestId('console-error').getAttribute('data-code'), { timeout: 10_000 }).toBe('HALL_ERR_CONFLICT');
+    await expect
+      .poll(() => page.getByTestId('console-error').getAttribute('data-code'), { timeout: 10_000 })
+      .toBe('HALL_ERR_CONFLICT');
     expect(await page.getByTestId('console-error').textContent()).toMatch(/当前状态不允许此操作/);
     await page.screenshot({ path: `${SHOTS}/console-refused-1280.png` });
     // Nothing changed: still paused, nobody called.
-    const now = await fetch(`${s.base}/api/halls/${HALL}/windows/${W3}/console`, { headers: { authorization: `Bearer ${token}` } });
+    const now = await fetch(`${s.base}/api/halls/${HALL}/windows/${W3}/console`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(await now.json()).toMatchObject({ window: { status: 'paused' }, current: null });
     frozen = false;
     await page.close();
@@ -160,7 +210,9 @@ describe('window console in chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, 'staff-east');
     await page.getByTestId(`choose-window-${W3}`).click();
-    await expect.poll(() => page.getByTestId('console-live').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('console-live').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     await page.getByTestId('console-caller-token').click();
     await page.locator('[data-testid="caller-token-qr"] svg').waitFor();
     const token = (await page.getByTestId('caller-token-text').textContent())!.trim();

@@ -20,17 +20,32 @@ describe('dashboard in chromium', () => {
   let s: Stack, browser: Browser, dev: TestDevice;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
-    if (!existsSync('dist/dashboard/index.html')) throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
+    if (!existsSync('dist/dashboard/index.html'))
+      throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
     await mkdir(SHOTS, { recursive: true });
     s = await startStack();
     dev = await connectDevice(s.app.mqttUrl, await provisionDevice(s, 'h-east', 'ticketer', 'tk-browser'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
-  afterAll(async () => { await browser?.close(); await dev?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.close();
+    await s?.stop();
+  });
 
   async function signIn(page: Page, user: string) {
     await page.goto(`${s.base}/#/login`);
@@ -57,20 +72,34 @@ describe('dashboard in chromium', () => {
     expect(await page.getByTestId('hall-card-h-city').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/halls-1920.png` });
     await page.getByTestId('hall-card-h-east').click();
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     const waiting0 = Number(await page.getByTestId('total-waiting').textContent());
     const seq0 = Number((await page.getByTestId('hall-seq').textContent())!.replace(/\D/g, ''));
 
     const reply = await dev.request('ticket.request', { itemCode: 'ZH-001' });
     const queueId = (reply.data.queue as { id: string }).id;
-    await expect.poll(async () => Number(await page.getByTestId('total-waiting').textContent()), { timeout: 10_000 }).toBe(waiting0 + 1);
-    await expect.poll(async () => Number(await page.getByTestId(`queue-waiting-${queueId}`).textContent())).toBeGreaterThanOrEqual(1);
-    await expect.poll(async () => Number((await page.getByTestId('hall-seq').textContent())!.replace(/\D/g, ''))).toBe(reply.data.seq as number);
+    await expect
+      .poll(async () => Number(await page.getByTestId('total-waiting').textContent()), { timeout: 10_000 })
+      .toBe(waiting0 + 1);
+    await expect
+      .poll(async () => Number(await page.getByTestId(`queue-waiting-${queueId}`).textContent()))
+      .toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => Number((await page.getByTestId('hall-seq').textContent())!.replace(/\D/g, '')))
+      .toBe(reply.data.seq as number);
     expect(reply.data.seq as number).toBeGreaterThan(seq0);
 
     // Paper out on the machine shows on the wall.
-    await dev.client.publishAsync(topics.up(dev.creds, 'device.status'), JSON.stringify({ v: 1, id: 'paper-1', ts: Date.now(), type: 'device.status', data: { paper: 'out' } }), { qos: 1 });
-    await expect.poll(() => page.getByTestId('device-paper-tk-browser').textContent(), { timeout: 10_000 }).toMatch(/缺纸/);
+    await dev.client.publishAsync(
+      topics.up(dev.creds, 'device.status'),
+      JSON.stringify({ v: 1, id: 'paper-1', ts: Date.now(), type: 'device.status', data: { paper: 'out' } }),
+      { qos: 1 },
+    );
+    await expect
+      .poll(() => page.getByTestId('device-paper-tk-browser').textContent(), { timeout: 10_000 })
+      .toMatch(/缺纸/);
     for (let i = 0; i < 5; i++) await dev.request('ticket.request', { itemCode: i % 2 ? 'GA-001' : 'RS-001' });
     await expect.poll(async () => Number(await page.getByTestId('total-waiting').textContent())).toBe(waiting0 + 6);
     await page.screenshot({ path: `${SHOTS}/wall-1920-zh.png` });
@@ -86,7 +115,9 @@ describe('dashboard in chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, 'sup-east');
     await page.getByTestId('hall-card-h-east').click();
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     expect(Number(await page.getByTestId('total-waiting').textContent())).toBeGreaterThanOrEqual(6);
     // Nothing wider than the viewport.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -98,7 +129,9 @@ describe('dashboard in chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await signIn(page, 'sup-east');
     await page.getByTestId('hall-card-h-east').click();
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     await page.getByTestId('window-card-h-east-w5').waitFor();
     expect(await page.getByTestId('window-card-h-east-w5').getAttribute('data-status')).toBe('closed');
 
@@ -109,7 +142,8 @@ describe('dashboard in chromium', () => {
     };
     const staff = (await s.app.db.query<{ id: number }>("SELECT id FROM users WHERE username = 'staff-east'")).rows[0]!;
     await signInWindow(s.app.db, { windowId: 'h-east-w5', userId: staff.id, via: 'console', at: new Date() });
-    for (const item of ['BDC-001', 'BDC-001', 'ZH-001', 'GA-001', 'RS-001', 'SC-001', 'ZH-003', 'GA-002']) await dev.request('ticket.request', { itemCode: item });
+    for (const item of ['BDC-001', 'BDC-001', 'ZH-001', 'GA-001', 'RS-001', 'SC-001', 'ZH-003', 'GA-002'])
+      await dev.request('ticket.request', { itemCode: item });
     await op(5, { op: 'open' });
     const no = await op(5, { op: 'next' });
     expect(no).toMatch(/^[A-Z]\d{3}$/);
@@ -119,7 +153,9 @@ describe('dashboard in chromium', () => {
     expect(await page.getByTestId('window-card-h-east-w5').getAttribute('data-status')).toBe('open');
     await expect.poll(() => page.getByTestId('call-0').textContent()).toContain(`请${no!}号到5号窗口办理`);
     // The staff name and the server figures come with the next refresh (at most a few seconds).
-    await expect.poll(() => page.getByTestId('window-staff-h-east-w5').textContent(), { timeout: 10_000 }).toBe('staff-east');
+    await expect
+      .poll(() => page.getByTestId('window-staff-h-east-w5').textContent(), { timeout: 10_000 })
+      .toBe('staff-east');
 
     // A busier hall for the screenshots: more windows, a recall, service, a pause.
     for (const n of [1, 2, 3, 4]) await op(n, { op: 'open' });
@@ -142,14 +178,22 @@ describe('dashboard in chromium', () => {
   it('runs under the strict CSP without a single violation (issue 3 web hardening)', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const violations: string[] = [];
-    await page.exposeFunction('reportCsp', (v: string) => { violations.push(v); });
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => { void (window as unknown as { reportCsp(v: string): void }).reportCsp(`${e.violatedDirective} ${e.blockedURI}`); });
+    await page.exposeFunction('reportCsp', (v: string) => {
+      violations.push(v);
     });
-    page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text()); });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        void (window as unknown as { reportCsp(v: string): void }).reportCsp(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+    });
     await signIn(page, 'sup-east');
     await page.getByTestId('hall-card-h-east').click();
-    await expect.poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.getByTestId('live-status').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('live');
     // Hover the chart so ECharts renders its tooltip HTML.
     const chart = page.locator('canvas').first();
     if (await chart.count()) await chart.hover();

@@ -10,7 +10,8 @@ import type { IndicatorDescription } from '../../contracts/index.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-results/screenshots';
 /** expect.poll with room for a busy CI machine: each screen answer runs ClickHouse queries over a month of history. */
-const poll: typeof expect.poll = (fn, opts) => expect.poll(fn, { timeout: 15_000, ...(typeof opts === 'number' ? { timeout: opts } : opts) });
+const poll: typeof expect.poll = (fn, opts) =>
+  expect.poll(fn, { timeout: 15_000, ...(typeof opts === 'number' ? { timeout: opts } : opts) });
 
 /**
  * The leadership screen and the hall operation report (issue 5 "Leadership
@@ -20,15 +21,26 @@ const poll: typeof expect.poll = (fn, opts) => expect.poll(fn, { timeout: 15_000
  * so the tiles, map, ranking and trend have something to show.
  */
 describe('leadership screen in chromium', () => {
-  let s: Stack; let browser: Browser;
+  let s: Stack;
+  let browser: Browser;
 
   /** Opens a window, takes `takes` tickets and serves `served` of them, as analytics-api.test.ts does. */
   async function serve(hall: string, takes: number, served: number): Promise<void> {
-    const w = (await s.app.db.query<{ id: string }>('SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1', [hall])).rows[0]!.id;
-    const code = (await s.app.db.query<{ code: string }>(
-      'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1', [hall, w])).rows[0]!.code;
+    const w = (
+      await s.app.db.query<{ id: string }>(
+        'SELECT id FROM windows WHERE hall_id = $1 ORDER BY length(no), no LIMIT 1',
+        [hall],
+      )
+    ).rows[0]!.id;
+    const code = (
+      await s.app.db.query<{ code: string }>(
+        'SELECT i.code FROM items i JOIN window_queues wq ON wq.queue_id = i.queue_id WHERE i.hall_id = $1 AND wq.window_id = $2 ORDER BY i.code LIMIT 1',
+        [hall, w],
+      )
+    ).rows[0]!.code;
     await runWindowOp(s.app.queue, hall, w, { op: 'open' });
-    for (let i = 0; i < takes; i++) await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
+    for (let i = 0; i < takes; i++)
+      await s.app.queue.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: code });
     for (let i = 0; i < served; i++) {
       await runWindowOp(s.app.queue, hall, w, { op: 'next' });
       await runWindowOp(s.app.queue, hall, w, { op: 'complete', outcome: 'done' });
@@ -36,8 +48,10 @@ describe('leadership screen in chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
-    if (!existsSync('dist/dashboard/index.html')) throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see README "Test suites")`);
+    if (!existsSync('dist/dashboard/index.html'))
+      throw new Error('dashboard not built: npm run build:dashboard (npm run test:browser does it)');
     await mkdir(SHOTS, { recursive: true });
     s = await startStack({ RELAY_INTERVAL_MS: '0', DEMO_HISTORY_DAYS: '30' });
     await serve('h-east', 6, 4);
@@ -52,10 +66,22 @@ describe('leadership screen in chromium', () => {
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
-  afterAll(async () => { await browser?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.stop();
+  });
 
   async function signIn(page: Page, user: string): Promise<void> {
     await page.goto(`${s.base}/#/login`);
@@ -71,7 +97,9 @@ describe('leadership screen in chromium', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // The strict CSP (issue 3) must hold here too: ECharts' map, tooltips and the scaled stage set styles only through the CSSOM.
-    page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) errors.push(m.text());
+    });
     await signIn(page, 'leader');
     await poll(() => hash(page)).toBe('#/leader');
 
@@ -88,7 +116,9 @@ describe('leadership screen in chromium', () => {
     expect(await page.locator('[data-testid^="map-area-"]').count()).toBe(3);
     expect(await text(page, 'crumb-0')).toBe('示范市');
     await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBe(5); // the five demo halls, the village point included
-    await poll(async () => Number(await page.getByTestId('trend-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(6);
+    await poll(async () =>
+      Number(await page.getByTestId('trend-chart').getAttribute('data-points')),
+    ).toBeGreaterThanOrEqual(6);
     expect(await page.getByTestId('child-row-440902').textContent()).toContain('城东区');
     // The models on the screen: next-hour pressure and staffing advice per hall (GET /api/analytics/forecast).
     await page.getByTestId('next-hour').waitFor();
@@ -96,20 +126,29 @@ describe('leadership screen in chromium', () => {
     expect(await page.getByTestId('next-hour').textContent()).toMatch(/建议开 \d+ 窗/);
     // The other models (docs/models.md "On the screens"): service efficiency per window from the history's open spans and cases,
     // the case trend of 8 weeks with 7 days of forecast, reviews honestly empty, 跑多次 from the history's applicant keys.
-    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    await poll(async () =>
+      Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows')),
+    ).toBeGreaterThanOrEqual(5);
     expect(await page.getByTestId('efficiency-chart').getAttribute('data-by')).toBe('window');
     await poll(async () => Number(await page.getByTestId('case-trend-chart').getAttribute('data-days'))).toBe(56);
     expect(Number(await page.getByTestId('case-trend-chart').getAttribute('data-forecast'))).toBe(7);
     await poll(() => page.getByTestId('review-scores').getAttribute('data-empty')).toBe('true');
     expect(await text(page, 'review-scores-empty')).toContain('暂无评价数据');
-    await poll(async () => Number(await page.getByTestId('multi-visits').getAttribute('data-matters'))).toBeGreaterThan(0);
+    await poll(async () => Number(await page.getByTestId('multi-visits').getAttribute('data-matters'))).toBeGreaterThan(
+      0,
+    );
     expect(await text(page, 'multi-visits-rate')).toMatch(/^\d+\.\d%$/);
-    expect(await page.getByTestId('multi-visits').locator('[data-testid^="multi-visits-item-"]').count()).toBeGreaterThanOrEqual(1);
+    expect(
+      await page.getByTestId('multi-visits').locator('[data-testid^="multi-visits-item-"]').count(),
+    ).toBeGreaterThanOrEqual(1);
     // Nothing spills out of the 1920×1080 stage or out of a panel.
-    const spill = await page.evaluate(() => [...document.querySelectorAll('.panel')].filter((p) => {
-      const r = p.getBoundingClientRect();
-      return r.right > 1920.5 || r.bottom > 1080.5;
-    }).length);
+    const spill = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('.panel')].filter((p) => {
+          const r = p.getBoundingClientRect();
+          return r.right > 1920.5 || r.bottom > 1080.5;
+        }).length,
+    );
     expect(spill).toBe(0);
     await page.waitForTimeout(1_200); // chart animations settle before the picture
     await page.screenshot({ path: `${SHOTS}/leader-1920-zh.png` });
@@ -117,12 +156,16 @@ describe('leadership screen in chromium', () => {
     // 人员 (staff) in the ranking and in the efficiency panel; 涉企 narrows efficiency to the enterprise items.
     await page.getByTestId('rank-by-staff').click();
     await poll(() => page.locator('.p-rank h2').textContent()).toBe('人员排名');
-    await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    await poll(async () =>
+      Number(await page.getByTestId('ranking-chart').getAttribute('data-rows')),
+    ).toBeGreaterThanOrEqual(5);
     await page.getByTestId('eff-by-staff').click();
     await poll(() => page.getByTestId('efficiency-chart').getAttribute('data-by')).toBe('staff');
     await page.getByTestId('eff-enterprise').click();
     await poll(() => page.getByTestId('efficiency-chart').getAttribute('data-enterprise')).toBe('true');
-    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(1);
+    await poll(async () =>
+      Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows')),
+    ).toBeGreaterThanOrEqual(1);
     await page.waitForTimeout(1_200);
     await page.screenshot({ path: `${SHOTS}/leader-staff-1920-zh.png` });
     await page.getByTestId('rank-by-hall').click();
@@ -164,23 +207,37 @@ describe('leadership screen in chromium', () => {
     // The period switch: today by hour (the operations run above), 30 days by day (the demo history's weekdays).
     await page.getByTestId('period-today').click();
     await poll(() => page.getByTestId('period-today').getAttribute('aria-pressed')).toBe('true');
-    await expect.poll(() => page.getByTestId('trend-chart').getAttribute('data-bucket'), { timeout: 15_000 }).toBe('hour');
+    await expect
+      .poll(() => page.getByTestId('trend-chart').getAttribute('data-bucket'), { timeout: 15_000 })
+      .toBe('hour');
     expect(Number(await page.getByTestId('trend-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(1);
     expect(Number(await page.getByTestId('trend-chart').getAttribute('data-points'))).toBeLessThanOrEqual(24);
     await page.getByTestId('period-30d').click();
-    await expect.poll(() => page.getByTestId('trend-chart').getAttribute('data-bucket'), { timeout: 15_000 }).toBe('day');
-    await expect.poll(async () => Number(await page.getByTestId('trend-chart').getAttribute('data-points')), { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    await expect
+      .poll(() => page.getByTestId('trend-chart').getAttribute('data-bucket'), { timeout: 15_000 })
+      .toBe('day');
+    await expect
+      .poll(async () => Number(await page.getByTestId('trend-chart').getAttribute('data-points')), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(20);
 
     // A hall placed at the city level opens the hall's screen: every catalog indicator, the window ranking.
     await page.getByTestId('map-area-h-city').click();
     await poll(() => hash(page)).toBe('#/leader/hall/h-city');
     await page.getByTestId('indicator-table').waitFor();
     // The hall's own figures, not the city's still on screen: one window was opened at h-city today, four in the city.
-    await expect.poll(() => page.getByTestId('indicator-row-queue.windows.open.now').locator('td.v').textContent(), { timeout: 20_000 }).toMatch(/^\s*1\s*$/);
+    await expect
+      .poll(() => page.getByTestId('indicator-row-queue.windows.open.now').locator('td.v').textContent(), {
+        timeout: 20_000,
+      })
+      .toMatch(/^\s*1\s*$/);
     await poll(() => text(page, 'leader-breadcrumb')).toMatch(/示范市\s*›\s*示范市政务服务中心/);
-    await poll(async () => Number(await page.getByTestId('ranking-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(1);
+    await poll(async () =>
+      Number(await page.getByTestId('ranking-chart').getAttribute('data-rows')),
+    ).toBeGreaterThanOrEqual(1);
     // The hall's own models: its windows' efficiency, its case trend, the empty review ranking in English.
-    await poll(async () => Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows'))).toBeGreaterThanOrEqual(5);
+    await poll(async () =>
+      Number(await page.getByTestId('efficiency-chart').getAttribute('data-rows')),
+    ).toBeGreaterThanOrEqual(5);
     await poll(async () => Number(await page.getByTestId('case-trend-chart').getAttribute('data-days'))).toBe(56);
     expect(await text(page, 'review-scores-empty')).toContain('No reviews yet');
     await page.waitForTimeout(1_200);
@@ -194,7 +251,10 @@ describe('leadership screen in chromium', () => {
     await signIn(page, 'leader');
     await page.getByTestId('map-area-440902').waitFor();
     expect(Number(await page.getByTestId('leader-stage').getAttribute('data-scale'))).toBeCloseTo(1280 / 1920, 3);
-    const overflow = await page.evaluate(() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]);
+    const overflow = await page.evaluate(() => [
+      document.documentElement.scrollWidth - innerWidth,
+      document.documentElement.scrollHeight - innerHeight,
+    ]);
     expect(overflow).toEqual([0, 0]);
     await page.close();
   });
@@ -215,11 +275,17 @@ describe('leadership screen in chromium', () => {
   // DOMAIN.md "Indicators and models" (004): a hall operation report (大厅运行研判报告).
   it('the hall operation report of h-east: every indicator, the trend, the window ranking, a summary; print', async () => {
     const token = await login(s, 'sup-east');
-    const catalog = (await api<{ indicators: IndicatorDescription[] }>(s, 'GET', '/api/indicators', undefined, token)).body.indicators;
+    const catalog = (await api<{ indicators: IndicatorDescription[] }>(s, 'GET', '/api/indicators', undefined, token))
+      .body.indicators;
     expect(catalog.length).toBeGreaterThan(20);
 
     const page = await browser.newPage({ viewport: { width: 900, height: 1273 } });
-    await page.addInitScript(() => { (window as unknown as { printed: number }).printed = 0; window.print = () => { (window as unknown as { printed: number }).printed++; }; });
+    await page.addInitScript(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => {
+        (window as unknown as { printed: number }).printed++;
+      };
+    });
     await signIn(page, 'sup-east');
     await page.getByTestId('hall-card-h-east').waitFor();
     await page.getByTestId('leader-link').click();
@@ -233,7 +299,9 @@ describe('leadership screen in chromium', () => {
     expect(await page.getByTestId('indicator-table').locator('tbody tr').count()).toBe(catalog.length);
     expect(await page.getByTestId('indicator-row-queue.wait.avg').textContent()).toContain('平均等候时长');
     expect(await page.getByTestId('indicator-row-review.satisfaction.rate').textContent()).toContain('暂无数据');
-    await poll(() => page.getByTestId('report-windows').locator('tbody tr[data-testid^="report-window-"]').count()).toBeGreaterThanOrEqual(1);
+    await poll(() =>
+      page.getByTestId('report-windows').locator('tbody tr[data-testid^="report-window-"]').count(),
+    ).toBeGreaterThanOrEqual(1);
     expect(await text(page, 'report-summary')).toMatch(/城东区政务服务中心共取号 \d+ 个，办结 \d+ 件/);
     expect(Number(await page.getByTestId('trend-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(6);
     await page.waitForTimeout(800);

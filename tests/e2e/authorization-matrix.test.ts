@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceKinds, roles, upMessages, type DeviceKind, type Role } from '../../contracts/index.ts';
 import { addUser } from '../../server/store/users-repo.ts';
-import { api, connectDevice, connectScreen, login, provisionDevice, startStack, type Stack, type TestDevice } from '../helpers/stack.ts';
+import {
+  api,
+  connectDevice,
+  connectScreen,
+  login,
+  provisionDevice,
+  startStack,
+  type Stack,
+  type TestDevice,
+} from '../helpers/stack.ts';
 
 /**
  * Issue 3's authorization matrix: every role × every endpoint, socket room
@@ -18,7 +27,15 @@ const EXPECTED_ROLES: Record<Role, string[]> = {
   secadmin: ['permission.read', 'user.manage', 'security.manage'],
   auditadmin: ['permission.read', 'audit.read', 'audit.export'],
   leader: ['hall.read', 'permission.read', 'indicator.read', 'data.export'],
-  supervisor: ['hall.read', 'permission.read', 'queue.supervise', 'pii.view', 'indicator.read', 'data.export', 'review.handle'],
+  supervisor: [
+    'hall.read',
+    'permission.read',
+    'queue.supervise',
+    'pii.view',
+    'indicator.read',
+    'data.export',
+    'review.handle',
+  ],
   staff: ['hall.read', 'permission.read', 'queue.operate', 'pii.view'],
   reviewer: ['hall.read', 'permission.read', 'review.handle'],
   appointment: ['hall.read', 'permission.read', 'appointment.manage', 'pii.view'],
@@ -111,11 +128,18 @@ const tokens = {} as Record<Role, string>;
 let endpoints: { method: string; path: string; permission: string | null; hallScoped: boolean }[];
 
 function fill(path: string, hallId: string): string {
-  return path.replace(':hallId', hallId).replace(':deviceId', `${hallId}-ticketer-1`).replace(':ticketId', '00000000-0000-4000-8000-000000000000').replace(/:[A-Za-z]+/g, 'x');
+  return path
+    .replace(':hallId', hallId)
+    .replace(':deviceId', `${hallId}-ticketer-1`)
+    .replace(':ticketId', '00000000-0000-4000-8000-000000000000')
+    .replace(/:[A-Za-z]+/g, 'x');
 }
 
 async function deniedCount(username: string): Promise<number> {
-  const r = await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'permission.denied' AND username = $1", [username]);
+  const r = await s.app.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM audit_log WHERE action = 'permission.denied' AND username = $1",
+    [username],
+  );
   return r.rows[0]!.n;
 }
 
@@ -131,7 +155,9 @@ describe('authorization matrix', () => {
     expect(r.status).toBe(200);
     endpoints = r.body.endpoints;
   }, 120_000);
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('the code gives each role exactly the permissions the issue asks for', async () => {
     const r = await api<{ roles: Record<string, string[]> }>(s, 'GET', '/api/permissions', undefined, tokens.staff);
@@ -139,8 +165,15 @@ describe('authorization matrix', () => {
   });
 
   it('every API endpoint is in this matrix and checks the permission written here', () => {
-    const listed = Object.fromEntries(endpoints.map((e) => [`${e.method} ${e.path}`, e.permission ?? 'public|session']));
-    const expected = Object.fromEntries(Object.entries(EXPECTED_ENDPOINTS).map(([k, v]) => [k, ['public', 'session', 'hook'].includes(v) ? 'public|session' : v]));
+    const listed = Object.fromEntries(
+      endpoints.map((e) => [`${e.method} ${e.path}`, e.permission ?? 'public|session']),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED_ENDPOINTS).map(([k, v]) => [
+        k,
+        ['public', 'session', 'hook'].includes(v) ? 'public|session' : v,
+      ]),
+    );
     expect(listed).toEqual(expected);
   });
 
@@ -184,7 +217,13 @@ describe('authorization matrix', () => {
         const r = await api(s, e.method, fill(e.path, HALL_OUT), e.method === 'GET' ? undefined : {}, tokens[role]);
         expect(r.status, `${role} ${e.method} ${e.path} on ${HALL_OUT}`).toBe(404);
         expect(await deniedCount(`m-${role}`)).toBe(before + 1);
-        const missing = await api(s, e.method, fill(e.path, 'h-nowhere'), e.method === 'GET' ? undefined : {}, tokens[role]);
+        const missing = await api(
+          s,
+          e.method,
+          fill(e.path, 'h-nowhere'),
+          e.method === 'GET' ? undefined : {},
+          tokens[role],
+        );
         expect(missing.status).toBe(404);
       }
     }
@@ -236,9 +275,12 @@ describe('authorization matrix', () => {
   describe('device kind × command', () => {
     const devices = {} as Record<DeviceKind, TestDevice>;
     beforeAll(async () => {
-      for (const kind of deviceKinds) devices[kind] = await connectDevice(s.app.mqttUrl, await provisionDevice(s, HALL_IN, kind, `m-${kind}`));
+      for (const kind of deviceKinds)
+        devices[kind] = await connectDevice(s.app.mqttUrl, await provisionDevice(s, HALL_IN, kind, `m-${kind}`));
     });
-    afterAll(async () => { for (const d of Object.values(devices)) await d.close(); });
+    afterAll(async () => {
+      for (const d of Object.values(devices)) await d.close();
+    });
 
     it('a device may send exactly the message types of its kind', async () => {
       const allTypes = [...new Set(Object.values(upMessages).flatMap((m) => Object.keys(m)))];

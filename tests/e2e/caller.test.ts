@@ -3,7 +3,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
-import { api, connectDevice, login, provisionDevice, startStack, until, type Stack, type TestDevice } from '../helpers/stack.ts';
+import {
+  api,
+  connectDevice,
+  login,
+  provisionDevice,
+  startStack,
+  until,
+  type Stack,
+  type TestDevice,
+} from '../helpers/stack.ts';
 import { addUser } from '../../server/store/users-repo.ts';
 import { revokeUserSessions } from '../../server/store/sessions-repo.ts';
 import { DEMO_PIN } from '../../server/store/seed-demo.ts';
@@ -22,7 +31,10 @@ const w2 = 'h-east-w2';
 
 describe('window caller (呼叫器) over MQTT', () => {
   let s: Stack;
-  let ticketer: TestDevice; let caller1: TestDevice; let caller2: TestDevice; let rater: TestDevice;
+  let ticketer: TestDevice;
+  let caller1: TestDevice;
+  let caller2: TestDevice;
+  let rater: TestDevice;
   let display: mqtt.MqttClient;
   const shown: { topic: string; data: { text: string; voice?: string } }[] = [];
 
@@ -40,8 +52,16 @@ describe('window caller (呼叫器) over MQTT', () => {
     // A configuration change moves the hall's config version (processes reload it).
     await s.app.db.query('UPDATE halls SET config_version = config_version + 1 WHERE id = $1', [hall]);
     const led = await provisionDevice(s, hall, 'display', 'e2e-caller-led');
-    display = await mqtt.connectAsync(s.app.mqttUrl, { clientId: led.deviceId, username: led.username, password: led.password, protocolVersion: 4, reconnectPeriod: 0 });
-    display.on('message', (topic, p) => shown.push({ topic, data: (JSON.parse(p.toString()) as { data: { text: string } }).data }));
+    display = await mqtt.connectAsync(s.app.mqttUrl, {
+      clientId: led.deviceId,
+      username: led.username,
+      password: led.password,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    display.on('message', (topic, p) =>
+      shown.push({ topic, data: (JSON.parse(p.toString()) as { data: { text: string } }).data }),
+    );
     await display.subscribeAsync(`halls/${hall}/display/+`, { qos: 1 });
   });
   afterAll(async () => {
@@ -50,9 +70,18 @@ describe('window caller (呼叫器) over MQTT', () => {
     await s?.stop();
   });
 
-  const hallSeq = async () => (await s.app.db.query<{ seq: number }>('SELECT seq FROM halls WHERE id = $1', [hall])).rows[0]!.seq;
-  const outboxCount = async () => (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE hall_id = $1', [hall])).rows[0]!.n;
-  const ticketRows = async () => (await s.app.db.query('SELECT ticket_no, status, window_id, calls, recalls, target_window_id, queue_id FROM tickets WHERE hall_id = $1 ORDER BY ticket_no', [hall])).rows;
+  const hallSeq = async () =>
+    (await s.app.db.query<{ seq: number }>('SELECT seq FROM halls WHERE id = $1', [hall])).rows[0]!.seq;
+  const outboxCount = async () =>
+    (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE hall_id = $1', [hall])).rows[0]!
+      .n;
+  const ticketRows = async () =>
+    (
+      await s.app.db.query(
+        'SELECT ticket_no, status, window_id, calls, recalls, target_window_id, queue_id FROM tickets WHERE hall_id = $1 ORDER BY ticket_no',
+        [hall],
+      )
+    ).rows;
   const snapshot = async () => ({ seq: await hallSeq(), outbox: await outboxCount(), tickets: await ticketRows() });
 
   /** An op that must succeed; returns the call.result. */
@@ -69,24 +98,47 @@ describe('window caller (呼叫器) over MQTT', () => {
     expect(downMessages.error.parse(r.data).code).toBe(code);
     expect(await snapshot()).toEqual(before);
   }
-  const take = async (itemCode: string) => String((await ticketer.request('ticket.request', { itemCode })).data.ticketNo);
+  const take = async (itemCode: string) =>
+    String((await ticketer.request('ticket.request', { itemCode })).data.ticketNo);
 
   it('refuses every call before a sign-in, and a wrong PIN', async () => {
     await take('ZH-001');
     await refused(caller1, 'call.next', { windowId: w1 }, 'HALL_ERR_UNAUTHENTICATED');
     await refused(caller1, 'call.open', { windowId: w1 }, 'HALL_ERR_UNAUTHENTICATED');
-    await refused(caller1, 'caller.signin', { windowId: w1, account: 'staff-east', pin: '000001' }, 'HALL_ERR_BAD_CREDENTIALS');
+    await refused(
+      caller1,
+      'caller.signin',
+      { windowId: w1, account: 'staff-east', pin: '000001' },
+      'HALL_ERR_BAD_CREDENTIALS',
+    );
     // staff-city is window staff, but of another hall.
-    await refused(caller1, 'caller.signin', { windowId: w1, account: 'staff-city', pin: DEMO_PIN }, 'HALL_ERR_FORBIDDEN');
+    await refused(
+      caller1,
+      'caller.signin',
+      { windowId: w1, account: 'staff-city', pin: DEMO_PIN },
+      'HALL_ERR_FORBIDDEN',
+    );
   });
 
   it('signs in by account + PIN at the window it is bound to', async () => {
-    await refused(caller1, 'caller.signin', { windowId: w2, account: 'staff-east', pin: DEMO_PIN }, 'HALL_ERR_FORBIDDEN');
+    await refused(
+      caller1,
+      'caller.signin',
+      { windowId: w2, account: 'staff-east', pin: DEMO_PIN },
+      'HALL_ERR_FORBIDDEN',
+    );
     const r = await caller1.request('caller.signin', { windowId: w1, account: 'staff-east', pin: DEMO_PIN });
     expect(r.type).toBe('caller.signedin');
-    expect(downMessages['caller.signedin'].parse(r.data)).toMatchObject({ windowId: w1, windowNo: '1', username: 'staff-east' });
+    expect(downMessages['caller.signedin'].parse(r.data)).toMatchObject({
+      windowId: w1,
+      windowNo: '1',
+      username: 'staff-east',
+    });
     expect(JSON.stringify(r.data)).not.toContain(DEMO_PIN);
-    const staff = await s.app.db.query("SELECT s.via, s.device_id, u.username FROM window_staff s JOIN users u ON u.id = s.user_id WHERE s.window_id = $1", [w1]);
+    const staff = await s.app.db.query(
+      'SELECT s.via, s.device_id, u.username FROM window_staff s JOIN users u ON u.id = s.user_id WHERE s.window_id = $1',
+      [w1],
+    );
     expect(staff.rows).toEqual([{ via: 'caller', device_id: 'h-east-caller-w1', username: 'staff-east' }]);
   });
 
@@ -104,7 +156,8 @@ describe('window caller (呼叫器) over MQTT', () => {
   it('opens, calls next with the LED text, and a QoS 1 redelivery of the same id calls nobody twice', async () => {
     const opened = await op(caller1, 'call.open', { windowId: w1 });
     expect(opened.window).toMatchObject({ id: w1, no: '1', status: 'open' });
-    await take('ZH-001'); await take('ZH-001');
+    await take('ZH-001');
+    await take('ZH-001');
     const id = randomUUID();
     const first = await caller1.request('call.next', { windowId: w1 }, id);
     expect(first.type).toBe('call.result');
@@ -112,7 +165,11 @@ describe('window caller (呼叫器) over MQTT', () => {
     expect(called.current).toMatchObject({ ticketNo: 'A001', status: 'called' });
     const before = await snapshot();
     // The same message again (a device retry / QoS 1 redelivery): the stored reply, nothing new.
-    await caller1.client.publishAsync(topics.up(caller1.creds, 'call.next'), JSON.stringify({ v: 1, id, ts: Date.now(), type: 'call.next', data: { windowId: w1 } }), { qos: 1 });
+    await caller1.client.publishAsync(
+      topics.up(caller1.creds, 'call.next'),
+      JSON.stringify({ v: 1, id, ts: Date.now(), type: 'call.next', data: { windowId: w1 } }),
+      { qos: 1 },
+    );
     await until(() => caller1.inbox.filter((m) => m.msg.re === id).length >= 2);
     const replies = caller1.inbox.filter((m) => m.msg.re === id);
     expect(replies[1]!.msg).toMatchObject({ type: 'call.result', data: first.data });
@@ -120,7 +177,9 @@ describe('window caller (呼叫器) over MQTT', () => {
     expect((await ticketRows()).filter((t) => t.status === 'called')).toHaveLength(1);
 
     const text = '请A001号到1号窗口办理';
-    const shownMain = await until(() => shown.find((m) => m.topic === topics.display(hall, 'main') && m.data.text === text));
+    const shownMain = await until(() =>
+      shown.find((m) => m.topic === topics.display(hall, 'main') && m.data.text === text),
+    );
     expect(shownMain.data.voice).toBe(text);
     await until(() => shown.find((m) => m.topic === topics.display(hall, w1) && m.data.text === text));
   });
@@ -144,9 +203,16 @@ describe('window caller (呼叫器) over MQTT', () => {
     // A003 is not next: out of order needs the reason, which the event keeps.
     const picked = await op(caller1, 'call.pick', { windowId: w1, ticketNo: 'A003', reason: '老人优先' });
     expect(picked.current).toMatchObject({ ticketNo: 'A003', status: 'called' });
-    const ev = await s.app.db.query("SELECT payload FROM outbox WHERE hall_id = $1 AND type = 'ticket.called' ORDER BY seq DESC LIMIT 1", [hall]);
+    const ev = await s.app.db.query(
+      "SELECT payload FROM outbox WHERE hall_id = $1 AND type = 'ticket.called' ORDER BY seq DESC LIMIT 1",
+      [hall],
+    );
     expect(JSON.stringify(ev.rows[0].payload)).toContain('A003');
-    expect(ev.rows[0].payload.data ?? ev.rows[0].payload).toMatchObject({ ticketNo: 'A003', outOfOrder: true, reason: '老人优先' });
+    expect(ev.rows[0].payload.data ?? ev.rows[0].payload).toMatchObject({
+      ticketNo: 'A003',
+      outOfOrder: true,
+      reason: '老人优先',
+    });
   });
 
   it('bad input: each with its code, and nothing changes', async () => {
@@ -172,7 +238,10 @@ describe('window caller (呼叫器) over MQTT', () => {
     const toQueue = await op(caller1, 'call.transfer', { windowId: w1, toQueueId: 'h-east-qB' });
     expect(toQueue.events).toContain('ticket.transferred');
     expect(toQueue.current).toBeNull();
-    expect((await ticketRows()).find((t) => t.ticket_no === 'A003')).toMatchObject({ status: 'waiting', queue_id: 'h-east-qB' });
+    expect((await ticketRows()).find((t) => t.ticket_no === 'A003')).toMatchObject({
+      status: 'waiting',
+      queue_id: 'h-east-qB',
+    });
 
     const next = await op(caller1, 'call.next', { windowId: w1 });
     const no = next.current!.ticketNo;
@@ -181,7 +250,10 @@ describe('window caller (呼叫器) over MQTT', () => {
     await op(caller2, 'call.open', { windowId: w2 });
     const toWindow = await op(caller1, 'call.transfer', { windowId: w1, toWindowId: w2 });
     expect(toWindow.current).toBeNull();
-    expect((await ticketRows()).find((t) => t.ticket_no === no)).toMatchObject({ status: 'waiting', target_window_id: w2 });
+    expect((await ticketRows()).find((t) => t.ticket_no === no)).toMatchObject({
+      status: 'waiting',
+      target_window_id: w2,
+    });
     // A003 (transferred to queue B, which window 2 serves) may come first by class: window 2 picks the one sent to it.
     const at2 = await op(caller2, 'call.pick', { windowId: w2, ticketNo: no, reason: '转入本窗口' });
     expect(at2.current).toMatchObject({ ticketNo: no, status: 'called' });
@@ -193,9 +265,16 @@ describe('window caller (呼叫器) over MQTT', () => {
     expect(done.events).toEqual(expect.arrayContaining(['ticket.completed', 'case.opened', 'rating.prompt']));
     expect(done.window.served).toBe(1);
     const prompt = await rater.waitFor((m) => m.topic.endsWith('/down/rating.prompt'));
-    expect(downMessages['rating.prompt'].parse(prompt.msg.data)).toMatchObject({ ticketNo: again.current!.ticketNo, windowId: w1, windowNo: '1' });
+    expect(downMessages['rating.prompt'].parse(prompt.msg.data)).toMatchObject({
+      ticketNo: again.current!.ticketNo,
+      windowId: w1,
+      windowNo: '1',
+    });
     // The staff member signed in on the caller is stamped on the ticket and the case.
-    const staff = await s.app.db.query("SELECT u.username FROM tickets t JOIN users u ON u.id = t.staff_user_id WHERE t.hall_id = $1 AND t.ticket_no = $2", [hall, again.current!.ticketNo]);
+    const staff = await s.app.db.query(
+      'SELECT u.username FROM tickets t JOIN users u ON u.id = t.staff_user_id WHERE t.hall_id = $1 AND t.ticket_no = $2',
+      [hall, again.current!.ticketNo],
+    );
     expect(staff.rows).toEqual([{ username: 'staff-east' }]);
   });
 
@@ -211,11 +290,14 @@ describe('window caller (呼叫器) over MQTT', () => {
   });
 
   it('a revoked or timed-out caller session refuses, and sign-out ends the sign-in', async () => {
-    const clerk = (await s.app.db.query<{ id: number }>("SELECT id FROM users WHERE username = 'e2e-clerk'")).rows[0]!.id;
+    const clerk = (await s.app.db.query<{ id: number }>("SELECT id FROM users WHERE username = 'e2e-clerk'")).rows[0]!
+      .id;
     await revokeUserSessions(s.app.db, clerk, new Date());
     await refused(caller2, 'call.complete', { windowId: w2 }, 'HALL_ERR_UNAUTHENTICATED');
 
-    await s.app.db.query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = (SELECT session_hash FROM caller_sessions WHERE device_id = 'h-east-caller-w1')");
+    await s.app.db.query(
+      "UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = (SELECT session_hash FROM caller_sessions WHERE device_id = 'h-east-caller-w1')",
+    );
     await refused(caller1, 'call.next', { windowId: w1 }, 'HALL_ERR_SESSION_EXPIRED');
     const r = await caller1.request('caller.signin', { windowId: w1, account: 'staff-east', pin: DEMO_PIN });
     expect(r.type).toBe('caller.signedin');
@@ -225,7 +307,9 @@ describe('window caller (呼叫器) over MQTT', () => {
     expect(out).toMatchObject({ type: 'caller.signedout', data: { windowId: w1 } });
     expect((await s.app.db.query('SELECT 1 FROM window_staff WHERE window_id = $1', [w1])).rowCount).toBe(0);
     await refused(caller1, 'call.complete', { windowId: w1 }, 'HALL_ERR_UNAUTHENTICATED');
-    const audit = await s.app.db.query("SELECT result, detail FROM audit_log WHERE action = 'auth.logout' AND detail->>'via' = 'caller'");
+    const audit = await s.app.db.query(
+      "SELECT result, detail FROM audit_log WHERE action = 'auth.logout' AND detail->>'via' = 'caller'",
+    );
     expect(audit.rows).toMatchObject([{ result: 'ok', detail: { deviceId: 'h-east-caller-w1', windowId: w1 } }]);
   });
 });

@@ -9,16 +9,27 @@ const run = promisify(execFile);
 /** Issue 2 §6: the CLI works beside a running server with the same configuration, embedded database included. */
 describe('provisioning CLI beside a running server', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack(); });
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
   const cli = async (...args: string[]) => {
-    const r = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: { ...process.env, DATA_DIR: s.dataDir }, timeout: 60_000 });
+    const r = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+      env: { ...process.env, DATA_DIR: s.dataDir },
+      timeout: 60_000,
+    });
     return JSON.parse(r.stdout) as unknown;
   };
 
   it('devices:add prints credentials that the running broker accepts', async () => {
-    const creds = await cli('devices:add', '--hall', 'h-city', '--kind', 'ticketer') as DeviceCredentials;
-    expect(creds).toMatchObject({ hallId: 'h-city', kind: 'ticketer', topicPrefix: `halls/h-city/ticketer/${creds.deviceId}` });
+    const creds = (await cli('devices:add', '--hall', 'h-city', '--kind', 'ticketer')) as DeviceCredentials;
+    expect(creds).toMatchObject({
+      hallId: 'h-city',
+      kind: 'ticketer',
+      topicPrefix: `halls/h-city/ticketer/${creds.deviceId}`,
+    });
     expect(creds.username).toBe(creds.deviceId);
     const dev = await connectDevice(s.app.mqttUrl, creds);
     expect((await dev.request('ticket.request', { itemCode: 'SC-001' })).data.ticketNo).toBe('E001');
@@ -26,27 +37,46 @@ describe('provisioning CLI beside a running server', () => {
   });
 
   it('halls:list prints halls with their item codes', async () => {
-    const halls = await cli('halls:list') as HallSummary[];
+    const halls = (await cli('halls:list')) as HallSummary[];
     expect(halls.map((h) => h.id)).toContain('h-donghu-v');
     expect(halls.find((h) => h.id === 'h-donghu')!.items.map((i) => i.code)).toEqual(['ZH-001', 'ZH-002', 'ZH-003']);
   });
 
   it('users:add prints a login that works on the server', async () => {
-    const u = await cli('users:add', '--role', 'leader', '--region', '440904') as { username: string; password: string };
+    const u = (await cli('users:add', '--role', 'leader', '--region', '440904')) as {
+      username: string;
+      password: string;
+    };
     const token = await login(s, u.username, u.password);
     const halls = await api<{ halls: HallSummary[] }>(s, 'GET', '/api/halls', undefined, token);
     expect(halls.body.halls.map((h) => h.id)).toEqual(['h-west']);
   });
 
   it('users:add is the same audited command as POST /api/users, under the operating-system account', async () => {
-    const u = await cli('users:add', '--role', 'supervisor', '--hall', 'h-east') as { username: string; password: string };
-    const row = (await s.app.db.query("SELECT username, role, target, detail FROM audit_log WHERE action = 'user.add' ORDER BY id DESC LIMIT 1")).rows[0];
-    expect(row).toMatchObject({ role: 'operator', target: `user:${u.username}`, detail: { role: 'supervisor', hallId: 'h-east', via: 'cli' } });
+    const u = (await cli('users:add', '--role', 'supervisor', '--hall', 'h-east')) as {
+      username: string;
+      password: string;
+    };
+    const row = (
+      await s.app.db.query(
+        "SELECT username, role, target, detail FROM audit_log WHERE action = 'user.add' ORDER BY id DESC LIMIT 1",
+      )
+    ).rows[0];
+    expect(row).toMatchObject({
+      role: 'operator',
+      target: `user:${u.username}`,
+      detail: { role: 'supervisor', hallId: 'h-east', via: 'cli' },
+    });
     expect(row.username).toMatch(/^os:/);
   });
 
   it('bad arguments give a coded error and exit 1', async () => {
-    await expect(run(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'devices:add', '--hall', 'h-city', '--kind', 'toaster'], { env: { ...process.env, DATA_DIR: s.dataDir } }))
-      .rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('HALL_ERR_BAD_REQUEST') });
+    await expect(
+      run(
+        process.execPath,
+        ['--import', 'tsx', 'cli/main.ts', 'devices:add', '--hall', 'h-city', '--kind', 'toaster'],
+        { env: { ...process.env, DATA_DIR: s.dataDir } },
+      ),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('HALL_ERR_BAD_REQUEST') });
   });
 });

@@ -9,16 +9,38 @@ import type { TrendResponse } from '../../contracts/index.ts';
  */
 describe('demo history: a synthetic past for the leadership screens', () => {
   let s: Stack;
-  const count = async () => Number((await (await s.app.analytics.client.query({ query: "SELECT count() AS n FROM events WHERE seq >= 1000000000000", format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+  const count = async () =>
+    Number(
+      (
+        await (
+          await s.app.analytics.client.query({
+            query: 'SELECT count() AS n FROM events WHERE seq >= 1000000000000',
+            format: 'JSONEachRow',
+          })
+        ).json<{ n: string }>()
+      )[0]!.n,
+    );
 
-  beforeAll(async () => { s = await startStack({ DEMO_HISTORY_DAYS: '8', RELAY_INTERVAL_MS: '0' }); });
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack({ DEMO_HISTORY_DAYS: '8', RELAY_INTERVAL_MS: '0' });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('fills the days before today in every hall, and a restart adds nothing', async () => {
-    const n = await until(async () => { const c = await count(); return c > 0 ? c : null; });
+    const n = await until(async () => {
+      const c = await count();
+      return c > 0 ? c : null;
+    });
     // Written in batches: wait until it stops growing.
     let last = n;
-    for (;;) { await new Promise((r) => setTimeout(r, 300)); const c = await count(); if (c === last) break; last = c; }
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 300));
+      const c = await count();
+      if (c === last) break;
+      last = c;
+    }
     const token = await login(s, 'leader');
     const to = s.clock.now().toISOString();
     const from = new Date(s.clock.now().getTime() - 10 * 86_400_000).toISOString();
@@ -34,7 +56,14 @@ describe('demo history: a synthetic past for the leadership screens', () => {
     }
     const today = new Date(s.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     expect(trend.body.points.map((p) => p.t)).not.toContain(today);
-    const halls = (await (await s.app.analytics.client.query({ query: 'SELECT DISTINCT hall_id FROM events ORDER BY hall_id', format: 'JSONEachRow' })).json<{ hall_id: string }>()).map((r) => r.hall_id);
+    const halls = (
+      await (
+        await s.app.analytics.client.query({
+          query: 'SELECT DISTINCT hall_id FROM events ORDER BY hall_id',
+          format: 'JSONEachRow',
+        })
+      ).json<{ hall_id: string }>()
+    ).map((r) => r.hall_id);
     expect(halls).toEqual(['h-city', 'h-donghu', 'h-donghu-v', 'h-east', 'h-west']);
     await s.restart();
     await new Promise((r) => setTimeout(r, 1000));

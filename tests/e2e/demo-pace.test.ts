@@ -25,8 +25,13 @@ describe('demo pace at 19:00 Beijing time', () => {
   const offsetMs = start.getTime() - Date.now();
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 
-  beforeAll(async () => { s = await startStack({ SEED: 'demo', SIM: 'on', SIM_RATE: '120' }, undefined, { clock }); });
-  afterAll(async () => { screen?.close(); await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack({ SEED: 'demo', SIM: 'on', SIM_RATE: '120' }, undefined, { clock });
+  });
+  afterAll(async () => {
+    screen?.close();
+    await s?.stop();
+  });
 
   const count = async (sql: string) => (await s.app.db.query<{ n: number }>(sql)).rows[0]!.n;
 
@@ -36,9 +41,17 @@ describe('demo pace at 19:00 Beijing time', () => {
 
   it('issues and calls tickets at 19:00 within a bounded time', async () => {
     await until(async () => (await count('SELECT count(*)::int AS n FROM tickets')) >= 30, 90_000, 500);
-    await until(async () => (await count('SELECT count(*)::int AS n FROM tickets WHERE called_at IS NOT NULL')) >= 10, 60_000, 500);
+    await until(
+      async () => (await count('SELECT count(*)::int AS n FROM tickets WHERE called_at IS NOT NULL')) >= 10,
+      60_000,
+      500,
+    );
     // They were taken in the halls' evening, by the server's clock, in the demo halls' real hall day.
-    expect(await count("SELECT count(*)::int AS n FROM tickets WHERE extract(hour FROM issued_at AT TIME ZONE 'Asia/Shanghai') <> 19")).toBe(0);
+    expect(
+      await count(
+        "SELECT count(*)::int AS n FROM tickets WHERE extract(hour FROM issued_at AT TIME ZONE 'Asia/Shanghai') <> 19",
+      ),
+    ).toBe(0);
     // More than one hall moves: the city's share is spread over every ticket machine.
     expect(await count('SELECT count(DISTINCT hall_id)::int AS n FROM tickets')).toBeGreaterThanOrEqual(3);
     // No queue refused a ticket for the hour: the demo seed's queues are open all day.

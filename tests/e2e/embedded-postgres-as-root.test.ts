@@ -18,12 +18,21 @@ import { ROOT_HOME, packagedBinaries } from '../../server/store/embedded-pg-path
 const asRoot = process.getuid?.() === 0;
 const NOT_ROOT = 'runs only as root: the layout under test is the one a root process uses';
 const mode = async (p: string) => (await stat(p)).mode & 0o777;
-interface Runtime { clusterDir: string; binDir: string; port: number }
-const runtime = async (dataDir: string) => JSON.parse(await readFile(path.join(dataDir, 'postgres.json'), 'utf8')) as Runtime;
+interface Runtime {
+  clusterDir: string;
+  binDir: string;
+  port: number;
+}
+const runtime = async (dataDir: string) =>
+  JSON.parse(await readFile(path.join(dataDir, 'postgres.json'), 'utf8')) as Runtime;
 const query = async (url: string, sql: string) => {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { return (await c.query(sql)).rows as Record<string, unknown>[]; } finally { await c.end(); }
+  try {
+    return (await c.query(sql)).rows as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
 };
 
 describe('embedded PostgreSQL started as root', () => {
@@ -82,7 +91,12 @@ describe('embedded PostgreSQL started as root', () => {
     // A home inside a 0700 folder: the copy is made, but postgres cannot execute it.
     const hidden = await mkdtemp(path.join(tmpdir(), 'hall-root-home-'));
     try {
-      const err = await startEmbeddedPostgres(path.join(hidden, 'data'), () => undefined, { rootHome: path.join(hidden, 'hall-ops') }).then(() => null, (e: unknown) => e);
+      const err = await startEmbeddedPostgres(path.join(hidden, 'data'), () => undefined, {
+        rootHome: path.join(hidden, 'hall-ops'),
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: 'HALL_ERR_CONFIG' });
       expect((err as Error).message).toMatch(/initdb as user postgres \(uid \d+\): spawn .* EACCES/);
     } finally {
@@ -98,8 +112,14 @@ describe('embedded PostgreSQL started as root', () => {
       const home = path.join(base, 'hall-ops');
       await mkdir(home);
       await chmod(home, 0o777);
-      const err = await startEmbeddedPostgres(path.join(base, 'data'), () => undefined, { rootHome: home }).then(() => null, (e: unknown) => e);
-      expect(err).toMatchObject({ code: 'HALL_ERR_CONFIG', message: expect.stringContaining('is writable by group or others') });
+      const err = await startEmbeddedPostgres(path.join(base, 'data'), () => undefined, { rootHome: home }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({
+        code: 'HALL_ERR_CONFIG',
+        message: expect.stringContaining('is writable by group or others'),
+      });
       expect(await mode(home)).toBe(0o777);
     } finally {
       await rm(base, { recursive: true, force: true });

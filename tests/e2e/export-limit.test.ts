@@ -4,12 +4,18 @@ import { api, login, startStack, type Stack } from '../helpers/stack.ts';
 /** Issue 3: exports are rate-limited per user (EXPORT_RATE_PER_HOUR) after authorization; every export is audited. */
 describe('export rate limit', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack({ EXPORT_RATE_PER_HOUR: '2' }); }, 60_000);
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack({ EXPORT_RATE_PER_HOUR: '2' });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('the third export in an hour gets a coded 429; refused ones are not exported or audited as exports', async () => {
     const t = await login(s, 'auditor');
-    const exports = async () => (await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.export'")).rows[0]!.n;
+    const exports = async () =>
+      (await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'audit.export'"))
+        .rows[0]!.n;
     expect((await api(s, 'GET', '/api/audit/export', undefined, t)).status).toBe(200);
     expect((await api(s, 'GET', '/api/audit/export', undefined, t)).status).toBe(200);
     const third = await api<{ error: { code: string } }>(s, 'GET', '/api/audit/export', undefined, t);

@@ -11,21 +11,30 @@ import { pruneInbox } from '../../server/store/inbox-repo.ts';
  * first reply.
  */
 describe('inbox retention', () => {
-  let s: Stack; let dev: TestDevice;
+  let s: Stack;
+  let dev: TestDevice;
   beforeAll(async () => {
     s = await startStack({ INBOX_RETENTION_HOURS: '24' });
     dev = await connectDevice(s.app.mqttUrl, await provisionDevice(s, 'h-east', 'ticketer', 'tk-inbox'));
   }, 120_000);
-  afterAll(async () => { await dev?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await dev?.close();
+    await s?.stop();
+  });
 
-  const count = async () => (await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM inbox WHERE device_id = 'tk-inbox'")).rows[0]!.n;
+  const count = async () =>
+    (await s.app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM inbox WHERE device_id = 'tk-inbox'")).rows[0]!
+      .n;
 
   it('deletes rows past the retention, keeps recent ones, and a redelivery inside it still gets the first reply', async () => {
     const id = randomUUID();
     const first = await dev.request('ticket.request', { itemCode: 'ZH-001' }, id);
     // Five old message ids, two days back.
     for (let i = 0; i < 5; i++) {
-      await s.app.db.query("INSERT INTO inbox (device_id, msg_id, received_at, reply_type, reply) VALUES ('tk-inbox', $1, now() - interval '2 days', 'ticket.issued', '{}')", [`old-${i}`]);
+      await s.app.db.query(
+        "INSERT INTO inbox (device_id, msg_id, received_at, reply_type, reply) VALUES ('tk-inbox', $1, now() - interval '2 days', 'ticket.issued', '{}')",
+        [`old-${i}`],
+      );
     }
     expect(await count()).toBe(6);
     expect(await s.app.pruneInbox()).toBe(5);
@@ -37,7 +46,10 @@ describe('inbox retention', () => {
 
   it('prunes in batches until nothing old is left', async () => {
     for (let i = 0; i < 7; i++) {
-      await s.app.db.query("INSERT INTO inbox (device_id, msg_id, received_at) VALUES ('tk-inbox', $1, now() - interval '3 days')", [`batch-${i}`]);
+      await s.app.db.query(
+        "INSERT INTO inbox (device_id, msg_id, received_at) VALUES ('tk-inbox', $1, now() - interval '3 days')",
+        [`batch-${i}`],
+      );
     }
     expect(await pruneInbox(s.app.db, new Date(Date.now() - 86_400_000), 2)).toBe(7);
     expect(await count()).toBe(1);

@@ -180,27 +180,59 @@ describe('indicator catalog', () => {
 
   it('evaluates state indicators as of `to`, whatever `from` is', async () => {
     const late = { ...FIXTURE_SCOPE, from: '2026-11-23T04:59:00.000Z' };
-    const got = byId(await evaluateAll(analytics.client, late, ['queue.waiting.now', 'queue.windows.open.now', 'queue.windows.serving.now', 'queue.windows.idle.now']));
-    expect([got['queue.waiting.now']?.value, got['queue.windows.open.now']?.value, got['queue.windows.serving.now']?.value, got['queue.windows.idle.now']?.value])
-      .toEqual([4, 3, 1, 2]);
+    const got = byId(
+      await evaluateAll(analytics.client, late, [
+        'queue.waiting.now',
+        'queue.windows.open.now',
+        'queue.windows.serving.now',
+        'queue.windows.idle.now',
+      ]),
+    );
+    expect([
+      got['queue.waiting.now']?.value,
+      got['queue.windows.open.now']?.value,
+      got['queue.windows.serving.now']?.value,
+      got['queue.windows.idle.now']?.value,
+    ]).toEqual([4, 3, 1, 2]);
     // At 03:15 h-city: A006..A009 not yet issued, w-c1 paused, w-c4 open and idle; h-east: B003 back in line (03:00), w-e1 serving B004 (called 03:10).
-    const earlier = byId(await evaluateAll(analytics.client, { ...FIXTURE_SCOPE, to: '2026-11-23T03:15:00.000Z' }, ['queue.waiting.now', 'queue.windows.open.now', 'queue.windows.serving.now', 'queue.windows.idle.now']));
+    const earlier = byId(
+      await evaluateAll(analytics.client, { ...FIXTURE_SCOPE, to: '2026-11-23T03:15:00.000Z' }, [
+        'queue.waiting.now',
+        'queue.windows.open.now',
+        'queue.windows.serving.now',
+        'queue.windows.idle.now',
+      ]),
+    );
     // waiting: B003 → 1; open: w-c2, w-c4, w-e1, w-e2 → 4; serving: w-e1 → 1; idle: w-c2, w-c4, w-e2 → 3
-    expect([earlier['queue.waiting.now']?.value, earlier['queue.windows.open.now']?.value, earlier['queue.windows.serving.now']?.value, earlier['queue.windows.idle.now']?.value])
-      .toEqual([1, 4, 1, 3]);
+    expect([
+      earlier['queue.waiting.now']?.value,
+      earlier['queue.windows.open.now']?.value,
+      earlier['queue.windows.serving.now']?.value,
+      earlier['queue.windows.idle.now']?.value,
+    ]).toEqual([1, 4, 1, 3]);
   });
 
   it('reads only the halls of the scope', async () => {
     // h-east alone: B003 and B006 in line; skips B003, B005 of 5 calls → 40 %
-    const east = byId(await evaluateAll(analytics.client, { ...FIXTURE_SCOPE, hallIds: ['h-east'] }, ['queue.waiting.now', 'queue.skip.rate']));
+    const east = byId(
+      await evaluateAll(analytics.client, { ...FIXTURE_SCOPE, hallIds: ['h-east'] }, [
+        'queue.waiting.now',
+        'queue.skip.rate',
+      ]),
+    );
     expect([east['queue.waiting.now']?.value, east['queue.skip.rate']?.value]).toEqual([2, 40]);
     // A hall id that looks like SQL is only a value: no hall, no rows.
-    const odd = await evaluateIndicator(analytics.client, 'queue.calls.per-hour', { ...FIXTURE_SCOPE, hallIds: ["h-city') OR 1=1 --"] });
+    const odd = await evaluateIndicator(analytics.client, 'queue.calls.per-hour', {
+      ...FIXTURE_SCOPE,
+      hallIds: ["h-city') OR 1=1 --"],
+    });
     expect(odd.value).toBe(0);
   });
 
   it('refuses a bad scope and an unknown id', async () => {
-    await expect(evaluateIndicator(analytics.client, 'queue.wait.avg', { ...FIXTURE_SCOPE, from: FIXTURE_SCOPE.to })).rejects.toThrow(/from must be before to/);
+    await expect(
+      evaluateIndicator(analytics.client, 'queue.wait.avg', { ...FIXTURE_SCOPE, from: FIXTURE_SCOPE.to }),
+    ).rejects.toThrow(/from must be before to/);
     await expect(evaluateIndicator(analytics.client, 'queue.nothing', FIXTURE_SCOPE)).rejects.toThrow(/no indicator/);
   });
 });

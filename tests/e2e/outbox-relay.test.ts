@@ -25,14 +25,19 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     // The app's own relay timer is off: the test decides when steps run.
     s = await startStack({ RELAY_INTERVAL_MS: '0' });
   });
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   const ch = async <T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> =>
     (await s.app.analytics.client.query({ query, format: 'JSONEachRow', query_params: params })).json<T>();
-  const outboxCount = async () => (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
+  const outboxCount = async () =>
+    (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
   /** Rows in events (before any merge), distinct (hall, seq), and the views' sums. */
   const counts = async () => {
-    const [e] = await ch<{ rows: string; distinct: string }>('SELECT count() AS rows, uniqExact(hall_id, seq) AS distinct FROM events');
+    const [e] = await ch<{ rows: string; distinct: string }>(
+      'SELECT count() AS rows, uniqExact(hall_id, seq) AS distinct FROM events',
+    );
     const [m] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_counts_hourly');
     const [h] = await ch<{ n: string }>('SELECT sum(n) AS n FROM event_stats_daily');
     return { rows: Number(e!.rows), distinct: Number(e!.distinct), hourly: Number(m!.n), daily: Number(h!.n) };
@@ -54,22 +59,41 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     expect(await counts()).toEqual({ rows: total, distinct: total, hourly: total, daily: total });
     expect(await s.app.relay.lag()).toEqual({ events: 0, halls: 0 });
     // The same (hall, seq, type) as in PostgreSQL.
-    const pg = (await s.app.db.query<{ seq: number; type: string }>('SELECT seq, type FROM outbox WHERE hall_id = $1 ORDER BY seq', [hall])).rows;
-    const got = await ch<{ seq: string; type: string }>('SELECT seq, type FROM events WHERE hall_id = {h:String} ORDER BY seq', { h: hall });
+    const pg = (
+      await s.app.db.query<{ seq: number; type: string }>(
+        'SELECT seq, type FROM outbox WHERE hall_id = $1 ORDER BY seq',
+        [hall],
+      )
+    ).rows;
+    const got = await ch<{ seq: string; type: string }>(
+      'SELECT seq, type FROM events WHERE hall_id = {h:String} ORDER BY seq',
+      { h: hall },
+    );
     expect(got.map((r) => ({ seq: Number(r.seq), type: r.type }))).toEqual(pg);
-    const [dim] = await ch<{ region_code: string; name: string }>('SELECT region_code, name FROM halls_dim FINAL WHERE id = {h:String}', { h: hall });
-    const region = (await s.app.db.query<{ region_code: string }>('SELECT region_code FROM halls WHERE id = $1', [hall])).rows[0]!.region_code;
+    const [dim] = await ch<{ region_code: string; name: string }>(
+      'SELECT region_code, name FROM halls_dim FINAL WHERE id = {h:String}',
+      { h: hall },
+    );
+    const region = (
+      await s.app.db.query<{ region_code: string }>('SELECT region_code FROM halls WHERE id = $1', [hall])
+    ).rows[0]!.region_code;
     expect(dim?.region_code).toBe(region);
-    const [calls] = await ch<{ n: string }>("SELECT sum(n) AS n FROM event_stats_daily WHERE hall_id = {h:String} AND type = 'ticket.called'", { h: hall });
+    const [calls] = await ch<{ n: string }>(
+      "SELECT sum(n) AS n FROM event_stats_daily WHERE hall_id = {h:String} AND type = 'ticket.called'",
+      { h: hall },
+    );
     expect(Number(calls!.n)).toBe(pg.filter((r) => r.type === 'ticket.called').length);
     // The columns the relay takes out of the jsonb equal the payload's fields (the catalog reads the columns).
-    const [cols] = await ch<{ bad: string; firstCalls: string }>(`SELECT
+    const [cols] = await ch<{ bad: string; firstCalls: string }>(
+      `SELECT
         countIf(ticket_id != JSONExtractString(payload, 'data', 'ticketId') OR window_id != JSONExtractString(payload, 'data', 'windowId')
           OR waited_min != JSONExtractFloat(payload, 'data', 'waitedMin') OR service_min != JSONExtractFloat(payload, 'data', 'serviceMin')
           OR call_no != JSONExtract(payload, 'data', 'call', 'UInt16') OR staff_id != JSONExtractString(payload, 'data', 'staffId')
           OR case_id != JSONExtractString(payload, 'data', 'caseId') OR applicant_key != JSONExtractString(payload, 'data', 'applicantKey')) AS bad,
         countIf(type = 'ticket.called' AND call_no = 1) AS firstCalls
-      FROM events WHERE hall_id = {h:String}`, { h: hall });
+      FROM events WHERE hall_id = {h:String}`,
+      { h: hall },
+    );
     expect(Number(cols!.bad)).toBe(0);
     expect(Number(cols!.firstCalls)).toBe(pg.filter((r) => r.type === 'ticket.called').length);
   });
@@ -80,8 +104,15 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     await s.app.relay.stop();
     let crashed = 0;
     const faulty = createOutboxRelay({
-      db: s.app.db, client: s.app.analytics.client, logger, batchMax: 5000, intervalMs: 0,
-      afterInsert() { crashed++; throw new Error('process died after the insert'); },
+      db: s.app.db,
+      client: s.app.analytics.client,
+      logger,
+      batchMax: 5000,
+      intervalMs: 0,
+      afterInsert() {
+        crashed++;
+        throw new Error('process died after the insert');
+      },
     });
     await expect(faulty.step()).rejects.toThrow('process died');
     expect(crashed).toBe(1);
@@ -92,7 +123,13 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     await faulty.stop(); // its session ends, as a dead process's would: the advisory lock is free
 
     // After a restart: a new relay finds the plan and sends it again.
-    const fresh = createOutboxRelay({ db: s.app.db, client: s.app.analytics.client, logger, batchMax: 5000, intervalMs: 0 });
+    const fresh = createOutboxRelay({
+      db: s.app.db,
+      client: s.app.analytics.client,
+      logger,
+      batchMax: 5000,
+      intervalMs: 0,
+    });
     await fresh.drain();
     await fresh.stop();
     const total = await outboxCount();
@@ -101,7 +138,7 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     expect(await s.app.relay.lag()).toEqual({ events: 0, halls: 0 });
   });
 
-  it('a data directory from before a view: the view\'s table is filled once from the events already there', async () => {
+  it("a data directory from before a view: the view's table is filled once from the events already there", async () => {
     await s.app.relay.drain();
     await s.app.relay.stop(); // lets go of the relay lock again, for the relays the next tests make
     const before = await counts();
@@ -119,20 +156,32 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     await client.command({ query: 'DROP VIEW event_stats_daily_mv' });
     await client.command({ query: 'DROP TABLE event_stats_daily' });
     // The table and view as an earlier version made them, holding only part of the history.
-    await client.command({ query: `CREATE TABLE event_stats_daily (hall_id LowCardinality(String), day Date, type LowCardinality(String),
+    await client.command({
+      query: `CREATE TABLE event_stats_daily (hall_id LowCardinality(String), day Date, type LowCardinality(String),
         window_id LowCardinality(String), item_code LowCardinality(String), department_id LowCardinality(String), n UInt64, waited_min Float64, service_min Float64)
-      ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id)` });
-    await client.command({ query: `CREATE MATERIALIZED VIEW event_stats_daily_mv TO event_stats_daily AS SELECT hall_id, toDate(at) AS day, type, window_id, item_code, department_id,
-        count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id` });
+      ENGINE = SummingMergeTree ORDER BY (hall_id, day, type, window_id, item_code, department_id)`,
+    });
+    await client.command({
+      query: `CREATE MATERIALIZED VIEW event_stats_daily_mv TO event_stats_daily AS SELECT hall_id, toDate(at) AS day, type, window_id, item_code, department_id,
+        count() AS n, sum(waited_min) AS waited_min, sum(service_min) AS service_min FROM events GROUP BY hall_id, day, type, window_id, item_code, department_id`,
+    });
     await migrateAnalytics(client, s.app.config.HALL_TZ);
     expect(await counts()).toEqual(before);
-    const [cols] = await ch<{ n: string }>("SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = 'event_stats_daily' AND name = 'staff_id'");
+    const [cols] = await ch<{ n: string }>(
+      "SELECT count() AS n FROM system.columns WHERE database = currentDatabase() AND table = 'event_stats_daily' AND name = 'staff_id'",
+    );
     expect(Number(cols!.n)).toBe(1);
   });
 
   it('a batch sent twice with its token is stored once', async () => {
     const before = await counts();
-    const row = { hall_id: 'h-test-dup', seq: 1, type: 'window.opened', at: new Date().toISOString(), payload: '{"data":{"windowId":"x"}}' };
+    const row = {
+      hall_id: 'h-test-dup',
+      seq: 1,
+      type: 'window.opened',
+      at: new Date().toISOString(),
+      payload: '{"data":{"windowId":"x"}}',
+    };
     await insertEvents(s.app.analytics.client, [row], 'relay-test-token');
     await insertEvents(s.app.analytics.client, [row], 'relay-test-token');
     const after = await counts();
@@ -145,9 +194,16 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
     let down = true;
     let refused = 0;
     const relay: OutboxRelay = createOutboxRelay({
-      db: s.app.db, client: s.app.analytics.client, logger, batchMax: 2, intervalMs: 20,
+      db: s.app.db,
+      client: s.app.analytics.client,
+      logger,
+      batchMax: 2,
+      intervalMs: 20,
       async insert(client, rows, token) {
-        if (down) { refused++; throw new Error('ClickHouse unavailable (injected)'); }
+        if (down) {
+          refused++;
+          throw new Error('ClickHouse unavailable (injected)');
+        }
         await insertEvents(client, rows, token);
       },
     });
@@ -176,17 +232,30 @@ describe('outbox relay: PostgreSQL outbox → ClickHouse, at least once, counted
   it('deletes outbox rows past the retention that ClickHouse has, never the ones it does not', async () => {
     await serveSome(2);
     await s.app.relay.stop();
-    const relay = createOutboxRelay({ db: s.app.db, client: s.app.analytics.client, logger, batchMax: 5000, intervalMs: 0, retentionDays: 30 });
+    const relay = createOutboxRelay({
+      db: s.app.db,
+      client: s.app.analytics.client,
+      logger,
+      batchMax: 5000,
+      intervalMs: 0,
+      retentionDays: 30,
+    });
     await relay.drain();
     await serveSome(1); // committed after the drain: not in ClickHouse yet
     // Everything of the hall is made 40 days old: the relayed part may go, the unrelayed part must stay.
     await s.app.db.query("UPDATE outbox SET created_at = now() - interval '40 days' WHERE hall_id = $1", [hall]);
-    const [{ relayed, unrelayed }] = (await s.app.db.query<{ relayed: number; unrelayed: number }>(
-      `SELECT count(*) FILTER (WHERE o.seq <= c.seq)::int AS relayed, count(*) FILTER (WHERE o.seq > c.seq)::int AS unrelayed
-         FROM outbox o JOIN relay_cursor c ON c.hall_id = o.hall_id WHERE o.hall_id = $1`, [hall])).rows as [{ relayed: number; unrelayed: number }];
+    const [{ relayed, unrelayed }] = (
+      await s.app.db.query<{ relayed: number; unrelayed: number }>(
+        `SELECT count(*) FILTER (WHERE o.seq <= c.seq)::int AS relayed, count(*) FILTER (WHERE o.seq > c.seq)::int AS unrelayed
+         FROM outbox o JOIN relay_cursor c ON c.hall_id = o.hall_id WHERE o.hall_id = $1`,
+        [hall],
+      )
+    ).rows as [{ relayed: number; unrelayed: number }];
     expect(relayed).toBeGreaterThan(0);
     expect(unrelayed).toBeGreaterThan(0);
-    const young = (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE hall_id != $1', [hall])).rows[0]!.n;
+    const young = (
+      await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE hall_id != $1', [hall])
+    ).rows[0]!.n;
     expect(await relay.prune()).toBe(relayed);
     expect(relay.stats().pruned).toBe(relayed);
     // Left: the hall's unrelayed rows and every other hall's young rows; the relay still sends the rest, once.

@@ -1,6 +1,17 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startStack, connectDevice, connectScreen, joinHall, login, until, api, type Stack, type TestDevice, type Screen } from '../helpers/stack.ts';
+import {
+  startStack,
+  connectDevice,
+  connectScreen,
+  joinHall,
+  login,
+  until,
+  api,
+  type Stack,
+  type TestDevice,
+  type Screen,
+} from '../helpers/stack.ts';
 import { addDevice } from '../../server/store/devices-repo.ts';
 import { KEY_COMMANDS } from '../../cli/key-commands.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -27,12 +38,15 @@ async function provision(s: Stack, hallId: string, kind: DeviceKind, deviceId: s
 
 /** Every row of every table as text, plus the dead letters' payloads decoded, minus the ciphertext columns themselves. */
 async function databaseText(s: Stack): Promise<string> {
-  const tables = await s.app.db.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
+  const tables = await s.app.db.query<{ t: string }>(
+    "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+  );
   const out: string[] = [];
   for (const { t } of tables.rows) {
     const rows = await s.app.db.query(`SELECT * FROM "${t}"`);
     for (const r of rows.rows as Record<string, unknown>[]) {
-      for (const [k, v] of Object.entries(r)) out.push(Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'object' ? JSON.stringify(v) : String(v), k);
+      for (const [k, v] of Object.entries(r))
+        out.push(Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'object' ? JSON.stringify(v) : String(v), k);
     }
   }
   return out.join('\n');
@@ -53,11 +67,18 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
     dev = await connectDevice(s.app.mqttUrl, await provision(s, 'h-east', 'ticketer', 'tk-east-pii'));
     screen = await connectScreen(s, await login(s, 'sup-east'));
     await joinHall(screen, 'h-east');
-    const reply = await dev.request('ticket.request', { itemCode: 'ZH-001', identity: { method: 'id-card', idNumber: ID.toLowerCase(), name: NAME, phone: PHONE } });
+    const reply = await dev.request('ticket.request', {
+      itemCode: 'ZH-001',
+      identity: { method: 'id-card', idNumber: ID.toLowerCase(), name: NAME, phone: PHONE },
+    });
     expect(reply.type).toBe('ticket.issued');
     ticketId = reply.data.ticketId as string;
   });
-  afterAll(async () => { screen?.close(); await dev?.close(); await s?.stop(); });
+  afterAll(async () => {
+    screen?.close();
+    await dev?.close();
+    await s?.stop();
+  });
 
   it('the device reply carries masked forms only (lower-case x normalised)', () => {
     const reply = dev.inbox.find((m) => m.msg.data.ticketId === ticketId)!;
@@ -66,7 +87,11 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
   });
 
   it('the database holds ciphertext under the configured cipher, and the keyed look-up hash', async () => {
-    const row = (await s.app.db.query('SELECT id_number_enc, name_enc, phone_enc, applicant_key FROM tickets WHERE id = $1', [ticketId])).rows[0];
+    const row = (
+      await s.app.db.query('SELECT id_number_enc, name_enc, phone_enc, applicant_key FROM tickets WHERE id = $1', [
+        ticketId,
+      ])
+    ).rows[0];
     for (const c of ['id_number_enc', 'name_enc', 'phone_enc']) expect(row[c].startsWith(prefix), c).toBe(true);
     expect(row.applicant_key).toMatch(cipher === 'sm4-cbc' ? /^sm3:[\w-]{43}$/ : /^[\w-]{43}$/);
     expectNoPlain(JSON.stringify(row), 'ticket row');
@@ -75,7 +100,9 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
   });
 
   it('the socket delta carries the look-up hash only', async () => {
-    const delta = await until(() => screen.deltas.find((d) => (d.event.data as { ticketId?: string }).ticketId === ticketId));
+    const delta = await until(() =>
+      screen.deltas.find((d) => (d.event.data as { ticketId?: string }).ticketId === ticketId),
+    );
     const row = (await s.app.db.query('SELECT applicant_key FROM tickets WHERE id = $1', [ticketId])).rows[0];
     expect((delta.event.data as { applicantKey: string }).applicantKey).toBe(row.applicant_key);
     expectNoPlain(JSON.stringify(screen.deltas), 'socket deltas');
@@ -91,12 +118,21 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
 
   it('a refused request keeps its identity masked in the dead letters', async () => {
     const id = randomUUID();
-    const err = await dev.request('ticket.request', { itemCode: 'NOPE-1', identity: { method: 'id-card', idNumber: ID, name: NAME, phone: PHONE } }, id);
+    const err = await dev.request(
+      'ticket.request',
+      { itemCode: 'NOPE-1', identity: { method: 'id-card', idNumber: ID, name: NAME, phone: PHONE } },
+      id,
+    );
     expect(err.data).toMatchObject({ code: 'HALL_ERR_UNKNOWN_ITEM' });
-    const bad = await dev.request('ticket.request', { itemCode: 'ZH-001', identity: { method: 'id-card', idNumber: ID, name: NAME, phone: 'not-a-phone-13812345678' } });
+    const bad = await dev.request('ticket.request', {
+      itemCode: 'ZH-001',
+      identity: { method: 'id-card', idNumber: ID, name: NAME, phone: 'not-a-phone-13812345678' },
+    });
     expect(bad.data).toMatchObject({ code: 'HALL_ERR_BAD_DATA' });
     const dl = await until(async () => {
-      const r = await s.app.db.query<{ payload: Buffer }>("SELECT payload FROM dead_letters WHERE source = 'mqtt' AND code IN ('HALL_ERR_UNKNOWN_ITEM', 'HALL_ERR_BAD_DATA')");
+      const r = await s.app.db.query<{ payload: Buffer }>(
+        "SELECT payload FROM dead_letters WHERE source = 'mqtt' AND code IN ('HALL_ERR_UNKNOWN_ITEM', 'HALL_ERR_BAD_DATA')",
+      );
       return r.rows.length >= 2 ? r.rows : null;
     });
     const text = dl.map((r) => r.payload.toString('utf8')).join('\n');
@@ -111,18 +147,33 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
     expect(r.status).toBe(200);
     expect(r.body.identity).toEqual({ idNumber: ID, name: NAME, phone: PHONE });
     expect(r.body).toMatchObject({ ticketId, hallId: 'h-east' });
-    const head = await fetch(`${s.base}/api/halls/h-east/tickets/${ticketId}/identity`, { headers: { authorization: `Bearer ${token}` } });
+    const head = await fetch(`${s.base}/api/halls/h-east/tickets/${ticketId}/identity`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(head.headers.get('cache-control')).toBe('no-store');
     await head.body?.cancel();
-    const audit = await s.app.db.query("SELECT username, role, target, result, detail FROM audit_log WHERE action = 'pii.view' ORDER BY id");
+    const audit = await s.app.db.query(
+      "SELECT username, role, target, result, detail FROM audit_log WHERE action = 'pii.view' ORDER BY id",
+    );
     expect(audit.rows.length).toBeGreaterThanOrEqual(2);
-    expect(audit.rows[0]).toMatchObject({ username: 'sup-east', role: 'supervisor', target: `ticket:${ticketId}`, result: 'ok' });
+    expect(audit.rows[0]).toMatchObject({
+      username: 'sup-east',
+      role: 'supervisor',
+      target: `ticket:${ticketId}`,
+      result: 'ok',
+    });
     expect(audit.rows[0].detail).toMatchObject({ hallId: 'h-east', fields: ['idNumber', 'name', 'phone'] });
     expectNoPlain(JSON.stringify(audit.rows), 'audit rows');
   });
 
   it('window staff of the hall may see it too (pii.view)', async () => {
-    const r = await api<TicketIdentity>(s, 'GET', `/api/halls/h-east/tickets/${ticketId}/identity`, undefined, await login(s, 'staff-east'));
+    const r = await api<TicketIdentity>(
+      s,
+      'GET',
+      `/api/halls/h-east/tickets/${ticketId}/identity`,
+      undefined,
+      await login(s, 'staff-east'),
+    );
     expect(r.status).toBe(200);
     expect(r.body.identity.idNumber).toBe(ID);
   });
@@ -132,19 +183,32 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
     const leader = await api(s, 'GET', url, undefined, await login(s, 'leader'));
     expect(leader).toMatchObject({ status: 403, body: { error: { code: 'HALL_ERR_FORBIDDEN' } } });
     const supCity = await login(s, 'sup-city');
-    expect(await api(s, 'GET', url, undefined, supCity)).toMatchObject({ status: 404, body: { error: { code: 'HALL_ERR_NOT_FOUND' } } });
+    expect(await api(s, 'GET', url, undefined, supCity)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'HALL_ERR_NOT_FOUND' } },
+    });
     // The ticket under sup-city's own hall: not found there either.
-    expect(await api(s, 'GET', `/api/halls/h-city/tickets/${ticketId}/identity`, undefined, supCity)).toMatchObject({ status: 404 });
+    expect(await api(s, 'GET', `/api/halls/h-city/tickets/${ticketId}/identity`, undefined, supCity)).toMatchObject({
+      status: 404,
+    });
     expectNoPlain(leader.text, '403 body');
-    const denied = await s.app.db.query("SELECT username FROM audit_log WHERE action = 'permission.denied' AND detail->>'permission' = 'pii.view'");
+    const denied = await s.app.db.query(
+      "SELECT username FROM audit_log WHERE action = 'permission.denied' AND detail->>'permission' = 'pii.view'",
+    );
     expect(denied.rows.map((d) => d.username)).toEqual(expect.arrayContaining(['leader', 'sup-city']));
   });
 
   it('no token 401, bad ticket id 400, unknown ticket 404', async () => {
     const token = await login(s, 'sup-east');
     expect(await api(s, 'GET', `/api/halls/h-east/tickets/${ticketId}/identity`)).toMatchObject({ status: 401 });
-    expect(await api(s, 'GET', '/api/halls/h-east/tickets/not-a-uuid/identity', undefined, token)).toMatchObject({ status: 400, body: { error: { code: 'HALL_ERR_BAD_REQUEST' } } });
-    expect(await api(s, 'GET', `/api/halls/h-east/tickets/${randomUUID()}/identity`, undefined, token)).toMatchObject({ status: 404, body: { error: { code: 'HALL_ERR_NOT_FOUND' } } });
+    expect(await api(s, 'GET', '/api/halls/h-east/tickets/not-a-uuid/identity', undefined, token)).toMatchObject({
+      status: 400,
+      body: { error: { code: 'HALL_ERR_BAD_REQUEST' } },
+    });
+    expect(await api(s, 'GET', `/api/halls/h-east/tickets/${randomUUID()}/identity`, undefined, token)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'HALL_ERR_NOT_FOUND' } },
+    });
   });
 
   it('the server log output holds no full ID number, phone or name', () => {
@@ -158,18 +222,34 @@ describe.each(['aes-256-gcm', 'sm4-cbc'] as const)('personal data with PII_CIPHE
 describe('personal data across a cipher switch and key rotations', () => {
   let s: Stack, dev: TestDevice;
   const issue = async (idNumber: string) => {
-    const r = await dev.request('ticket.request', { itemCode: 'ZH-002', identity: { method: 'id-card', idNumber, name: NAME, phone: PHONE } });
+    const r = await dev.request('ticket.request', {
+      itemCode: 'ZH-002',
+      identity: { method: 'id-card', idNumber, name: NAME, phone: PHONE },
+    });
     expect(r.type).toBe('ticket.issued');
     return r.data.ticketId as string;
   };
-  const reconnect = async () => { await dev?.close(); dev = await connectDevice(s.app.mqttUrl, creds); };
+  const reconnect = async () => {
+    await dev?.close();
+    dev = await connectDevice(s.app.mqttUrl, creds);
+  };
   let creds: Awaited<ReturnType<typeof provision>>;
   const identity = async (ticketId: string) => {
-    const r = await api<TicketIdentity>(s, 'GET', `/api/halls/h-east/tickets/${ticketId}/identity`, undefined, await login(s, 'sup-east'));
+    const r = await api<TicketIdentity>(
+      s,
+      'GET',
+      `/api/halls/h-east/tickets/${ticketId}/identity`,
+      undefined,
+      await login(s, 'sup-east'),
+    );
     expect(r.status).toBe(200);
     return r.body.identity;
   };
-  const stored = async (ticketId: string) => (await s.app.db.query('SELECT id_number_enc, applicant_key FROM tickets WHERE id = $1', [ticketId])).rows[0] as { id_number_enc: string; applicant_key: string };
+  const stored = async (ticketId: string) =>
+    (await s.app.db.query('SELECT id_number_enc, applicant_key FROM tickets WHERE id = $1', [ticketId])).rows[0] as {
+      id_number_enc: string;
+      applicant_key: string;
+    };
   const cli = (name: string, ...args: string[]) => KEY_COMMANDS[name]!.run(s.app.db, args, loadConfig(s.env));
 
   beforeAll(async () => {
@@ -177,7 +257,10 @@ describe('personal data across a cipher switch and key rotations', () => {
     creds = await provision(s, 'h-east', 'ticketer', 'tk-east-switch');
     dev = await connectDevice(s.app.mqttUrl, creds);
   });
-  afterAll(async () => { await dev?.close(); await s?.stop(); });
+  afterAll(async () => {
+    await dev?.close();
+    await s?.stop();
+  });
 
   it('AES rows stay readable under SM4, rotated keys keep every version, and keys:reencrypt unifies rows and look-up keys', async () => {
     const t1 = await issue(ID);
@@ -203,7 +286,12 @@ describe('personal data across a cipher switch and key rotations', () => {
     expect((await stored(t1)).applicant_key).not.toBe((await stored(t3)).applicant_key);
     expect((await stored(t2)).applicant_key).toBe((await stored(t3)).applicant_key);
 
-    const out = await cli('keys:reencrypt', '--batch', '1') as { rewritten: number; failed: number; cipher: string; version: number };
+    const out = (await cli('keys:reencrypt', '--batch', '1')) as {
+      rewritten: number;
+      failed: number;
+      cipher: string;
+      version: number;
+    };
     expect(out).toMatchObject({ cipher: 'sm4-cbc', version: 2, failed: 0 });
     expect(out.rewritten).toBeGreaterThanOrEqual(2);
     for (const t of [t1, t2, t3]) {
@@ -211,7 +299,9 @@ describe('personal data across a cipher switch and key rotations', () => {
       expect((await stored(t)).applicant_key).toBe((await stored(t3)).applicant_key);
       expect(await identity(t)).toEqual({ idNumber: ID, name: NAME, phone: PHONE });
     }
-    const audit = await s.app.db.query("SELECT action FROM audit_log WHERE action IN ('keys.rotate', 'keys.reencrypt')");
+    const audit = await s.app.db.query(
+      "SELECT action FROM audit_log WHERE action IN ('keys.rotate', 'keys.reencrypt')",
+    );
     expect(audit.rows.map((r) => r.action).sort()).toEqual(['keys.reencrypt', 'keys.rotate', 'keys.rotate']);
 
     // And back to AES: everything written so far stays readable, new rows are v2.

@@ -18,7 +18,9 @@ import { StaleQueueState, writeQueueState } from '../../server/store/queue-state
  * statement gave, and that a write at the wrong version writes nothing.
  */
 describe('queue: one statement per operation, checked by version', () => {
-  let s: Stack; let a: QueueService; let b: QueueService;
+  let s: Stack;
+  let a: QueueService;
+  let b: QueueService;
   const hall = 'h-west';
 
   beforeAll(async () => {
@@ -26,16 +28,25 @@ describe('queue: one statement per operation, checked by version', () => {
     a = s.app.queue;
     b = createQueueService({ db: s.app.db, clock: s.clock, tz: s.app.config.HALL_TZ });
   });
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
-  const seqs = async () => (await s.app.db.query<{ seq: number }>('SELECT seq FROM outbox WHERE hall_id = $1 ORDER BY seq', [hall])).rows.map((r) => r.seq);
-  const hallSeq = async () => (await s.app.db.query<{ seq: number }>('SELECT seq FROM halls WHERE id = $1', [hall])).rows[0]!.seq;
-  const committed = (r: RunResult) => { if (r.duplicate) throw new Error('unexpected duplicate'); return r; };
+  const seqs = async () =>
+    (await s.app.db.query<{ seq: number }>('SELECT seq FROM outbox WHERE hall_id = $1 ORDER BY seq', [hall])).rows.map(
+      (r) => r.seq,
+    );
+  const hallSeq = async () =>
+    (await s.app.db.query<{ seq: number }>('SELECT seq FROM halls WHERE id = $1', [hall])).rows[0]!.seq;
+  const committed = (r: RunResult) => {
+    if (r.duplicate) throw new Error('unexpected duplicate');
+    return r;
+  };
   const firstWindow = async () => (await windowAndItem(s, hall)).windowId;
   /** An item whose queue the first window serves (so its call next finds the ticket). */
   const itemOf = async () => (await windowAndItem(s, hall)).itemCode;
 
-  it('two services alternate on one hall: each sees the other\'s tickets, nobody is called twice, seqs stay gapless', async () => {
+  it("two services alternate on one hall: each sees the other's tickets, nobody is called twice, seqs stay gapless", async () => {
     const w = await firstWindow();
     const item = await itemOf();
     await runWindowOp(a, hall, w, { op: 'open' });
@@ -65,19 +76,35 @@ describe('queue: one statement per operation, checked by version', () => {
   it('an answered event carries the seq the statement gave it, the one stored in the outbox', async () => {
     const r = committed(await b.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: await itemOf() }));
     const ev = r.events[0]!;
-    const row = (await s.app.db.query<{ seq: number; payload: { seq: number; type: string } }>(
-      "SELECT seq, payload FROM outbox WHERE hall_id = $1 AND payload->'data'->>'ticketId' = $2", [hall, (ev.data as { ticketId: string }).ticketId])).rows[0]!;
+    const row = (
+      await s.app.db.query<{ seq: number; payload: { seq: number; type: string } }>(
+        "SELECT seq, payload FROM outbox WHERE hall_id = $1 AND payload->'data'->>'ticketId' = $2",
+        [hall, (ev.data as { ticketId: string }).ticketId],
+      )
+    ).rows[0]!;
     expect(row.seq).toBe(ev.seq);
     expect(row.payload.seq).toBe(ev.seq);
-    const ticket = (await s.app.db.query<{ seq: number }>('SELECT seq FROM tickets WHERE id = $1', [(ev.data as { ticketId: string }).ticketId])).rows[0]!;
+    const ticket = (
+      await s.app.db.query<{ seq: number }>('SELECT seq FROM tickets WHERE id = $1', [
+        (ev.data as { ticketId: string }).ticketId,
+      ])
+    ).rows[0]!;
     expect(ticket.seq).toBe(ev.seq);
   });
 
   it('a configuration change made elsewhere makes the cached state stale: the next operation uses the new configuration', async () => {
     committed(await a.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: await itemOf() }));
     // Through the repository, as another process's admin request would: service A is not told (no invalidate).
-    await changeHallConfig({ db: s.app.db, tz: s.app.config.HALL_TZ, now: s.clock.now(), actor: { userId: null, username: 'test', role: 'admin', ip: null } },
-      hall, patchHall(hall, { name: '西区政务服务中心（改名）' }));
+    await changeHallConfig(
+      {
+        db: s.app.db,
+        tz: s.app.config.HALL_TZ,
+        now: s.clock.now(),
+        actor: { userId: null, username: 'test', role: 'admin', ip: null },
+      },
+      hall,
+      patchHall(hall, { name: '西区政务服务中心（改名）' }),
+    );
     const r = committed(await a.run(hall, { type: 'take', ticketId: randomUUID(), itemCode: await itemOf() }));
     expect(r.hallName).toBe('西区政务服务中心（改名）');
   });
@@ -104,12 +131,29 @@ describe('queue: one statement per operation, checked by version', () => {
   it('a write at a version the row is not at raises StaleQueueState and writes nothing', async () => {
     const view = await a.view(hall);
     const before = { seq: await hallSeq(), outbox: (await seqs()).length };
-    const ev = { hallId: hall, seq: 1, at: s.clock.now().toISOString(), type: 'window.paused', data: { windowId: 'x' } } as never;
-    await expect(writeQueueState(s.app.db, {
-      hallId: hall, before: view.state, after: { ...view.state, queueCalls: { ...view.state.queueCalls } }, version: view.version + 5,
-      at: s.clock.now(), events: [ev], ticketSeq: new Map(), extras: new Map(), cases: [], staffUserId: null, staffTicketIds: new Set(),
-      reply: { deviceId: 'test-stale', msgId: 'm1', replyType: 'call.result', reply: { seq: 1 } },
-    })).rejects.toBeInstanceOf(StaleQueueState);
+    const ev = {
+      hallId: hall,
+      seq: 1,
+      at: s.clock.now().toISOString(),
+      type: 'window.paused',
+      data: { windowId: 'x' },
+    } as never;
+    await expect(
+      writeQueueState(s.app.db, {
+        hallId: hall,
+        before: view.state,
+        after: { ...view.state, queueCalls: { ...view.state.queueCalls } },
+        version: view.version + 5,
+        at: s.clock.now(),
+        events: [ev],
+        ticketSeq: new Map(),
+        extras: new Map(),
+        cases: [],
+        staffUserId: null,
+        staffTicketIds: new Set(),
+        reply: { deviceId: 'test-stale', msgId: 'm1', replyType: 'call.result', reply: { seq: 1 } },
+      }),
+    ).rejects.toBeInstanceOf(StaleQueueState);
     expect(await hallSeq()).toBe(before.seq);
     expect((await seqs()).length).toBe(before.outbox);
     expect((await s.app.db.query("SELECT 1 FROM inbox WHERE device_id = 'test-stale'")).rowCount).toBe(0);

@@ -4,8 +4,12 @@ import { api, connectScreen, joinHall, login, startStack, until, type Screen, ty
 
 class TestClock implements Clock {
   private t = Date.parse('2026-11-23T02:00:00Z');
-  now(): Date { return new Date(this.t); }
-  advance(ms: number): void { this.t += ms; }
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 const MIN = 60_000;
 
@@ -13,8 +17,12 @@ const MIN = 60_000;
 describe('sockets follow their sessions', () => {
   const clock = new TestClock();
   let s: Stack;
-  beforeAll(async () => { s = await startStack({ SESSION_TTL_MIN: '120', SESSION_IDLE_MIN: '30' }, undefined, { clock }); }, 60_000);
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack({ SESSION_TTL_MIN: '120', SESSION_IDLE_MIN: '30' }, undefined, { clock });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   const ended = (sock: Screen) => {
     const seen: unknown[] = [];

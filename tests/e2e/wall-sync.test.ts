@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, provisionDevice, connectDevice, connectScreen, joinHall, login, until, type Stack, type TestDevice, type Screen } from '../helpers/stack.ts';
+import {
+  startStack,
+  provisionDevice,
+  connectDevice,
+  connectScreen,
+  joinHall,
+  login,
+  until,
+  type Stack,
+  type TestDevice,
+  type Screen,
+} from '../helpers/stack.ts';
 import { runWindowOp, type WindowOp } from '../../server/commands/window-ops.ts';
 import { hallSnapshot } from '../../server/store/halls-repo.ts';
 import { signInWindow } from '../../server/store/window-staff-repo.ts';
@@ -25,7 +36,10 @@ const QC = `${HALL}-qC`;
 const DAY_MS = 24 * 3600_000;
 
 describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
-  let s: Stack; let ticketer: TestDevice; let screen: Screen; let joined: HallSnapshot;
+  let s: Stack;
+  let ticketer: TestDevice;
+  let screen: Screen;
+  let joined: HallSnapshot;
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 
@@ -35,14 +49,19 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
     screen = await connectScreen(s, await login(s, 'sup-east'));
     joined = await joinHall(screen, HALL);
   });
-  afterAll(async () => { screen?.close(); await ticketer?.close(); await s?.stop(); });
+  afterAll(async () => {
+    screen?.close();
+    await ticketer?.close();
+    await s?.stop();
+  });
 
   const op = async (n: number, o: WindowOp) => {
     const r = await runWindowOp(s.app.queue, HALL, W(n), o);
     if (r.duplicate) throw new Error('unexpected duplicate');
     return r;
   };
-  const currentNo = (r: Awaited<ReturnType<typeof op>>) => (r.reply as { current: { ticketNo: string } | null }).current?.ticketNo;
+  const currentNo = (r: Awaited<ReturnType<typeof op>>) =>
+    (r.reply as { current: { ticketNo: string } | null }).current?.ticketNo;
 
   /** The wall's state: the snapshot, then every delta after it, each of which must be the next seq. */
   function replay(from: HallSnapshot, deltas: readonly HallDelta[], toSeq: number): HallSnapshot {
@@ -58,7 +77,8 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
   }
 
   it('every queue operation on the wall equals the fresh snapshot', async () => {
-    const take = async (itemCode: string, cls?: 'green') => (await ticketer.request('ticket.request', { itemCode, ...(cls ? { class: cls } : {}) })).data.ticketNo as string;
+    const take = async (itemCode: string, cls?: 'green') =>
+      (await ticketer.request('ticket.request', { itemCode, ...(cls ? { class: cls } : {}) })).data.ticketNo as string;
     for (let i = 0; i < 6; i++) await take('ZH-001');
     await take('GA-001');
     await take('RS-001');
@@ -109,7 +129,9 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
     await op(1, { op: 'resume' });
     await take('ZH-003');
 
-    const lastSeq = Number((await s.app.db.query<{ seq: string }>('SELECT seq FROM halls WHERE id = $1', [HALL])).rows[0]!.seq);
+    const lastSeq = Number(
+      (await s.app.db.query<{ seq: string }>('SELECT seq FROM halls WHERE id = $1', [HALL])).rows[0]!.seq,
+    );
     await until(() => screen.deltas.some((d) => d.seq === lastSeq));
     const r = await screen.emitWithAck('hall:resync', { hallId: HALL });
     if (!r.ok) throw new Error(JSON.stringify(r));
@@ -121,14 +143,36 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
 
     // The sequence did exercise the event types the wall must apply.
     const types = new Set(screen.deltas.filter((d) => d.seq > joined.seq).map((d) => d.event.type));
-    for (const t of ['ticket.issued', 'ticket.called', 'ticket.recalled', 'service.started', 'ticket.completed', 'case.opened', 'rating.prompt',
-      'ticket.skipped', 'ticket.returned', 'ticket.reactivated', 'ticket.dropped', 'ticket.transferred', 'ticket.untargeted',
-      'window.opened', 'window.paused', 'window.resumed', 'window.closed']) expect(types, t).toContain(t);
+    for (const t of [
+      'ticket.issued',
+      'ticket.called',
+      'ticket.recalled',
+      'service.started',
+      'ticket.completed',
+      'case.opened',
+      'rating.prompt',
+      'ticket.skipped',
+      'ticket.returned',
+      'ticket.reactivated',
+      'ticket.dropped',
+      'ticket.transferred',
+      'ticket.untargeted',
+      'window.opened',
+      'window.paused',
+      'window.resumed',
+      'window.closed',
+    ])
+      expect(types, t).toContain(t);
 
     // Not a vacuous comparison: the wall shows the windows and calls of the sequence.
     expect(fresh.windows.find((w) => w.id === W(3))).toMatchObject({ status: 'open', current: { status: 'called' } });
     expect(fresh.windows.find((w) => w.id === W(2))).toMatchObject({ status: 'closed', current: null, served: 0 });
-    expect(fresh.windows.find((w) => w.id === W(1))).toMatchObject({ status: 'open', current: null, served, staff: 'staff-east' });
+    expect(fresh.windows.find((w) => w.id === W(1))).toMatchObject({
+      status: 'open',
+      current: null,
+      served,
+      staff: 'staff-east',
+    });
     expect(fresh.recentCalls[0]).toMatchObject({ windowNo: '3', recall: false });
     expect(fresh.recentCalls.some((c) => c.recall && c.ticketNo === green)).toBe(true);
 
@@ -139,11 +183,25 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
     expect(fresh.pressure.waiting).toBe(fresh.queues.reduce((n, q) => n + q.waiting, 0));
     const qa = fresh.queues.find((q) => q.id === QA)!;
     const probe: Ticket = {
-      id: 'probe', no: '', n: 0, day: view.state.day, queueId: QA, itemCode: '', class: 'walk-in', takenAt: fresh.at, status: 'waiting',
-      calls: 0, recalls: 0, skipCount: 0, reactivations: 0, transfers: 0,
+      id: 'probe',
+      no: '',
+      n: 0,
+      day: view.state.day,
+      queueId: QA,
+      itemCode: '',
+      class: 'walk-in',
+      takenAt: fresh.at,
+      status: 'waiting',
+      calls: 0,
+      recalls: 0,
+      skipCount: 0,
+      reactivations: 0,
+      transfers: 0,
     };
     expect(qa.estimate).toEqual(estimateFor(view.state, probe, new Date(fresh.at), view.config).estimate);
-    expect(qa.waiting).toBe(Object.values(view.state.tickets).filter((t) => t.queueId === QA && t.status === 'waiting').length);
+    expect(qa.waiting).toBe(
+      Object.values(view.state.tickets).filter((t) => t.queueId === QA && t.status === 'waiting').length,
+    );
     expect(qa.longestWaitMin).not.toBeNull();
   });
 
@@ -161,9 +219,16 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
     await op(1, { op: 'open' });
     await ticketer.request('ticket.request', { itemCode: 'ZH-001' });
     const after = (await hallSnapshot(s.app.db, HALL, hallDay(clock.now(), 'Asia/Shanghai'), clock.now()))!;
-    const rows = (await s.app.db.query<{ payload: DomainEvent }>('SELECT payload FROM outbox WHERE hall_id = $1 AND seq > $2 ORDER BY seq', [HALL, before!.seq])).rows;
+    const rows = (
+      await s.app.db.query<{ payload: DomainEvent }>(
+        'SELECT payload FROM outbox WHERE hall_id = $1 AND seq > $2 ORDER BY seq',
+        [HALL, before!.seq],
+      )
+    ).rows;
     const deltas: HallDelta[] = rows.map((x) => ({ hallId: HALL, seq: x.payload.seq, event: x.payload }));
-    expect(deltas.map((d) => d.event.type)).toEqual(expect.arrayContaining(['ticket.dropped', 'day.rolled', 'window.opened', 'ticket.issued']));
+    expect(deltas.map((d) => d.event.type)).toEqual(
+      expect.arrayContaining(['ticket.dropped', 'day.rolled', 'window.opened', 'ticket.issued']),
+    );
 
     const wall = replay(before!, deltas, after.seq);
     expect(deltaExactPart(wall)).toEqual(deltaExactPart(after));

@@ -39,12 +39,27 @@ describe.skipIf(!base)('ClickHouse server (CLICKHOUSE_URL)', () => {
   });
 
   const one = async (query: string): Promise<number> =>
-    Number((await (await s.app.analytics.client.query({ query, format: 'JSONEachRow' })).json<{ n: string | number }>())[0]!.n);
+    Number(
+      (await (await s.app.analytics.client.query({ query, format: 'JSONEachRow' })).json<{ n: string | number }>())[0]!
+        .n,
+    );
 
   it('runs in server mode and creates the schema there', async () => {
     expect(s.app.analytics.mode).toBe('server');
-    for (const t of ['events', 'event_counts_hourly', 'event_stats_daily', 'event_counts_minute', 'zone_counts', 'zone_peaks_5m', 'halls_dim', 'regions_dim']) {
-      expect(await one(`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${t}'`), t).toBe(1);
+    for (const t of [
+      'events',
+      'event_counts_hourly',
+      'event_stats_daily',
+      'event_counts_minute',
+      'zone_counts',
+      'zone_peaks_5m',
+      'halls_dim',
+      'regions_dim',
+    ]) {
+      expect(
+        await one(`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${t}'`),
+        t,
+      ).toBe(1);
     }
   });
 
@@ -58,14 +73,25 @@ describe.skipIf(!base)('ClickHouse server (CLICKHOUSE_URL)', () => {
     const outbox = (await s.app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
     expect(await one('SELECT count() AS n FROM events')).toBe(outbox);
     expect(await one('SELECT sum(n) AS n FROM event_counts_hourly')).toBe(outbox);
-    const row = { hall_id: 'h-it-dup', seq: 1, type: 'window.opened', at: new Date().toISOString(), payload: '{"data":{"windowId":"x"}}' };
+    const row = {
+      hall_id: 'h-it-dup',
+      seq: 1,
+      type: 'window.opened',
+      at: new Date().toISOString(),
+      payload: '{"data":{"windowId":"x"}}',
+    };
     await insertEvents(s.app.analytics.client, [row], 'it-token');
     await insertEvents(s.app.analytics.client, [row], 'it-token');
     expect(await one("SELECT count() AS n FROM events WHERE hall_id = 'h-it-dup'")).toBe(1);
   });
 
   it('evaluates the catalog over HTTP with the same values', async () => {
-    const scope = { hallIds: [hall], from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), tz: 'Asia/Shanghai' };
+    const scope = {
+      hallIds: [hall],
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+      tz: 'Asia/Shanghai',
+    };
     expect((await evaluateIndicator(s.app.analytics.client, 'queue.waiting.now', scope)).value).toBe(2);
     expect((await evaluateIndicator(s.app.analytics.client, 'queue.calls.per-hour', scope)).value).toBeGreaterThan(0);
   });

@@ -36,14 +36,39 @@ const mode = async (p: string) => (await stat(p)).mode & 0o777;
 
 /** The environment of a newcomer's shell: none of the product's variables, none of npm's from this run. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'CI', 'npm_config_cache'];
-  return { ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])), ...extra };
+  const keep = [
+    'PATH',
+    'HOME',
+    'USER',
+    'LOGNAME',
+    'SHELL',
+    'LANG',
+    'LC_ALL',
+    'TERM',
+    'TMPDIR',
+    'CI',
+    'npm_config_cache',
+  ];
+  return {
+    ...Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]])),
+    ...extra,
+  };
 }
 
-interface Started { proc: ChildProcess; output: string[]; base: string }
+interface Started {
+  proc: ChildProcess;
+  output: string[];
+  base: string;
+}
 
 /** Starts `cmd` in its own process group (a terminal's job) and waits for /readyz. */
-async function start(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, httpPort: number): Promise<Started> {
+async function start(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  httpPort: number,
+): Promise<Started> {
   const proc = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   proc.stdout!.on('data', (c) => output.push(String(c)));
@@ -51,18 +76,41 @@ async function start(cmd: string, args: string[], cwd: string, env: NodeJS.Proce
   const base = `http://127.0.0.1:${httpPort}`;
   const end = Date.now() + 180_000;
   for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited ${proc.exitCode ?? proc.signalCode}:\n${output.join('').slice(-4000)}`);
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) return { proc, output, base };
-    if (Date.now() > end) { killGroup(proc, 'SIGKILL'); throw new Error(`not ready in 180 s:\n${output.join('').slice(-4000)}`); }
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(
+        `${cmd} ${args.join(' ')} exited ${proc.exitCode ?? proc.signalCode}:\n${output.join('').slice(-4000)}`,
+      );
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { proc, output, base };
+    if (Date.now() > end) {
+      killGroup(proc, 'SIGKILL');
+      throw new Error(`not ready in 180 s:\n${output.join('').slice(-4000)}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
 function killGroup(proc: ChildProcess, sig: NodeJS.Signals): void {
-  try { process.kill(-proc.pid!, sig); } catch { /* already gone */ }
+  try {
+    process.kill(-proc.pid!, sig);
+  } catch {
+    /* already gone */
+  }
 }
 
-const groupAlive = (pgid: number) => { try { process.kill(-pgid, 0); return true; } catch { return false; } };
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** SIGTERM to the whole group, as Ctrl-C or systemd do; resolves with the leader's exit code once every member is gone (60 s at most). */
 async function stopGroup(s: Started): Promise<number | null> {
@@ -74,12 +122,19 @@ async function stopGroup(s: Started): Promise<number | null> {
   const code = await exited;
   const end = Date.now() + 60_000;
   while (groupAlive(s.proc.pid!) && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
-  if (groupAlive(s.proc.pid!)) { killGroup(s.proc, 'SIGKILL'); throw new Error(`processes left 60 s after SIGTERM:\n${s.output.join('').slice(-4000)}`); }
+  if (groupAlive(s.proc.pid!)) {
+    killGroup(s.proc, 'SIGKILL');
+    throw new Error(`processes left 60 s after SIGTERM:\n${s.output.join('').slice(-4000)}`);
+  }
   return code;
 }
 
 async function signIn(base: string, username: string, password: string): Promise<string> {
-  const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const r = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   expect(r.status, await r.clone().text()).toBe(200);
   return ((await r.json()) as { token: string }).token;
 }
@@ -91,18 +146,31 @@ async function halls(base: string, token: string): Promise<string[]> {
 }
 
 describe('README quick start as root in a clone under a 0700 folder', () => {
-  let parent = '', clone = '', otherParent = '';
+  let parent = '',
+    clone = '',
+    otherParent = '';
   const clusters: string[] = [];
   const running: Started[] = [];
   let env: NodeJS.ProcessEnv = {};
   let created: { username: string; password: string } | undefined;
   const timing: Record<string, number> = {};
-  const timed = async <T>(name: string, f: () => Promise<T>) => { const t = Date.now(); try { return await f(); } finally { timing[name] = Math.round((Date.now() - t) / 1000); } };
+  const timed = async <T>(name: string, f: () => Promise<T>) => {
+    const t = Date.now();
+    try {
+      return await f();
+    } finally {
+      timing[name] = Math.round((Date.now() - t) / 1000);
+    }
+  };
 
   afterAll(async () => {
     for (const s of running) if (groupAlive(s.proc.pid!)) killGroup(s.proc, 'SIGKILL');
     // The clusters these DATA_DIRs made; the next start would collect them anyway.
-    for (const dir of clusters) if (dir.startsWith(`${ROOT_HOME}/`)) { await rm(dir, { recursive: true, force: true }); await rm(`${dir}.json`, { force: true }); }
+    for (const dir of clusters)
+      if (dir.startsWith(`${ROOT_HOME}/`)) {
+        await rm(dir, { recursive: true, force: true });
+        await rm(`${dir}.json`, { force: true });
+      }
     if (parent) await rm(parent, { recursive: true, force: true });
     if (otherParent) await rm(otherParent, { recursive: true, force: true });
     if (Object.keys(timing).length) console.log(`first run as root, seconds: ${JSON.stringify(timing)}`);
@@ -121,7 +189,14 @@ describe('README quick start as root in a clone under a 0700 folder', () => {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     // Ports only: 8080 and 1883 may be taken on a CI machine (Mosquitto holds 1883).
     env = cleanEnv({ HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort) });
-    await timed('npm ci', () => run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: clone, env, timeout: 240_000, maxBuffer: 16 << 20 }));
+    await timed('npm ci', () =>
+      run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], {
+        cwd: clone,
+        env,
+        timeout: 240_000,
+        maxBuffer: 16 << 20,
+      }),
+    );
     expect(existsSync(path.join(clone, 'node_modules', '.bin', 'tsx'))).toBe(true);
   }, 300_000);
 
@@ -139,7 +214,13 @@ describe('README quick start as root in a clone under a 0700 folder', () => {
     clusters.push(rt.clusterDir);
     expect(path.dirname(rt.clusterDir)).toBe(path.join(ROOT_HOME, 'pg'));
 
-    const cli = await timed('cli beside', () => run(path.join(clone, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'users:add', '--role', 'leader', '--region', '440904'], { cwd: clone, env, timeout: 90_000 }));
+    const cli = await timed('cli beside', () =>
+      run(
+        path.join(clone, 'node_modules', '.bin', 'tsx'),
+        ['cli/main.ts', 'users:add', '--role', 'leader', '--region', '440904'],
+        { cwd: clone, env, timeout: 90_000 },
+      ),
+    );
     created = JSON.parse(cli.stdout) as { username: string; password: string };
 
     await timed('first stop', () => stopGroup(s));
@@ -155,7 +236,9 @@ describe('README quick start as root in a clone under a 0700 folder', () => {
     ctx.skip(!asRoot, NOT_ROOT);
     expect(created, 'the first start ran').toBeDefined();
     // The server as `npm start` runs it after the dashboard build, with tsx as a loader, so the exit code is the server's own.
-    const s = await timed('second start', () => start(process.execPath, ['--import', 'tsx', 'server/main.ts'], clone, env, Number(env.HTTP_PORT)));
+    const s = await timed('second start', () =>
+      start(process.execPath, ['--import', 'tsx', 'server/main.ts'], clone, env, Number(env.HTTP_PORT)),
+    );
     running.push(s);
     expect(await halls(s.base, await signIn(s.base, created!.username, created!.password))).toEqual(['h-west']);
     const rt = JSON.parse(await readFile(path.join(clone, 'data', 'postgres.json'), 'utf8')) as { clusterDir: string };
@@ -170,9 +253,17 @@ describe('README quick start as root in a clone under a 0700 folder', () => {
     expect(clone, 'the install step ran').not.toBe('');
     otherParent = await mkdtemp(path.join(tmpdir(), 'hall-first-run-data-'));
     const dataDir = path.join(otherParent, 'data');
-    const r = await timed('cli on another DATA_DIR', () => run(path.join(clone, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'halls:list'], { cwd: clone, env: { ...env, DATA_DIR: dataDir }, timeout: 120_000 }));
+    const r = await timed('cli on another DATA_DIR', () =>
+      run(path.join(clone, 'node_modules', '.bin', 'tsx'), ['cli/main.ts', 'halls:list'], {
+        cwd: clone,
+        env: { ...env, DATA_DIR: dataDir },
+        timeout: 120_000,
+      }),
+    );
     expect(JSON.parse(r.stdout)).toEqual([]);
-    clusters.push((JSON.parse(await readFile(path.join(dataDir, 'postgres.json'), 'utf8')) as { clusterDir: string }).clusterDir);
+    clusters.push(
+      (JSON.parse(await readFile(path.join(dataDir, 'postgres.json'), 'utf8')) as { clusterDir: string }).clusterDir,
+    );
     expect(await mode(otherParent)).toBe(0o700);
   }, 180_000);
 });

@@ -1,7 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID, randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { startStack, provisionDevice, connectDevice, connectScreen, joinHall, login, until, type Stack } from '../helpers/stack.ts';
+import {
+  startStack,
+  provisionDevice,
+  connectDevice,
+  connectScreen,
+  joinHall,
+  login,
+  until,
+  type Stack,
+} from '../helpers/stack.ts';
 import { EXTERNAL, requirePort } from '../helpers/external.ts';
 import { topics } from '../../contracts/index.ts';
 
@@ -19,7 +28,9 @@ describe('external MQTT broker (MQTT_URL = Mosquitto)', () => {
     await requirePort(1883, 'Mosquitto');
     s = await startStack({ MQTT_URL: EXTERNAL.mqttUrl, MQTT_SHARE_GROUP: `it-${run}` });
   });
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('runs no embedded broker and uses the external one', () => {
     expect(s.app.broker).toBeNull();
@@ -38,23 +49,40 @@ describe('external MQTT broker (MQTT_URL = Mosquitto)', () => {
     await dev.close();
   });
 
-  it('honours MQTT 5 response topic and correlation data inside the device\'s own down/ prefix', async () => {
+  it("honours MQTT 5 response topic and correlation data inside the device's own down/ prefix", async () => {
     const creds = await provisionDevice(s, 'h-east', 'ticketer', `tk-mq5-${run}`);
-    const c = await mqtt.connectAsync(EXTERNAL.mqttUrl, { clientId: creds.deviceId, protocolVersion: 5, clean: true, reconnectPeriod: 0 });
+    const c = await mqtt.connectAsync(EXTERNAL.mqttUrl, {
+      clientId: creds.deviceId,
+      protocolVersion: 5,
+      clean: true,
+      reconnectPeriod: 0,
+    });
     const got: { topic: string; body: { re?: string; data: { ticketNo?: string } }; corr?: string }[] = [];
-    c.on('message', (topic, payload, packet) => got.push({ topic, body: JSON.parse(payload.toString()), ...(packet.properties?.correlationData ? { corr: packet.properties.correlationData.toString() } : {}) }));
+    c.on('message', (topic, payload, packet) =>
+      got.push({
+        topic,
+        body: JSON.parse(payload.toString()),
+        ...(packet.properties?.correlationData ? { corr: packet.properties.correlationData.toString() } : {}),
+      }),
+    );
     await c.subscribeAsync(topics.down(creds, '#'), { qos: 1 });
     const id = randomUUID();
     const responseTopic = topics.down(creds, 'reply-to-me');
-    await c.publishAsync(topics.up(creds, 'ticket.request'), JSON.stringify({ v: 1, id, ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-002' } }),
-      { qos: 1, properties: { responseTopic, correlationData: Buffer.from('corr-42') } });
+    await c.publishAsync(
+      topics.up(creds, 'ticket.request'),
+      JSON.stringify({ v: 1, id, ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-002' } }),
+      { qos: 1, properties: { responseTopic, correlationData: Buffer.from('corr-42') } },
+    );
     const reply = await until(() => got.find((g) => g.body.re === id));
     expect(reply).toMatchObject({ topic: responseTopic, corr: 'corr-42', body: { data: { ticketNo: 'C002' } } });
 
     // A response topic outside its own prefix is ignored: the reply goes to the default down/ topic.
     const id2 = randomUUID();
-    await c.publishAsync(topics.up(creds, 'ticket.request'), JSON.stringify({ v: 1, id: id2, ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-002' } }),
-      { qos: 1, properties: { responseTopic: 'halls/h-city/display/wall', correlationData: Buffer.from('x') } });
+    await c.publishAsync(
+      topics.up(creds, 'ticket.request'),
+      JSON.stringify({ v: 1, id: id2, ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-002' } }),
+      { qos: 1, properties: { responseTopic: 'halls/h-city/display/wall', correlationData: Buffer.from('x') } },
+    );
     const reply2 = await until(() => got.find((g) => g.body.re === id2));
     expect(reply2.topic).toBe(topics.down(creds, 'ticket.issued'));
     await c.endAsync();
@@ -67,9 +95,22 @@ describe('external MQTT broker (MQTT_URL = Mosquitto)', () => {
     expect(err.msg.data).toMatchObject({ code: 'HALL_ERR_BAD_JSON' });
     // A device that is not registered changes nothing and is kept as a dead letter.
     const ghost = await mqtt.connectAsync(EXTERNAL.mqttUrl, { clientId: `ghost-${run}`, reconnectPeriod: 0 });
-    await ghost.publishAsync(`halls/h-east/ticketer/ghost-${run}/up/ticket.request`, JSON.stringify({ v: 1, id: 'g1', ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-001' } }), { qos: 1 });
-    await until(async () => (await s.app.db.query("SELECT 1 FROM dead_letters WHERE code = 'HALL_ERR_UNKNOWN_DEVICE' AND topic LIKE $1", [`%ghost-${run}%`])).rowCount);
-    expect((await s.app.db.query('SELECT count(*)::int AS n FROM tickets WHERE device_id = $1', [`ghost-${run}`])).rows[0].n).toBe(0);
+    await ghost.publishAsync(
+      `halls/h-east/ticketer/ghost-${run}/up/ticket.request`,
+      JSON.stringify({ v: 1, id: 'g1', ts: Date.now(), type: 'ticket.request', data: { itemCode: 'RS-001' } }),
+      { qos: 1 },
+    );
+    await until(
+      async () =>
+        (
+          await s.app.db.query("SELECT 1 FROM dead_letters WHERE code = 'HALL_ERR_UNKNOWN_DEVICE' AND topic LIKE $1", [
+            `%ghost-${run}%`,
+          ])
+        ).rowCount,
+    );
+    expect(
+      (await s.app.db.query('SELECT count(*)::int AS n FROM tickets WHERE device_id = $1', [`ghost-${run}`])).rows[0].n,
+    ).toBe(0);
     await ghost.endAsync();
     await dev.close();
   });

@@ -1,6 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startStack, provisionDevice, connectDevice, connectScreen, joinHall, login, until, type Stack } from '../helpers/stack.ts';
+import {
+  startStack,
+  provisionDevice,
+  connectDevice,
+  connectScreen,
+  joinHall,
+  login,
+  until,
+  type Stack,
+} from '../helpers/stack.ts';
 import { freshDatabase } from '../helpers/external.ts';
 
 /** Issue 2: the same code on the external PostgreSQL server (127.0.0.1:5432 on the CI machine). */
@@ -10,7 +19,10 @@ describe('external PostgreSQL (DATABASE_URL)', () => {
     db = await freshDatabase();
     s = await startStack({ DATABASE_URL: db.url });
   });
-  afterAll(async () => { await s?.stop(); await db?.drop(); });
+  afterAll(async () => {
+    await s?.stop();
+    await db?.drop();
+  });
 
   it('migrates, seeds, issues a ticket and shows it on the screen', async () => {
     const v = await s.app.db.query<{ server_version: string }>('SHOW server_version');
@@ -29,7 +41,9 @@ describe('external PostgreSQL (DATABASE_URL)', () => {
   it('migrations are idempotent and a restart keeps the data', async () => {
     await s.restart();
     // Each migration file is recorded once, however often the server starts.
-    const files = (await readdir(new URL('../../server/store/migrations/', import.meta.url))).filter((f) => f.endsWith('.sql'));
+    const files = (await readdir(new URL('../../server/store/migrations/', import.meta.url))).filter((f) =>
+      f.endsWith('.sql'),
+    );
     const m = await s.app.db.query('SELECT name FROM schema_migrations ORDER BY name');
     expect(m.rows.map((r) => r.name)).toEqual(files.sort());
     const t = await s.app.db.query("SELECT ticket_no FROM tickets WHERE device_id = 'tk-ext-1'");
@@ -40,6 +54,13 @@ describe('external PostgreSQL (DATABASE_URL)', () => {
     const ext = await s.app.db.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'");
     const idx = await s.app.db.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'device_state_log'");
     if (ext.rowCount === 0) expect(idx.rows.map((r) => r.indexdef).join()).toMatch(/USING brin/);
-    else expect((await s.app.db.query("SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'device_state_log'")).rowCount).toBe(1);
+    else
+      expect(
+        (
+          await s.app.db.query(
+            "SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'device_state_log'",
+          )
+        ).rowCount,
+      ).toBe(1);
   });
 });

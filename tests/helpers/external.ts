@@ -17,8 +17,17 @@ export const EXTERNAL = {
 export async function requirePort(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(); });
-    s.once('error', () => reject(new Error(`${what} is required on 127.0.0.1:${port} for this suite (see README "Test suites"); it is not reachable`)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve();
+    });
+    s.once('error', () =>
+      reject(
+        new Error(
+          `${what} is required on 127.0.0.1:${port} for this suite (see README "Test suites"); it is not reachable`,
+        ),
+      ),
+    );
   });
 }
 

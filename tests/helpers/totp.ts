@@ -10,24 +10,46 @@ import { totpCode, totpStep } from '../../server/security/totp.ts';
  * so a test signing in as the same admin again reuses the last session while
  * the server still accepts it, instead of waiting for the next step.
  */
-interface Enrolment { secret: string; lastStep: number; password: string; token: string | null }
+interface Enrolment {
+  secret: string;
+  lastStep: number;
+  password: string;
+  token: string | null;
+}
 const enrolments = new Map<string, Enrolment>();
 
 type Json = Record<string, unknown>;
-async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(base + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   let parsed: Json = {};
-  try { parsed = JSON.parse(text) as Json; } catch { /* not JSON */ }
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body: parsed };
 }
 
 /** Enrols TOTP on a session flagged `mustEnrollTotp`; returns the secret. `now` is the server's time (ms). */
-export async function enrollTotp(base: string, token: string, now: () => number = Date.now): Promise<{ secret: string; step: number }> {
+export async function enrollTotp(
+  base: string,
+  token: string,
+  now: () => number = Date.now,
+): Promise<{ secret: string; step: number }> {
   const setup = await call(base, 'POST', '/api/auth/totp/setup', {}, token);
   if (setup.status !== 200) throw new Error(`totp setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
   const secret = setup.body.secret as string;
@@ -62,7 +84,13 @@ export async function nextTotpCode(scope: string, username: string, now: () => n
  * enrols on the first sign-in of an admin, sends a fresh code later. Returns
  * a bearer token with a full (not enrolment-only) session.
  */
-export async function signIn(base: string, scope: string, username: string, password: string, now: () => number = Date.now): Promise<string> {
+export async function signIn(
+  base: string,
+  scope: string,
+  username: string,
+  password: string,
+  now: () => number = Date.now,
+): Promise<string> {
   const key = `${scope}|${username}`;
   const known = enrolments.get(key);
   if (known?.token && known.password === password) {
@@ -71,7 +99,11 @@ export async function signIn(base: string, scope: string, username: string, pass
   }
   let r = await call(base, 'POST', '/api/auth/login', { username, password });
   if (r.status === 401 && (r.body.error as Json | undefined)?.code === 'HALL_ERR_SECOND_FACTOR_REQUIRED' && known) {
-    r = await call(base, 'POST', '/api/auth/login', { username, password, totp: await nextTotpCode(scope, username, now) });
+    r = await call(base, 'POST', '/api/auth/login', {
+      username,
+      password,
+      totp: await nextTotpCode(scope, username, now),
+    });
     if (r.status === 200) known.token = r.body.token as string;
   }
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);

@@ -1,7 +1,16 @@
 import type { z } from 'zod';
 import {
-  configChangeResultSchema, hallConfigViewSchema, type ConfigChangeResult, type HallConfigView,
-  type departmentBodySchema, type hallPatchBodySchema, type itemBodySchema, type itemCreateBodySchema, type periodSchema, type queueBodySchema, type windowBodySchema,
+  configChangeResultSchema,
+  hallConfigViewSchema,
+  type ConfigChangeResult,
+  type HallConfigView,
+  type departmentBodySchema,
+  type hallPatchBodySchema,
+  type itemBodySchema,
+  type itemCreateBodySchema,
+  type periodSchema,
+  type queueBodySchema,
+  type windowBodySchema,
 } from '@contracts/config-admin.ts';
 import { path, request, type RequestOptions } from './client.ts';
 
@@ -23,8 +32,15 @@ export function hallConfig(hallId: string): Promise<HallConfigView> {
   return request(hallConfigViewSchema, path('halls', hallId, 'config'));
 }
 
-function change(method: NonNullable<RequestOptions['method']>, segments: string[], body?: unknown): Promise<ConfigChangeResult> {
-  return request(configChangeResultSchema, path('halls', ...segments), { method, ...(body === undefined ? {} : { body }) });
+function change(
+  method: NonNullable<RequestOptions['method']>,
+  segments: string[],
+  body?: unknown,
+): Promise<ConfigChangeResult> {
+  return request(configChangeResultSchema, path('halls', ...segments), {
+    method,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 /** A change of one hall's configuration; the admin store runs it with the hall in view. */
@@ -32,14 +48,35 @@ export type ConfigChange = (hallId: string) => Promise<ConfigChangeResult>;
 
 export const configChanges = {
   /** The hall's name, address and calling policy. */
-  hall: (body: z.input<typeof hallPatchBodySchema>): ConfigChange => (h) => change('PATCH', [h], body),
-  create: <A extends ConfigArea>(area: A, body: ConfigAreas[A]['create']): ConfigChange => (h) => change('POST', [h, area], body),
-  update: <A extends ConfigArea>(area: A, id: string, body: ConfigAreas[A]['update']): ConfigChange => (h) => change('PUT', [h, area, id], body),
-  remove: (area: ConfigArea, id: string): ConfigChange => (h) => change('DELETE', [h, area, id]),
+  hall:
+    (body: z.input<typeof hallPatchBodySchema>): ConfigChange =>
+    (h) =>
+      change('PATCH', [h], body),
+  create:
+    <A extends ConfigArea>(area: A, body: ConfigAreas[A]['create']): ConfigChange =>
+    (h) =>
+      change('POST', [h, area], body),
+  update:
+    <A extends ConfigArea>(area: A, id: string, body: ConfigAreas[A]['update']): ConfigChange =>
+    (h) =>
+      change('PUT', [h, area, id], body),
+  remove:
+    (area: ConfigArea, id: string): ConfigChange =>
+    (h) =>
+      change('DELETE', [h, area, id]),
   /** A window's whole period list, replaced (empty: the all-day queues again). */
-  windowPeriods: (windowId: string, periods: z.input<typeof periodSchema>[]): ConfigChange => (h) => change('PUT', [h, 'windows', windowId, 'periods'], { periods }),
+  windowPeriods:
+    (windowId: string, periods: z.input<typeof periodSchema>[]): ConfigChange =>
+    (h) =>
+      change('PUT', [h, 'windows', windowId, 'periods'], { periods }),
   /** A ticket machine's item set; null = every item of the hall. */
-  deviceItems: (deviceId: string, itemCodes: string[] | null): ConfigChange => (h) => change('PUT', [h, 'devices', deviceId, 'items'], { itemCodes }),
+  deviceItems:
+    (deviceId: string, itemCodes: string[] | null): ConfigChange =>
+    (h) =>
+      change('PUT', [h, 'devices', deviceId, 'items'], { itemCodes }),
   /** The window a caller is bound to; null = any window of its hall. */
-  deviceWindow: (deviceId: string, windowId: string | null): ConfigChange => (h) => change('PUT', [h, 'devices', deviceId, 'window'], { windowId }),
+  deviceWindow:
+    (deviceId: string, windowId: string | null): ConfigChange =>
+    (h) =>
+      change('PUT', [h, 'devices', deviceId, 'window'], { windowId }),
 };

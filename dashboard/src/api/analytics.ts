@@ -1,12 +1,30 @@
-import { indicatorCatalogResponseSchema, indicatorValuesResponseSchema, type IndicatorValuesResponse } from '@contracts/indicator-rest.ts';
+import {
+  indicatorCatalogResponseSchema,
+  indicatorValuesResponseSchema,
+  type IndicatorValuesResponse,
+} from '@contracts/indicator-rest.ts';
 import type { IndicatorDescription } from '@contracts/indicators.ts';
 import {
-  forecastResponseSchema, mapResponseSchema, rankingResponseSchema, regionsResponseSchema, trendResponseSchema,
-  type ForecastResponse, type MapResponse, type RankingResponse, type RegionsResponse, type TrendResponse,
+  forecastResponseSchema,
+  mapResponseSchema,
+  rankingResponseSchema,
+  regionsResponseSchema,
+  trendResponseSchema,
+  type ForecastResponse,
+  type MapResponse,
+  type RankingResponse,
+  type RegionsResponse,
+  type TrendResponse,
 } from '@contracts/analytics-rest.ts';
 import {
-  caseTrendResponseSchema, efficiencyResponseSchema, multipleVisitsResponseSchema, reviewScoresResponseSchema,
-  type CaseTrendResponse, type EfficiencyResponse, type MultipleVisitsResponse, type ReviewScoresResponse,
+  caseTrendResponseSchema,
+  efficiencyResponseSchema,
+  multipleVisitsResponseSchema,
+  reviewScoresResponseSchema,
+  type CaseTrendResponse,
+  type EfficiencyResponse,
+  type MultipleVisitsResponse,
+  type ReviewScoresResponse,
 } from '@contracts/model-rest.ts';
 import { path, request } from './client.ts';
 
@@ -15,8 +33,14 @@ import { path, request } from './client.ts';
  * docs/indicators.md, docs/models.md). A scope is a region (and the regions
  * below it), one hall, or neither: every hall the caller may see.
  */
-export interface Scope { region?: string; hall?: string }
-export interface Range { from: string; to: string }
+export interface Scope {
+  region?: string;
+  hall?: string;
+}
+export interface Range {
+  from: string;
+  to: string;
+}
 
 export async function indicatorCatalog(): Promise<IndicatorDescription[]> {
   return (await request(indicatorCatalogResponseSchema, path('indicators'))).indicators;
@@ -51,18 +75,28 @@ export function forecast(q: Scope): Promise<ForecastResponse> {
   return request(forecastResponseSchema, path('analytics', 'forecast'), { query: { ...q } });
 }
 
-export function efficiency(q: Scope & Range & { by: EfficiencyResponse['by']; enterprise: boolean; limit: number }): Promise<EfficiencyResponse> {
-  return request(efficiencyResponseSchema, path('analytics', 'efficiency'), { query: { ...q, enterprise: String(q.enterprise), limit: String(q.limit) } });
+export function efficiency(
+  q: Scope & Range & { by: EfficiencyResponse['by']; enterprise: boolean; limit: number },
+): Promise<EfficiencyResponse> {
+  return request(efficiencyResponseSchema, path('analytics', 'efficiency'), {
+    query: { ...q, enterprise: String(q.enterprise), limit: String(q.limit) },
+  });
 }
 
 export function caseTrend(q: Scope): Promise<CaseTrendResponse> {
   return request(caseTrendResponseSchema, path('analytics', 'case-trend'), { query: { ...q } });
 }
 
-export function reviewScores(q: Scope & Range & { by: 'window' | 'hall'; limit: number }): Promise<ReviewScoresResponse> {
-  return request(reviewScoresResponseSchema, path('analytics', 'review-scores'), { query: { ...q, limit: String(q.limit) } });
+export function reviewScores(
+  q: Scope & Range & { by: 'window' | 'hall'; limit: number },
+): Promise<ReviewScoresResponse> {
+  return request(reviewScoresResponseSchema, path('analytics', 'review-scores'), {
+    query: { ...q, limit: String(q.limit) },
+  });
 }
 
 export function multipleVisits(q: Scope & Range & { limit: number }): Promise<MultipleVisitsResponse> {
-  return request(multipleVisitsResponseSchema, path('analytics', 'multiple-visits'), { query: { ...q, limit: String(q.limit) } });
+  return request(multipleVisitsResponseSchema, path('analytics', 'multiple-visits'), {
+    query: { ...q, limit: String(q.limit) },
+  });
 }

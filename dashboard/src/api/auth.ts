@@ -1,11 +1,19 @@
 import { loginResponseSchema, type LoginResponse } from '@contracts/rest.ts';
-import { callerTokenResponseSchema, totpConfirmResponseSchema, totpSetupResponseSchema, type TotpSetupResponse } from '@contracts/auth.ts';
+import {
+  callerTokenResponseSchema,
+  totpConfirmResponseSchema,
+  totpSetupResponseSchema,
+  type TotpSetupResponse,
+} from '@contracts/auth.ts';
 import { command, path, request } from './client.ts';
 
 /** Sign-in, sign-out and the second factor (docs/authentication.md). */
 
 export function login(username: string, password: string, totp?: string): Promise<LoginResponse> {
-  return request(loginResponseSchema, path('auth', 'login'), { method: 'POST', body: { username, password, ...(totp ? { totp } : {}) } });
+  return request(loginResponseSchema, path('auth', 'login'), {
+    method: 'POST',
+    body: { username, password, ...(totp ? { totp } : {}) },
+  });
 }
 
 /** Revokes the token on the server; answers 204. */

@@ -9,19 +9,35 @@ describe('api client', () => {
   let sent: { url: string; init: RequestInit }[];
 
   function answer(status: number, body: unknown): void {
-    vi.stubGlobal('fetch', vi.fn((url: string, init: RequestInit) => {
-      sent.push({ url, init });
-      return Promise.resolve(new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((url: string, init: RequestInit) => {
+        sent.push({ url, init });
+        return Promise.resolve(
+          new Response(body === undefined ? null : JSON.stringify(body), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }),
+    );
   }
 
   beforeEach(() => {
     token = 'tok-1';
     ended = 0;
     sent = [];
-    bindSession({ token: () => token, ended: () => { ended++; token = null; } });
+    bindSession({
+      token: () => token,
+      ended: () => {
+        ended++;
+        token = null;
+      },
+    });
   });
-  afterEach(() => { vi.unstubAllGlobals(); });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
 
   it('adds the bearer token, encodes path segments and leaves out undefined query values', async () => {
     answer(200, { n: 1 });
@@ -38,12 +54,15 @@ describe('api client', () => {
     expect((err as ApiError).message).toMatch(/n:/);
   });
 
-  it.each(['HALL_ERR_UNAUTHENTICATED', 'HALL_ERR_SESSION_EXPIRED'])('%s ends the session, and keeps its code', async (code) => {
-    answer(401, { error: { code, message: 'no' } });
-    const err = await command('/api/x', { method: 'POST' }).catch((e: unknown) => e);
-    expect((err as ApiError).code).toBe(code);
-    expect(ended).toBe(1);
-  });
+  it.each(['HALL_ERR_UNAUTHENTICATED', 'HALL_ERR_SESSION_EXPIRED'])(
+    '%s ends the session, and keeps its code',
+    async (code) => {
+      answer(401, { error: { code, message: 'no' } });
+      const err = await command('/api/x', { method: 'POST' }).catch((e: unknown) => e);
+      expect((err as ApiError).code).toBe(code);
+      expect(ended).toBe(1);
+    },
+  );
 
   it('other refusals leave the session alone', async () => {
     answer(403, { error: { code: 'HALL_ERR_FORBIDDEN', message: 'no' } });
@@ -52,10 +71,15 @@ describe('api client', () => {
   });
 
   it('a refusal of a token that is no longer the session (logout, another sign-in) ends nothing', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => {
-      token = 'tok-2'; // signed in anew while the request travelled
-      return Promise.resolve(new Response(JSON.stringify({ error: { code: 'HALL_ERR_UNAUTHENTICATED', message: 'no' } }), { status: 401 }));
-    }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => {
+        token = 'tok-2'; // signed in anew while the request travelled
+        return Promise.resolve(
+          new Response(JSON.stringify({ error: { code: 'HALL_ERR_UNAUTHENTICATED', message: 'no' } }), { status: 401 }),
+        );
+      }),
+    );
     await command('/api/x').catch(() => undefined);
     expect(ended).toBe(0);
   });

@@ -15,7 +15,12 @@ z.config({ jitless: true });
  */
 export class ApiError extends Error {
   /** `details` of the refusal body, e.g. the configuration `problems` of a refused admin change. */
-  constructor(readonly code: string, message: string, readonly status = 0, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -129,14 +134,23 @@ async function send(p: string, opts: RequestOptions): Promise<{ body: unknown; s
 }
 
 /** A request whose answer the page reads: the body must match `schema`, else ApiError BAD_RESPONSE. */
-export async function request<S extends z.ZodType>(schema: S, p: string, opts: RequestOptions = {}): Promise<z.output<S>> {
+export async function request<S extends z.ZodType>(
+  schema: S,
+  p: string,
+  opts: RequestOptions = {},
+): Promise<z.output<S>> {
   const { body, status } = await send(p, opts);
   if (body === undefined) throw new ApiError('BAD_RESPONSE', `no JSON body from ${p}`, status);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? `${first.path.join('.') || '(body)'}: ${first.message}` : 'unexpected shape';
-    throw new ApiError('BAD_RESPONSE', `${p} answered another shape than its contract (${where})`, status, parsed.error.issues);
+    throw new ApiError(
+      'BAD_RESPONSE',
+      `${p} answered another shape than its contract (${where})`,
+      status,
+      parsed.error.issues,
+    );
   }
   return parsed.data;
 }

@@ -1,6 +1,14 @@
 import {
-  consoleResponseSchema, hallWindowsResponseSchema, publicTicketResponseSchema, windowSignInResponseSchema, windowSignOutResponseSchema,
-  type ConsoleResponse, type HallWindowsResponse, type PublicTicketResponse, type WindowSignInResponse, type WindowSignOutResponse,
+  consoleResponseSchema,
+  hallWindowsResponseSchema,
+  publicTicketResponseSchema,
+  windowSignInResponseSchema,
+  windowSignOutResponseSchema,
+  type ConsoleResponse,
+  type HallWindowsResponse,
+  type PublicTicketResponse,
+  type WindowSignInResponse,
+  type WindowSignOutResponse,
 } from '@contracts/console.ts';
 import { command, path, request } from './client.ts';
 
@@ -17,11 +25,17 @@ export function hallWindows(hallId: string): Promise<HallWindowsResponse> {
 }
 
 export function signInAtWindow(hallId: string, windowId: string, takeOver: boolean): Promise<WindowSignInResponse> {
-  return request(windowSignInResponseSchema, path('halls', hallId, 'windows', windowId, 'signin'), { method: 'POST', body: takeOver ? { takeOver: true } : {} });
+  return request(windowSignInResponseSchema, path('halls', hallId, 'windows', windowId, 'signin'), {
+    method: 'POST',
+    body: takeOver ? { takeOver: true } : {},
+  });
 }
 
 export function signOutOfWindow(hallId: string, windowId: string): Promise<WindowSignOutResponse> {
-  return request(windowSignOutResponseSchema, path('halls', hallId, 'windows', windowId, 'signout'), { method: 'POST', body: {} });
+  return request(windowSignOutResponseSchema, path('halls', hallId, 'windows', windowId, 'signout'), {
+    method: 'POST',
+    body: {},
+  });
 }
 
 export function windowConsole(hallId: string, windowId: string): Promise<ConsoleResponse> {

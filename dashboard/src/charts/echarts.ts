@@ -10,6 +10,15 @@ import { CanvasRenderer } from 'echarts/renderers';
  * serve the leadership screens (issue 5: trends, the region map coloured by a
  * measure; docs/leadership.md).
  */
-use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+use([
+  BarChart,
+  LineChart,
+  MapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export { init, graphic, registerMap, type EChartsType } from 'echarts/core';

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { HallSnapshot } from '@contracts/hall.ts';
 import type { HallDelta } from '@contracts/socket.ts';
-import { applyDelta, changesServerFigures, deltaExactPart, RECENT_CALLS_MAX, RECENT_TICKETS_MAX } from './apply-delta.ts';
-import { at, deviceEvent, deviceStatus, display, queueEvent, snapshot, ticketIssued, ticketTaken } from './test-fixtures.ts';
+import {
+  applyDelta,
+  changesServerFigures,
+  deltaExactPart,
+  RECENT_CALLS_MAX,
+  RECENT_TICKETS_MAX,
+} from './apply-delta.ts';
+import {
+  at,
+  deviceEvent,
+  deviceStatus,
+  display,
+  queueEvent,
+  snapshot,
+  ticketIssued,
+  ticketTaken,
+} from './test-fixtures.ts';
 
 /** Applies a delta that must be the next one; fails the test otherwise. */
 function applied(state: ReturnType<typeof snapshot>, delta: HallDelta) {
@@ -49,7 +64,11 @@ describe('applyDelta: sequence rules', () => {
 
   it('advances seq on an unknown event type and changes nothing else', () => {
     const s = snapshot(10);
-    const delta = { hallId: 'h1', seq: 11, event: { hallId: 'h1', seq: 11, at: at(11), type: 'call.next', data: { windowId: 'w1' } } };
+    const delta = {
+      hallId: 'h1',
+      seq: 11,
+      event: { hallId: 'h1', seq: 11, at: at(11), type: 'call.next', data: { windowId: 'w1' } },
+    };
     const next = applied(s, delta as unknown as HallDelta);
     expect(next).toEqual({ ...s, seq: 11 });
   });
@@ -130,25 +149,85 @@ describe('applyDelta: queue events (issue 4)', () => {
     ticketTaken(11, 'A013', 'q-a', 13, 3),
     ticketTaken(12, 'B001', 'q-b', 1, 0),
     queueEvent(13, 'window.opened', w2),
-    queueEvent(14, 'ticket.called', { ...t('A010'), ...w1, queueId: 'q-a', class: 'walk-in', waitedMin: 12, call: 1, outOfOrder: false, display: display('A010', '1') }),
+    queueEvent(14, 'ticket.called', {
+      ...t('A010'),
+      ...w1,
+      queueId: 'q-a',
+      class: 'walk-in',
+      waitedMin: 12,
+      call: 1,
+      outOfOrder: false,
+      display: display('A010', '1'),
+    }),
     queueEvent(15, 'ticket.recalled', { ...t('A010'), ...w1, recalls: 1, display: display('A010', '1') }),
     queueEvent(16, 'service.started', { ...t('A010'), ...w1 }),
-    queueEvent(17, 'ticket.called', { ...t('B001'), ...w2, queueId: 'q-b', class: 'walk-in', waitedMin: 0, call: 1, outOfOrder: false, display: display('B001', '2') }),
+    queueEvent(17, 'ticket.called', {
+      ...t('B001'),
+      ...w2,
+      queueId: 'q-b',
+      class: 'walk-in',
+      waitedMin: 0,
+      call: 1,
+      outOfOrder: false,
+      display: display('B001', '2'),
+    }),
     queueEvent(18, 'ticket.skipped', { ...t('B001'), ...w2, skipCount: 1, then: 'return', returnAfterCalls: 3 }),
-    queueEvent(19, 'ticket.completed', { ...t('A010'), ...w1, queueId: 'q-a', itemCode: 'ITEM-1', outcome: 'done', serviceMin: 6.4 }),
+    queueEvent(19, 'ticket.completed', {
+      ...t('A010'),
+      ...w1,
+      queueId: 'q-a',
+      itemCode: 'ITEM-1',
+      outcome: 'done',
+      serviceMin: 6.4,
+    }),
     queueEvent(20, 'case.opened', {
-      ...t('A010'), ...w1, caseId: 'case-1', queueId: 'q-a', itemCode: 'ITEM-1', departmentId: 'd1', outcome: 'done',
-      takenAt: at(1), calledAt: at(14), startedAt: at(16), endedAt: at(19),
+      ...t('A010'),
+      ...w1,
+      caseId: 'case-1',
+      queueId: 'q-a',
+      itemCode: 'ITEM-1',
+      departmentId: 'd1',
+      outcome: 'done',
+      takenAt: at(1),
+      calledAt: at(14),
+      startedAt: at(16),
+      endedAt: at(19),
     }),
     queueEvent(21, 'rating.prompt', { ...t('A010'), ...w1, raterDeviceId: null }),
-    queueEvent(22, 'ticket.called', { ...t('A013'), ...w1, queueId: 'q-a', class: 'walk-in', waitedMin: 0, call: 1, outOfOrder: true, reason: '材料齐全', display: display('A013', '1') }),
-    queueEvent(23, 'ticket.transferred', { ...t('A013'), ...w1, fromQueueId: 'q-a', toQueueId: 'q-b', toWindowId: 'w2', class: 'transferred-back' }),
+    queueEvent(22, 'ticket.called', {
+      ...t('A013'),
+      ...w1,
+      queueId: 'q-a',
+      class: 'walk-in',
+      waitedMin: 0,
+      call: 1,
+      outOfOrder: true,
+      reason: '材料齐全',
+      display: display('A013', '1'),
+    }),
+    queueEvent(23, 'ticket.transferred', {
+      ...t('A013'),
+      ...w1,
+      fromQueueId: 'q-a',
+      toQueueId: 'q-b',
+      toWindowId: 'w2',
+      class: 'transferred-back',
+    }),
     queueEvent(24, 'window.paused', w1),
     queueEvent(25, 'window.closed', w2),
     queueEvent(26, 'ticket.untargeted', { ...t('A013'), queueId: 'q-b', fromWindowId: 'w2' }),
     queueEvent(27, 'ticket.reactivated', { ...t('B001'), queueId: 'q-b' }),
     queueEvent(28, 'window.resumed', w1),
-    queueEvent(29, 'ticket.called', { ...t('A011'), ...w1, queueId: 'q-a', class: 'walk-in', waitedMin: 20, call: 2, outOfOrder: false, display: display('A011', '1') }),
+    queueEvent(29, 'ticket.called', {
+      ...t('A011'),
+      ...w1,
+      queueId: 'q-a',
+      class: 'walk-in',
+      waitedMin: 20,
+      call: 2,
+      outOfOrder: false,
+      display: display('A011', '1'),
+    }),
     queueEvent(30, 'ticket.skipped', { ...t('A011'), ...w1, skipCount: 2, then: 'drop' }),
     queueEvent(31, 'ticket.dropped', { ...t('A011'), queueId: 'q-a', reason: 'no-show' }),
     ticketTaken(32, 'A014', 'q-a', 14, 1),
@@ -158,12 +237,50 @@ describe('applyDelta: queue events (issue 4)', () => {
   const fresh: HallSnapshot = {
     ...snapshot(33),
     queues: [
-      { id: 'q-a', name: '社保', prefix: 'A', waiting: 3, issuedToday: 14, lastTicketNo: 'A014', estimate: { lowMin: 9, highMin: 20 }, longestWaitMin: 40 },
-      { id: 'q-b', name: '不动产', prefix: 'B', waiting: 2, issuedToday: 1, lastTicketNo: 'B001', estimate: null, longestWaitMin: 1 },
+      {
+        id: 'q-a',
+        name: '社保',
+        prefix: 'A',
+        waiting: 3,
+        issuedToday: 14,
+        lastTicketNo: 'A014',
+        estimate: { lowMin: 9, highMin: 20 },
+        longestWaitMin: 40,
+      },
+      {
+        id: 'q-b',
+        name: '不动产',
+        prefix: 'B',
+        waiting: 2,
+        issuedToday: 1,
+        lastTicketNo: 'B001',
+        estimate: null,
+        longestWaitMin: 1,
+      },
     ],
     windows: [
-      { id: 'w1', no: '1', name: '1号窗口', queueIds: ['q-a'], status: 'open', current: null, served: 5, staff: 'staff-east', queuesNow: ['q-a'] },
-      { id: 'w2', no: '2', name: '2号窗口', queueIds: ['q-a', 'q-b'], status: 'closed', current: null, served: 0, staff: null, queuesNow: ['q-a', 'q-b'] },
+      {
+        id: 'w1',
+        no: '1',
+        name: '1号窗口',
+        queueIds: ['q-a'],
+        status: 'open',
+        current: null,
+        served: 5,
+        staff: 'staff-east',
+        queuesNow: ['q-a'],
+      },
+      {
+        id: 'w2',
+        no: '2',
+        name: '2号窗口',
+        queueIds: ['q-a', 'q-b'],
+        status: 'closed',
+        current: null,
+        served: 0,
+        staff: null,
+        queuesNow: ['q-a', 'q-b'],
+      },
     ],
     recentTickets: [
       { ticketNo: 'A014', queueId: 'q-a', issuedAt: at(32) },
@@ -225,8 +342,14 @@ describe('applyDelta: queue events (issue 4)', () => {
     let s = snapshot(10);
     s = applied(s, queueEvent(11, 'ticket.dropped', { ...t('A010'), queueId: 'q-a', reason: 'day-end' }));
     s = applied(s, queueEvent(12, 'day.rolled', { fromDay: '2025-01-06', toDay: '2025-01-07', dropped: 1 }));
-    expect(s.queues.map((q) => [q.waiting, q.issuedToday, q.lastTicketNo])).toEqual([[0, 0, null], [0, 0, null]]);
-    expect(s.windows.map((w) => [w.status, w.current, w.served, w.staff])).toEqual([['closed', null, 0, 'staff-east'], ['closed', null, 0, null]]);
+    expect(s.queues.map((q) => [q.waiting, q.issuedToday, q.lastTicketNo])).toEqual([
+      [0, 0, null],
+      [0, 0, null],
+    ]);
+    expect(s.windows.map((w) => [w.status, w.current, w.served, w.staff])).toEqual([
+      ['closed', null, 0, 'staff-east'],
+      ['closed', null, 0, null],
+    ]);
     expect(s.recentCalls).toEqual([]);
     expect(s.recentTickets).toEqual([]);
     s = applied(s, ticketTaken(13, 'A001', 'q-a', 1, 0));
@@ -236,14 +359,19 @@ describe('applyDelta: queue events (issue 4)', () => {
   it('keeps at most RECENT_CALLS_MAX calls, newest first, recalls marked', () => {
     let s = snapshot(10);
     for (let i = 1; i <= 12; i++) {
-      s = applied(s, queueEvent(10 + i, 'ticket.recalled', { ...t('A009'), ...w1, recalls: i, display: display('A009', '1') }));
+      s = applied(
+        s,
+        queueEvent(10 + i, 'ticket.recalled', { ...t('A009'), ...w1, recalls: i, display: display('A009', '1') }),
+      );
     }
     expect(s.recentCalls).toHaveLength(RECENT_CALLS_MAX);
     expect(s.recentCalls[0]).toEqual({ ticketNo: 'A009', windowNo: '1', at: at(22), recall: true });
   });
 
   it('asks for the server figures after events that change them, not after device or rating events', () => {
-    expect(sequence.filter((d) => changesServerFigures(d.event)).map((d) => d.seq)).toEqual([11, 12, 13, 14, 17, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33]);
+    expect(sequence.filter((d) => changesServerFigures(d.event)).map((d) => d.seq)).toEqual([
+      11, 12, 13, 14, 17, 18, 19, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+    ]);
     expect(changesServerFigures(deviceEvent(40, 'device.online', 'c1').event)).toBe(false);
   });
 });

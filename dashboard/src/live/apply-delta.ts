@@ -62,8 +62,20 @@ type EventOf<T extends DomainEvent['type']> = Extract<DomainEvent, { type: T }>;
 
 /** Event types after which the server figures (see the header) may have changed: the wall refreshes them. */
 const CHANGES_SERVER_FIGURES: ReadonlySet<string> = new Set([
-  'ticket.issued', 'ticket.called', 'ticket.skipped', 'ticket.returned', 'ticket.reactivated', 'ticket.dropped', 'ticket.transferred',
-  'ticket.untargeted', 'ticket.completed', 'window.opened', 'window.paused', 'window.resumed', 'window.closed', 'day.rolled',
+  'ticket.issued',
+  'ticket.called',
+  'ticket.skipped',
+  'ticket.returned',
+  'ticket.reactivated',
+  'ticket.dropped',
+  'ticket.transferred',
+  'ticket.untargeted',
+  'ticket.completed',
+  'window.opened',
+  'window.paused',
+  'window.resumed',
+  'window.closed',
+  'day.rolled',
 ]);
 
 export function changesServerFigures(event: Pick<DomainEvent, 'type'>): boolean {
@@ -77,7 +89,10 @@ export function changesServerFigures(event: Pick<DomainEvent, 'type'>): boolean 
  */
 export function deltaExactPart(s: HallSnapshot): unknown {
   return {
-    hallId: s.hallId, name: s.name, regionCode: s.regionCode, seq: s.seq,
+    hallId: s.hallId,
+    name: s.name,
+    regionCode: s.regionCode,
+    seq: s.seq,
     queues: s.queues.map(({ estimate: _e, longestWaitMin: _l, ...q }) => q),
     windows: s.windows.map(({ staff: _s, queuesNow: _q, ...w }) => w),
     devices: s.devices,
@@ -105,8 +120,16 @@ function applyQueueOrDevice(state: HallSnapshot, event: DomainEvent): HallSnapsh
       const d = event.data;
       // `waiting` in the event leaves out tickets transferred to a window (the slip's line); the wall's
       // count is every waiting ticket of the queue, so it moves by one.
-      const queues = mapQueue(state, d.queueId, (q) => ({ ...q, waiting: q.waiting + 1, issuedToday: d.issuedToday, lastTicketNo: d.ticketNo }));
-      const recentTickets = [{ ticketNo: d.ticketNo, queueId: d.queueId, issuedAt: event.at }, ...state.recentTickets].slice(0, RECENT_TICKETS_MAX);
+      const queues = mapQueue(state, d.queueId, (q) => ({
+        ...q,
+        waiting: q.waiting + 1,
+        issuedToday: d.issuedToday,
+        lastTicketNo: d.ticketNo,
+      }));
+      const recentTickets = [
+        { ticketNo: d.ticketNo, queueId: d.queueId, issuedAt: event.at },
+        ...state.recentTickets,
+      ].slice(0, RECENT_TICKETS_MAX);
       return { ...state, queues, recentTickets };
     }
     case 'ticket.called': {
@@ -123,13 +146,21 @@ function applyQueueOrDevice(state: HallSnapshot, event: DomainEvent): HallSnapsh
       return { ...state, recentCalls: withCall(state, event, true) };
     case 'service.started': {
       const d = event.data;
-      return { ...state, windows: mapWindow(state, d.windowId, (w) => (w.current ? { ...w, current: { ticketNo: w.current.ticketNo, status: 'serving' } } : w)) };
+      return {
+        ...state,
+        windows: mapWindow(state, d.windowId, (w) =>
+          w.current ? { ...w, current: { ticketNo: w.current.ticketNo, status: 'serving' } } : w,
+        ),
+      };
     }
     case 'ticket.skipped':
       // The called ticket leaves the window; it was not counted as waiting, and a no-show drop follows as ticket.dropped.
       return { ...state, windows: mapWindow(state, event.data.windowId, (w) => ({ ...w, current: null })) };
     case 'ticket.completed':
-      return { ...state, windows: mapWindow(state, event.data.windowId, (w) => ({ ...w, current: null, served: w.served + 1 })) };
+      return {
+        ...state,
+        windows: mapWindow(state, event.data.windowId, (w) => ({ ...w, current: null, served: w.served + 1 })),
+      };
     case 'ticket.transferred': {
       const d = event.data;
       return {
@@ -179,7 +210,9 @@ function applyQueueOrDevice(state: HallSnapshot, event: DomainEvent): HallSnapsh
       return {
         ...state,
         devices: upsertDevice(state, deviceId, kind, (d) => ({
-          ...d, online, lastSeenAt: online ? event.at : d.lastSeenAt,
+          ...d,
+          online,
+          lastSeenAt: online ? event.at : d.lastSeenAt,
         })),
       };
     }
@@ -187,7 +220,10 @@ function applyQueueOrDevice(state: HallSnapshot, event: DomainEvent): HallSnapsh
       const { deviceId, kind, status } = event.data;
       // Presence comes only from device.online/offline, as on the server, so the wall and a
       // fresh snapshot always agree.
-      return { ...state, devices: upsertDevice(state, deviceId, kind, (d) => ({ ...d, status, lastSeenAt: event.at })) };
+      return {
+        ...state,
+        devices: upsertDevice(state, deviceId, kind, (d) => ({ ...d, status, lastSeenAt: event.at })),
+      };
     }
     default:
       return state;
@@ -195,19 +231,34 @@ function applyQueueOrDevice(state: HallSnapshot, event: DomainEvent): HallSnapsh
 }
 
 function mapQueue(state: HallSnapshot, queueId: string, change: (q: Queue) => Queue): Queue[] {
-  return state.queues.some((q) => q.id === queueId) ? state.queues.map((q) => (q.id === queueId ? change(q) : q)) : state.queues;
+  return state.queues.some((q) => q.id === queueId)
+    ? state.queues.map((q) => (q.id === queueId ? change(q) : q))
+    : state.queues;
 }
 
 function mapWindow(state: HallSnapshot, windowId: string, change: (w: Win) => Win): Win[] {
-  return state.windows.some((w) => w.id === windowId) ? state.windows.map((w) => (w.id === windowId ? change(w) : w)) : state.windows;
+  return state.windows.some((w) => w.id === windowId)
+    ? state.windows.map((w) => (w.id === windowId ? change(w) : w))
+    : state.windows;
 }
 
-function windowStatus(state: HallSnapshot, event: EventOf<'window.opened'> | EventOf<'window.paused'> | EventOf<'window.resumed'> | EventOf<'window.closed'>, status: Win['status']): HallSnapshot {
+function windowStatus(
+  state: HallSnapshot,
+  event: EventOf<'window.opened'> | EventOf<'window.paused'> | EventOf<'window.resumed'> | EventOf<'window.closed'>,
+  status: Win['status'],
+): HallSnapshot {
   return { ...state, windows: mapWindow(state, event.data.windowId, (w) => ({ ...w, status })) };
 }
 
-function withCall(state: HallSnapshot, event: EventOf<'ticket.called'> | EventOf<'ticket.recalled'>, recall: boolean): HallSnapshot['recentCalls'] {
-  return [{ ticketNo: event.data.ticketNo, windowNo: event.data.windowNo, at: event.at, recall }, ...state.recentCalls].slice(0, RECENT_CALLS_MAX);
+function withCall(
+  state: HallSnapshot,
+  event: EventOf<'ticket.called'> | EventOf<'ticket.recalled'>,
+  recall: boolean,
+): HallSnapshot['recentCalls'] {
+  return [
+    { ticketNo: event.data.ticketNo, windowNo: event.data.windowNo, at: event.at, recall },
+    ...state.recentCalls,
+  ].slice(0, RECENT_CALLS_MAX);
 }
 
 /**
@@ -222,8 +273,10 @@ function withPressure(state: HallSnapshot): HallSnapshot {
   const openWindows = state.windows.filter((w) => w.status === 'open').length;
   const p = state.pressure;
   let pressure = p.waiting === waiting && p.openWindows === openWindows ? p : { ...p, waiting, openWindows };
-  if (waiting === 0 && (pressure.level !== 'clear' || pressure.clearMin !== null)) pressure = { ...pressure, clearMin: null, level: 'clear' };
-  else if (waiting > 0 && openWindows === 0 && (pressure.level !== 'saturated' || pressure.clearMin !== null)) pressure = { ...pressure, clearMin: null, level: 'saturated' };
+  if (waiting === 0 && (pressure.level !== 'clear' || pressure.clearMin !== null))
+    pressure = { ...pressure, clearMin: null, level: 'clear' };
+  else if (waiting > 0 && openWindows === 0 && (pressure.level !== 'saturated' || pressure.clearMin !== null))
+    pressure = { ...pressure, clearMin: null, level: 'saturated' };
   const queues = state.queues.some((q) => q.waiting === 0 && q.longestWaitMin !== null)
     ? state.queues.map((q) => (q.waiting === 0 && q.longestWaitMin !== null ? { ...q, longestWaitMin: null } : q))
     : state.queues;
@@ -233,7 +286,12 @@ function withPressure(state: HallSnapshot): HallSnapshot {
 type DeviceRow = HallSnapshot['devices'][number];
 
 /** Updates a device row; a device registered after the snapshot was read gets a new row. */
-function upsertDevice(state: HallSnapshot, id: string, kind: DeviceRow['kind'], change: (d: DeviceRow) => DeviceRow): DeviceRow[] {
+function upsertDevice(
+  state: HallSnapshot,
+  id: string,
+  kind: DeviceRow['kind'],
+  change: (d: DeviceRow) => DeviceRow,
+): DeviceRow[] {
   const i = state.devices.findIndex((d) => d.id === id);
   if (i < 0) return [...state.devices, change({ id, kind, online: false, lastSeenAt: null, status: null })];
   return state.devices.map((d, j) => (j === i ? change(d) : d));

@@ -6,7 +6,10 @@ import { snapshot, ticketIssued } from './test-fixtures.ts';
 /** A snapshot source whose replies the test releases by hand. */
 function manualSource() {
   const calls: { kind: 'join' | 'resync'; resolve: (s: HallSnapshot) => void; reject: (e: unknown) => void }[] = [];
-  const ask = (kind: 'join' | 'resync') => () => new Promise<HallSnapshot>((resolve, reject) => { calls.push({ kind, resolve, reject }); });
+  const ask = (kind: 'join' | 'resync') => () =>
+    new Promise<HallSnapshot>((resolve, reject) => {
+      calls.push({ kind, resolve, reject });
+    });
   const source: SnapshotSource = { join: ask('join'), resync: ask('resync') };
   return { source, calls };
 }
@@ -21,7 +24,9 @@ function setup() {
 
 const flush = () => new Promise<void>((r) => setTimeout(r, 0));
 
-afterEach(() => { vi.useRealTimers(); });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('HallSync', () => {
   it('replays deltas that arrived while the join snapshot travelled, dropping duplicates', async () => {

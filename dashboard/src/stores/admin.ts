@@ -11,7 +11,10 @@ import { hallConfig, type ConfigChange } from '../api/admin-config.ts';
  * configuration, so the page always shows what the server now holds. A
  * refusal keeps its code (shown localized) and the server's problem list.
  */
-export interface AdminError { code: string; problems: ConfigProblemView[] }
+export interface AdminError {
+  code: string;
+  problems: ConfigProblemView[];
+}
 
 export const useAdminStore = defineStore('admin', () => {
   const hallId = ref<string | null>(null);
@@ -24,8 +27,8 @@ export const useAdminStore = defineStore('admin', () => {
 
   function fail(err: unknown): void {
     const code = codeOf(err);
-    const details = err instanceof ApiError ? err.details as { problems?: unknown } | undefined : undefined;
-    const problems = Array.isArray(details?.problems) ? details.problems as ConfigProblemView[] : [];
+    const details = err instanceof ApiError ? (err.details as { problems?: unknown } | undefined) : undefined;
+    const problems = Array.isArray(details?.problems) ? (details.problems as ConfigProblemView[]) : [];
     error.value = { code, problems };
   }
 

@@ -1,8 +1,20 @@
 import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
-import type { ConsoleResponse, HallWindowsResponse, WindowSignInResponse, WindowSignOutResponse } from '@contracts/console.ts';
+import type {
+  ConsoleResponse,
+  HallWindowsResponse,
+  WindowSignInResponse,
+  WindowSignOutResponse,
+} from '@contracts/console.ts';
 import { ApiError, codeOf } from '../api/client.ts';
-import { hallWindows, signInAtWindow, signOutOfWindow, windowConsole, windowOp, type WindowOpBody } from '../api/console.ts';
+import {
+  hallWindows,
+  signInAtWindow,
+  signOutOfWindow,
+  windowConsole,
+  windowOp,
+  type WindowOpBody,
+} from '../api/console.ts';
 import { useHallSocket } from '../live/use-hall-socket.ts';
 
 /**
@@ -37,14 +49,21 @@ export const useConsoleStore = defineStore('console', () => {
     connected: () => {
       const hallId = target?.hallId;
       if (hallId) {
-        link.ask('hall:join', hallId).then(() => { live.value = 'live'; }, (err: unknown) => {
-          live.value = 'offline';
-          if (err instanceof ApiError) errorCode.value = err.code;
-        });
+        link.ask('hall:join', hallId).then(
+          () => {
+            live.value = 'live';
+          },
+          (err: unknown) => {
+            live.value = 'offline';
+            if (err instanceof ApiError) errorCode.value = err.code;
+          },
+        );
       }
       scheduleRefresh(); // deltas missed while the socket was down
     },
-    delta: (d) => { if (d.hallId === target?.hallId) scheduleRefresh(); },
+    delta: (d) => {
+      if (d.hallId === target?.hallId) scheduleRefresh();
+    },
   });
   const live = link.state;
 
@@ -63,7 +82,11 @@ export const useConsoleStore = defineStore('console', () => {
   }
 
   /** Sign in at a window; a conflict (someone else there) comes back as their name, for the page to ask. */
-  async function signIn(hallId: string, windowId: string, takeOver = false): Promise<{ ok: true; res: WindowSignInResponse } | { ok: false; code: string; signedIn?: string }> {
+  async function signIn(
+    hallId: string,
+    windowId: string,
+    takeOver = false,
+  ): Promise<{ ok: true; res: WindowSignInResponse } | { ok: false; code: string; signedIn?: string }> {
     errorCode.value = null;
     try {
       const res = await signInAtWindow(hallId, windowId, takeOver);
@@ -142,5 +165,19 @@ export const useConsoleStore = defineStore('console', () => {
     errorCode.value = null;
   }
 
-  return { windows, data, live, errorCode, busy, loadWindows, signIn, signOut, refresh, op, connect, disconnect, clearError };
+  return {
+    windows,
+    data,
+    live,
+    errorCode,
+    busy,
+    loadWindows,
+    signIn,
+    signOut,
+    refresh,
+    op,
+    connect,
+    disconnect,
+    clearError,
+  };
 });

@@ -40,8 +40,12 @@ export const useHallLiveStore = defineStore('hallLive', () => {
       void sync?.join();
     },
     disconnected: () => sync?.stop(),
-    refused: (code) => { errorCode.value = code; },
-    sessionEnded: () => { errorCode.value = 'HALL_ERR_SESSION_EXPIRED'; },
+    refused: (code) => {
+      errorCode.value = code;
+    },
+    sessionEnded: () => {
+      errorCode.value = 'HALL_ERR_SESSION_EXPIRED';
+    },
     delta: (d) => {
       sync?.receive(d);
       if (changesServerFigures(d.event)) wantServerFigures();
@@ -49,7 +53,13 @@ export const useHallLiveStore = defineStore('hallLive', () => {
     snapshot: (snap) => sync?.offer(snap),
   });
   const state = link.state;
-  const refresh = { timer: null as ReturnType<typeof setTimeout> | null, every: null as ReturnType<typeof setInterval> | null, last: 0, due: false, busy: false };
+  const refresh = {
+    timer: null as ReturnType<typeof setTimeout> | null,
+    every: null as ReturnType<typeof setInterval> | null,
+    last: 0,
+    due: false,
+    busy: false,
+  };
 
   function wantServerFigures(): void {
     refresh.due = true;
@@ -59,7 +69,9 @@ export const useHallLiveStore = defineStore('hallLive', () => {
   function scheduleRefresh(): void {
     if (refresh.timer || refresh.busy || !refresh.due) return;
     const wait = Math.max(0, refresh.last + SERVER_FIGURES_REFRESH_MS - Date.now());
-    refresh.timer = setTimeout(() => { void runRefresh(); }, wait);
+    refresh.timer = setTimeout(() => {
+      void runRefresh();
+    }, wait);
   }
 
   async function runRefresh(): Promise<void> {
@@ -103,21 +115,27 @@ export const useHallLiveStore = defineStore('hallLive', () => {
     hallId.value = id;
     snapshot.value = null;
     errorCode.value = null;
-    sync = new HallSync(id, {
-      join: (h) => link.ask('hall:join', h),
-      resync: (h) => link.ask('hall:resync', h),
-    }, {
-      onState: (st) => {
-        snapshot.value = st;
-        errorCode.value = null;
-        if (link.connected()) state.value = 'live';
+    sync = new HallSync(
+      id,
+      {
+        join: (h) => link.ask('hall:join', h),
+        resync: (h) => link.ask('hall:resync', h),
       },
-      onError: (err, kind) => {
-        errorCode.value = codeOf(err);
-        if (kind === 'join') state.value = 'offline';
+      {
+        onState: (st) => {
+          snapshot.value = st;
+          errorCode.value = null;
+          if (link.connected()) state.value = 'live';
+        },
+        onError: (err, kind) => {
+          errorCode.value = codeOf(err);
+          if (kind === 'join') state.value = 'offline';
+        },
+        onLoading: (v) => {
+          syncing.value = v;
+        },
       },
-      onLoading: (v) => { syncing.value = v; },
-    });
+    );
     if (!link.open()) {
       sync = null;
       errorCode.value = 'HALL_ERR_UNAUTHENTICATED';
@@ -135,6 +153,18 @@ export const useHallLiveStore = defineStore('hallLive', () => {
   }
 
   return {
-    hallId, snapshot, state, errorCode, syncing, totalWaiting, issuedToday, devicesOnline, devicesTotal, openWindows, windowsTotal, connect, disconnect,
+    hallId,
+    snapshot,
+    state,
+    errorCode,
+    syncing,
+    totalWaiting,
+    issuedToday,
+    devicesOnline,
+    devicesTotal,
+    openWindows,
+    windowsTotal,
+    connect,
+    disconnect,
   };
 });

@@ -1,8 +1,19 @@
 import { computed, ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import type { IndicatorDescription, IndicatorResult } from '@contracts/indicators.ts';
-import type { ForecastResponse, MapResponse, RankingResponse, RegionsResponse, TrendResponse } from '@contracts/analytics-rest.ts';
-import type { CaseTrendResponse, EfficiencyResponse, MultipleVisitsResponse, ReviewScoresResponse } from '@contracts/model-rest.ts';
+import type {
+  ForecastResponse,
+  MapResponse,
+  RankingResponse,
+  RegionsResponse,
+  TrendResponse,
+} from '@contracts/analytics-rest.ts';
+import type {
+  CaseTrendResponse,
+  EfficiencyResponse,
+  MultipleVisitsResponse,
+  ReviewScoresResponse,
+} from '@contracts/model-rest.ts';
 import { codeOf } from '../api/client.ts';
 import * as analytics from '../api/analytics.ts';
 import { periodOf, regionChain, type Period, type PeriodPreset } from '../components/leader/period.ts';
@@ -23,12 +34,22 @@ export type RankBy = 'hall' | 'window' | 'staff';
 export type EfficiencyBy = 'window' | 'staff';
 /** 跑多次 needs room for a return: it always looks at the last 30 days, whatever the period switch says. */
 export const VISITS_DAYS = 30;
-export interface Crumb { label: string; region?: string; hallId?: string }
+export interface Crumb {
+  label: string;
+  region?: string;
+  hallId?: string;
+}
 
 /** The KPI tiles (004 常态化监测 queue, reviews, cases, devices; issue 5 catalog list). */
 export const KPI_IDS = [
-  'queue.waiting.now', 'queue.wait.avg', 'queue.wait.p90', 'queue.wait.over-30.count',
-  'queue.skip.rate', 'review.satisfaction.rate', 'case.on-time.rate', 'device.online.rate',
+  'queue.waiting.now',
+  'queue.wait.avg',
+  'queue.wait.p90',
+  'queue.wait.over-30.count',
+  'queue.skip.rate',
+  'review.satisfaction.rate',
+  'case.on-time.rate',
+  'device.online.rate',
 ] as const;
 
 export const useLeaderStore = defineStore('leader', () => {
@@ -66,7 +87,7 @@ export const useLeaderStore = defineStore('leader', () => {
 
   const hallName = computed(() => {
     const s = scope.value;
-    return s.kind === 'hall' ? useHallsStore().byId(s.hallId)?.name ?? s.hallId : null;
+    return s.kind === 'hall' ? (useHallsStore().byId(s.hallId)?.name ?? s.hallId) : null;
   });
 
   /** 市 › 区 › 镇 (› 大厅): from the scope's top down to where the user is. */
@@ -78,7 +99,8 @@ export const useLeaderStore = defineStore('leader', () => {
     else code = s.region ?? topCode;
     const chain = code ? regionChain(code, topCode) : [];
     const out: Crumb[] = chain.map((c) => ({ label: names.value[c] ?? c, region: c }));
-    if (out.length === 0 || (topCode && chain[0] !== topCode)) out.unshift({ label: top.value?.name ?? '', region: undefined });
+    if (out.length === 0 || (topCode && chain[0] !== topCode))
+      out.unshift({ label: top.value?.name ?? '', region: undefined });
     if (out[0]) out[0] = { ...out[0], region: undefined }; // the top is #/leader, not #/leader/{code}
     if (s.kind === 'hall') out.push({ label: hallName.value ?? s.hallId, hallId: s.hallId });
     return out.filter((c) => c.label !== '');
@@ -131,17 +153,37 @@ export const useLeaderStore = defineStore('leader', () => {
   }
 
   /** The model panels' requests for a scope (region or hall query) and period. */
-  function modelJobs(gen: number, where: { region?: string; hall?: string }, range: { from: string; to: string }): Promise<void>[] {
+  function modelJobs(
+    gen: number,
+    where: { region?: string; hall?: string },
+    range: { from: string; to: string },
+  ): Promise<void>[] {
     const visitsFrom = new Date(Date.parse(range.to) - VISITS_DAYS * 86_400_000).toISOString();
     return [
       effJob(gen, where, range),
-      part(gen, analytics.caseTrend(where), (r) => { caseTrend.value = r; }),
-      part(gen, analytics.reviewScores({ ...where, ...range, by: where.hall ? 'window' : 'hall', limit: 20 }), (r) => { reviewScores.value = r; }),
-      part(gen, analytics.multipleVisits({ ...where, from: visitsFrom, to: range.to, limit: 10 }), (r) => { visits.value = r; }),
+      part(gen, analytics.caseTrend(where), (r) => {
+        caseTrend.value = r;
+      }),
+      part(gen, analytics.reviewScores({ ...where, ...range, by: where.hall ? 'window' : 'hall', limit: 20 }), (r) => {
+        reviewScores.value = r;
+      }),
+      part(gen, analytics.multipleVisits({ ...where, from: visitsFrom, to: range.to, limit: 10 }), (r) => {
+        visits.value = r;
+      }),
     ];
   }
-  function effJob(gen: number, where: { region?: string; hall?: string }, range: { from: string; to: string }): Promise<void> {
-    return part(gen, analytics.efficiency({ ...where, ...range, by: effBy.value, enterprise: effEnterprise.value, limit: 20 }), (r) => { efficiency.value = r; });
+  function effJob(
+    gen: number,
+    where: { region?: string; hall?: string },
+    range: { from: string; to: string },
+  ): Promise<void> {
+    return part(
+      gen,
+      analytics.efficiency({ ...where, ...range, by: effBy.value, enterprise: effEnterprise.value, limit: 20 }),
+      (r) => {
+        efficiency.value = r;
+      },
+    );
   }
 
   async function load(next?: LeaderScope): Promise<void> {
@@ -170,22 +212,39 @@ export const useLeaderStore = defineStore('leader', () => {
     errorCode.value = null;
     const halls = useHallsStore();
     const jobs: Promise<void>[] = [];
-    if (catalog.value.length === 0) jobs.push(part(gen, analytics.indicatorCatalog(), (r) => { catalog.value = r; }));
+    if (catalog.value.length === 0)
+      jobs.push(
+        part(gen, analytics.indicatorCatalog(), (r) => {
+          catalog.value = r;
+        }),
+      );
     if (!halls.loaded) jobs.push(halls.load());
     if (s.kind === 'region') {
       const region = s.region;
       jobs.push(
-        part(gen, analytics.regionIndicators({ region, ...range }), (r) => { values.value = r.values; }),
+        part(gen, analytics.regionIndicators({ region, ...range }), (r) => {
+          values.value = r.values;
+        }),
         part(gen, analytics.regions({ region, ...range }), (r) => {
           regions.value = r;
           if (r.region) remember([r.region]);
           remember(r.children.filter((c) => c.kind === 'region'));
           if (!region) top.value = r.region;
         }),
-        part(gen, analytics.regionMap(region), (r) => { map.value = r; mapRegion = region; remember(r.areas); }),
-        part(gen, analytics.trend({ region, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
-        part(gen, analytics.ranking({ region, ...range, by: rankBy.value, limit: 50 }), (r) => { ranking.value = r; }),
-        part(gen, analytics.forecast({ region }), (r) => { forecast.value = r; }),
+        part(gen, analytics.regionMap(region), (r) => {
+          map.value = r;
+          mapRegion = region;
+          remember(r.areas);
+        }),
+        part(gen, analytics.trend({ region, ...range, bucket: p.bucket }), (r) => {
+          trend.value = r;
+        }),
+        part(gen, analytics.ranking({ region, ...range, by: rankBy.value, limit: 50 }), (r) => {
+          ranking.value = r;
+        }),
+        part(gen, analytics.forecast({ region }), (r) => {
+          forecast.value = r;
+        }),
         ...modelJobs(gen, { region }, range),
       );
     } else {
@@ -193,11 +252,23 @@ export const useLeaderStore = defineStore('leader', () => {
       regions.value = null;
       map.value = null;
       jobs.push(
-        part(gen, analytics.hallIndicators(hall, range), (r) => { values.value = r.values; }),
-        part(gen, analytics.trend({ hall, ...range, bucket: p.bucket }), (r) => { trend.value = r; }),
+        part(gen, analytics.hallIndicators(hall, range), (r) => {
+          values.value = r.values;
+        }),
+        part(gen, analytics.trend({ hall, ...range, bucket: p.bucket }), (r) => {
+          trend.value = r;
+        }),
         // Inside one hall the ranking is by window or by staff (人员).
-        part(gen, analytics.ranking({ hall, ...range, by: rankBy.value === 'staff' ? 'staff' : 'window', limit: 50 }), (r) => { ranking.value = r; }),
-        part(gen, analytics.forecast({ hall }), (r) => { forecast.value = r; }),
+        part(
+          gen,
+          analytics.ranking({ hall, ...range, by: rankBy.value === 'staff' ? 'staff' : 'window', limit: 50 }),
+          (r) => {
+            ranking.value = r;
+          },
+        ),
+        part(gen, analytics.forecast({ hall }), (r) => {
+          forecast.value = r;
+        }),
         ...modelJobs(gen, { hall }, range),
       );
     }
@@ -248,7 +319,10 @@ export const useLeaderStore = defineStore('leader', () => {
     effEnterprise.value = enterprise;
     efficiency.value = null;
     const s = scope.value;
-    void effJob(generation, s.kind === 'hall' ? { hall: s.hallId } : { ...(s.region ? { region: s.region } : {}) }, { from: period.value.from, to: period.value.to });
+    void effJob(generation, s.kind === 'hall' ? { hall: s.hallId } : { ...(s.region ? { region: s.region } : {}) }, {
+      from: period.value.from,
+      to: period.value.to,
+    });
   }
 
   /** Reloads with the period ending now: the screen runs unattended on a wall. */
@@ -257,8 +331,35 @@ export const useLeaderStore = defineStore('leader', () => {
   }
 
   return {
-    preset, period, scope, rankBy, catalog, values, regions, map, trend, ranking, forecast, top, names, loading, errorCode,
-    efficiency, effBy, effEnterprise, caseTrend, reviewScores, visits,
-    catalogById, valueById, hallName, crumbs, load, setPreset, setRankBy, setEfficiency, refresh,
+    preset,
+    period,
+    scope,
+    rankBy,
+    catalog,
+    values,
+    regions,
+    map,
+    trend,
+    ranking,
+    forecast,
+    top,
+    names,
+    loading,
+    errorCode,
+    efficiency,
+    effBy,
+    effEnterprise,
+    caseTrend,
+    reviewScores,
+    visits,
+    catalogById,
+    valueById,
+    hallName,
+    crumbs,
+    load,
+    setPreset,
+    setRankBy,
+    setEfficiency,
+    refresh,
   };
 });

@@ -28,7 +28,12 @@ import { refuse, translatePg } from './refuse.ts';
  */
 
 export type ConfigActor = Actor;
-export interface ConfigChangeCtx { db: Db; tz: string; now: Date; actor: ConfigActor }
+export interface ConfigChangeCtx {
+  db: Db;
+  tz: string;
+  now: Date;
+  actor: ConfigActor;
+}
 
 export interface Change {
   /** Audit target, e.g. `queue:h-east-qB`. */
@@ -59,7 +64,9 @@ export async function changeHallConfig(ctx: ConfigChangeCtx, hallId: string, cha
     const known = new Set(validateHallConfig(before!.config).map(key));
 
     // A failed statement aborts the transaction; a savepoint is not needed since we refuse anyway.
-    try { await change.write(tx); } catch (e) {
+    try {
+      await change.write(tx);
+    } catch (e) {
       if (e instanceof HallError) throw e;
       translatePg(e, change.deleting ?? false);
     }
@@ -68,12 +75,19 @@ export async function changeHallConfig(ctx: ConfigChangeCtx, hallId: string, cha
     const fresh = validateHallConfig(after!.config).filter((p) => !known.has(key(p)));
     const first = fresh[0];
     if (first) {
-      refuse(first.code, `the change would break the queue configuration: ${fresh.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-        fresh.map((p) => ({ ...p, code: restProblemCode(p.code) })));
+      refuse(
+        first.code,
+        `the change would break the queue configuration: ${fresh.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        fresh.map((p) => ({ ...p, code: restProblemCode(p.code) })),
+      );
     }
     const version = await bumpConfigVersion(tx, hallId);
     await recordAudit(tx, {
-      at: ctx.now, ...ctx.actor, action: 'config.change', target: `hall:${hallId}/${change.target}`, result: 'ok',
+      at: ctx.now,
+      ...ctx.actor,
+      action: 'config.change',
+      target: `hall:${hallId}/${change.target}`,
+      result: 'ok',
       detail: { hallId, configVersion: version, ...change.detail },
     });
     return version;

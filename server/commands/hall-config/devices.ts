@@ -6,7 +6,8 @@ import { refuse } from './refuse.ts';
 
 export function setDeviceItems(hallId: string, deviceId: string, itemCodes: readonly string[] | null): Change {
   return {
-    target: `device:${deviceId}/items`, detail: { op: 'device.items', deviceId, itemCodes },
+    target: `device:${deviceId}/items`,
+    detail: { op: 'device.items', deviceId, itemCodes },
     async write(tx) {
       await mustBeDevice(tx, deviceId, hallId, 'ticketer');
       if (itemCodes) {
@@ -21,7 +22,8 @@ export function setDeviceItems(hallId: string, deviceId: string, itemCodes: read
 
 export function setDeviceWindow(hallId: string, deviceId: string, windowId: string | null): Change {
   return {
-    target: `device:${deviceId}/window`, detail: { op: 'device.window', deviceId, windowId },
+    target: `device:${deviceId}/window`,
+    detail: { op: 'device.window', deviceId, windowId },
     async write(tx) {
       await mustBeDevice(tx, deviceId, hallId, 'caller');
       if (windowId) await mustBelong(tx, 'windows', windowId, hallId);

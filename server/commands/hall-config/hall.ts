@@ -4,7 +4,10 @@ import type { Change } from './change-hall-config.ts';
 
 export function patchHall(hallId: string, b: HallPatchBody): Change {
   return {
-    target: 'hall', detail: { op: 'hall.update', ...b },
-    async write(tx) { await updateHallSettings(tx, hallId, b); },
+    target: 'hall',
+    detail: { op: 'hall.update', ...b },
+    async write(tx) {
+      await updateHallSettings(tx, hallId, b);
+    },
   };
 }

@@ -8,7 +8,8 @@ import { refuse } from './refuse.ts';
 const REF_NAME: Record<HallRef, string> = { departments: 'department', queues: 'queue', windows: 'window' };
 
 export async function mustBelong(tx: Tx, table: HallRef, id: string, hallId: string): Promise<void> {
-  if (!(await belongsToHall(tx, table, id, hallId))) refuse('HALL_ERR_NOT_FOUND', `no ${REF_NAME[table]} ${id} in hall ${hallId}`);
+  if (!(await belongsToHall(tx, table, id, hallId)))
+    refuse('HALL_ERR_NOT_FOUND', `no ${REF_NAME[table]} ${id} in hall ${hallId}`);
 }
 
 export async function mustBeDevice(tx: Tx, deviceId: string, hallId: string, kind: string): Promise<void> {
@@ -18,4 +19,5 @@ export async function mustBeDevice(tx: Tx, deviceId: string, hallId: string, kin
 }
 
 /** A new configuration id when the admin gives none, e.g. `h-east-qa1b2c3`. */
-export const newId = (hallId: string, kind: string) => `${hallId}-${kind}${randomBytes(3).toString('hex')}`.slice(0, 64);
+export const newId = (hallId: string, kind: string) =>
+  `${hallId}-${kind}${randomBytes(3).toString('hex')}`.slice(0, 64);

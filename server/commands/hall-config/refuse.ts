@@ -7,7 +7,9 @@ import { restProblemCode } from '../../store/hall-config-view-repo.ts';
  * list the problems, so the admin page can point at the field.
  */
 export function refuse(code: ErrorCode, message: string, problems?: ConfigProblem[]): never {
-  throw new HallError(restProblemCode(code), message, { problems: problems ?? [{ code: restProblemCode(code), path: '', message }] });
+  throw new HallError(restProblemCode(code), message, {
+    problems: problems ?? [{ code: restProblemCode(code), path: '', message }],
+  });
 }
 
 /** A PostgreSQL constraint error → a coded refusal; anything else is rethrown. */
@@ -19,6 +21,7 @@ export function translatePg(e: unknown, deleting: boolean): never {
     if (deleting) refuse('HALL_ERR_CONFLICT', `still in use: ${detail}`);
     refuse('HALL_ERR_NOT_FOUND', `refers to nothing: ${detail}`);
   }
-  if (pe.code === '23514' || pe.code === '22007' || pe.code === '22008' || pe.code === '23502') refuse('HALL_ERR_BAD_REQUEST', `invalid value: ${detail}`);
+  if (pe.code === '23514' || pe.code === '22007' || pe.code === '22008' || pe.code === '23502')
+    refuse('HALL_ERR_BAD_REQUEST', `invalid value: ${detail}`);
   throw e;
 }

@@ -1,6 +1,12 @@
 import type { WindowBody } from '../../../contracts/config-admin.ts';
 import {
-  deleteWindow as deleteWindowRows, insertWindow, replaceWindowQueues, ticketsHeldAt, updateWindow as updateWindowRow, windowCurrentTicket, windowHasStaff,
+  deleteWindow as deleteWindowRows,
+  insertWindow,
+  replaceWindowQueues,
+  ticketsHeldAt,
+  updateWindow as updateWindowRow,
+  windowCurrentTicket,
+  windowHasStaff,
 } from '../../store/windows-repo.ts';
 import type { Tx } from '../../store/pool.ts';
 import type { Change } from './change-hall-config.ts';
@@ -21,7 +27,9 @@ async function checkWindowRefs(tx: Tx, hallId: string, b: WindowBody): Promise<v
 export function createWindow(hallId: string, b: WindowBody): Change & { id: string } {
   const id = b.id ?? newId(hallId, 'w');
   return {
-    id, target: `window:${id}`, detail: { op: 'window.create', ...b, id },
+    id,
+    target: `window:${id}`,
+    detail: { op: 'window.create', ...b, id },
     async write(tx) {
       await checkWindowRefs(tx, hallId, b);
       await insertWindow(tx, hallId, id, b);
@@ -32,7 +40,8 @@ export function createWindow(hallId: string, b: WindowBody): Change & { id: stri
 
 export function updateWindow(hallId: string, id: string, b: WindowBody): Change {
   return {
-    target: `window:${id}`, detail: { op: 'window.update', ...b, id },
+    target: `window:${id}`,
+    detail: { op: 'window.update', ...b, id },
     async write(tx) {
       await mustBelong(tx, 'windows', id, hallId);
       await checkWindowRefs(tx, hallId, b);
@@ -48,15 +57,21 @@ export function updateWindow(hallId: string, id: string, b: WindowBody): Change 
  */
 export function deleteWindow(hallId: string, id: string, today: string): Change {
   return {
-    target: `window:${id}`, detail: { op: 'window.delete', id }, deleting: true,
+    target: `window:${id}`,
+    detail: { op: 'window.delete', id },
+    deleting: true,
     async write(tx) {
       await mustBelong(tx, 'windows', id, hallId);
       const current = await windowCurrentTicket(tx, hallId, id);
       const held = await ticketsHeldAt(tx, hallId, id, today);
       if (current || held.length) {
-        refuse('HALL_ERR_CONFLICT', `window ${id} holds tickets (${held.map((r) => `${r.ticket_no} ${r.status}`).join(', ') || 'current ticket'}); finish or transfer them first`);
+        refuse(
+          'HALL_ERR_CONFLICT',
+          `window ${id} holds tickets (${held.map((r) => `${r.ticket_no} ${r.status}`).join(', ') || 'current ticket'}); finish or transfer them first`,
+        );
       }
-      if (await windowHasStaff(tx, id)) refuse('HALL_ERR_CONFLICT', `staff is signed in at window ${id}; sign out first`);
+      if (await windowHasStaff(tx, id))
+        refuse('HALL_ERR_CONFLICT', `staff is signed in at window ${id}; sign out first`);
       // The engine's per-window state (status, served today) goes with it.
       await deleteWindowRows(tx, hallId, id);
     },

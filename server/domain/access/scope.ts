@@ -8,9 +8,17 @@ import type { Role } from '../../../contracts/index.ts';
  * leader sees the whole deployment. What they may DO there is the
  * permission table (permissions.ts).
  */
-export interface StaffPrincipal { userId: number; username: string; role: Role; hallId: string | null; regionCode: string | null; departmentId?: string | null }
+export interface StaffPrincipal {
+  userId: number;
+  username: string;
+  role: Role;
+  hallId: string | null;
+  regionCode: string | null;
+  departmentId?: string | null;
+}
 
-export type HallScope = { kind: 'all' } | { kind: 'hall'; hallId: string } | { kind: 'region'; regionCode: string } | { kind: 'none' };
+export type HallScope =
+  { kind: 'all' } | { kind: 'hall'; hallId: string } | { kind: 'region'; regionCode: string } | { kind: 'none' };
 
 export function hallScope(u: StaffPrincipal): HallScope {
   if (u.hallId) return { kind: 'hall', hallId: u.hallId };

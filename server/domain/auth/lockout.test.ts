@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { afterFailure, afterSuccess, DEFAULT_LOCKOUT, lockDurationMs, lockStatus, UNLOCKED, type LockoutState } from './lockout.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  DEFAULT_LOCKOUT,
+  lockDurationMs,
+  lockStatus,
+  UNLOCKED,
+  type LockoutState,
+} from './lockout.ts';
 
 const t0 = new Date('2026-03-02T09:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -24,7 +32,9 @@ describe('lockout back-off (GB/T 22239-2019 8.1.4.1 b, ASVS V6.3.1)', () => {
   });
 
   it('doubles each further lock, up to one hour', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 50].map((n) => lockDurationMs(n) / 60_000)).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 50].map((n) => lockDurationMs(n) / 60_000)).toEqual([
+      1, 2, 4, 8, 16, 32, 60, 60, 60,
+    ]);
     let s: LockoutState = UNLOCKED;
     let now = t0;
     const locks: number[] = [];
@@ -50,21 +60,23 @@ describe('lockout back-off (GB/T 22239-2019 8.1.4.1 b, ASVS V6.3.1)', () => {
   });
 
   it('never locks before maxFailures and never longer than maxLockMs (property)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 3_600_000 }), { maxLength: 60 }), (gaps) => {
-      let s: LockoutState & { lockedNow?: boolean } = UNLOCKED;
-      let now = t0.getTime();
-      let streak = 0;
-      for (const g of gaps) {
-        now += g;
-        if (lockStatus(s, new Date(now)).locked) continue;
-        s = afterFailure(s, new Date(now));
-        streak++;
-        if (s.lockedNow) {
-          expect(streak).toBe(DEFAULT_LOCKOUT.maxFailures);
-          streak = 0;
-          expect(s.lockedUntil!.getTime() - now).toBeLessThanOrEqual(DEFAULT_LOCKOUT.maxLockMs);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3_600_000 }), { maxLength: 60 }), (gaps) => {
+        let s: LockoutState & { lockedNow?: boolean } = UNLOCKED;
+        let now = t0.getTime();
+        let streak = 0;
+        for (const g of gaps) {
+          now += g;
+          if (lockStatus(s, new Date(now)).locked) continue;
+          s = afterFailure(s, new Date(now));
+          streak++;
+          if (s.lockedNow) {
+            expect(streak).toBe(DEFAULT_LOCKOUT.maxFailures);
+            streak = 0;
+            expect(s.lockedUntil!.getTime() - now).toBeLessThanOrEqual(DEFAULT_LOCKOUT.maxLockMs);
+          }
         }
-      }
-    }));
+      }),
+    );
   });
 });

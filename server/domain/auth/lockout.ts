@@ -6,17 +6,33 @@
  * `maxLockMs`. A successful sign-in resets everything. Attempts made while
  * locked are refused without checking the secret and do not count.
  */
-export interface LockoutState { failedLogins: number; lockedUntil: Date | null; lockCount: number }
-export interface LockoutPolicy { maxFailures: number; baseLockMs: number; maxLockMs: number }
+export interface LockoutState {
+  failedLogins: number;
+  lockedUntil: Date | null;
+  lockCount: number;
+}
+export interface LockoutPolicy {
+  maxFailures: number;
+  baseLockMs: number;
+  maxLockMs: number;
+}
 
-export const DEFAULT_LOCKOUT: LockoutPolicy = Object.freeze({ maxFailures: 5, baseLockMs: 60_000, maxLockMs: 60 * 60_000 });
+export const DEFAULT_LOCKOUT: LockoutPolicy = Object.freeze({
+  maxFailures: 5,
+  baseLockMs: 60_000,
+  maxLockMs: 60 * 60_000,
+});
 export const UNLOCKED: LockoutState = Object.freeze({ failedLogins: 0, lockedUntil: null, lockCount: 0 });
 
 export type LockStatus = { locked: false } | { locked: true; until: Date; retryAfterSec: number };
 
 export function lockStatus(s: LockoutState, now: Date): LockStatus {
   if (!s.lockedUntil || s.lockedUntil.getTime() <= now.getTime()) return { locked: false };
-  return { locked: true, until: s.lockedUntil, retryAfterSec: Math.max(1, Math.ceil((s.lockedUntil.getTime() - now.getTime()) / 1000)) };
+  return {
+    locked: true,
+    until: s.lockedUntil,
+    retryAfterSec: Math.max(1, Math.ceil((s.lockedUntil.getTime() - now.getTime()) / 1000)),
+  };
 }
 
 /** How long the n-th lock (1-based) lasts. */
@@ -26,12 +42,22 @@ export function lockDurationMs(n: number, p: LockoutPolicy = DEFAULT_LOCKOUT): n
 }
 
 /** State after one failed attempt; `lockedNow` when this failure starts a lock. */
-export function afterFailure(s: LockoutState, now: Date, p: LockoutPolicy = DEFAULT_LOCKOUT): LockoutState & { lockedNow: boolean } {
+export function afterFailure(
+  s: LockoutState,
+  now: Date,
+  p: LockoutPolicy = DEFAULT_LOCKOUT,
+): LockoutState & { lockedNow: boolean } {
   if (lockStatus(s, now).locked) return { ...s, lockedNow: false }; // refused before the check; never extends a lock
   const failed = s.failedLogins + 1;
-  if (failed < p.maxFailures) return { failedLogins: failed, lockedUntil: s.lockedUntil, lockCount: s.lockCount, lockedNow: false };
+  if (failed < p.maxFailures)
+    return { failedLogins: failed, lockedUntil: s.lockedUntil, lockCount: s.lockCount, lockedNow: false };
   const lockCount = s.lockCount + 1;
-  return { failedLogins: 0, lockedUntil: new Date(now.getTime() + lockDurationMs(lockCount, p)), lockCount, lockedNow: true };
+  return {
+    failedLogins: 0,
+    lockedUntil: new Date(now.getTime() + lockDurationMs(lockCount, p)),
+    lockCount,
+    lockedNow: true,
+  };
 }
 
 export function afterSuccess(): LockoutState {
@@ -43,6 +69,14 @@ export function isPristine(s: LockoutState): boolean {
 }
 
 /** The policy configured by LOGIN_MAX_FAILURES, LOGIN_LOCK_MIN and LOGIN_LOCK_MAX_MIN. */
-export function lockoutPolicyOf(c: { LOGIN_MAX_FAILURES: number; LOGIN_LOCK_MIN: number; LOGIN_LOCK_MAX_MIN: number }): LockoutPolicy {
-  return { maxFailures: c.LOGIN_MAX_FAILURES, baseLockMs: c.LOGIN_LOCK_MIN * 60_000, maxLockMs: Math.max(c.LOGIN_LOCK_MAX_MIN, c.LOGIN_LOCK_MIN) * 60_000 };
+export function lockoutPolicyOf(c: {
+  LOGIN_MAX_FAILURES: number;
+  LOGIN_LOCK_MIN: number;
+  LOGIN_LOCK_MAX_MIN: number;
+}): LockoutPolicy {
+  return {
+    maxFailures: c.LOGIN_MAX_FAILURES,
+    baseLockMs: c.LOGIN_LOCK_MIN * 60_000,
+    maxLockMs: Math.max(c.LOGIN_LOCK_MAX_MIN, c.LOGIN_LOCK_MIN) * 60_000,
+  };
 }

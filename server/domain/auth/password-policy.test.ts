@@ -1,7 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { HallError } from '../../../contracts/index.ts';
-import { assertGoodPin, assertStrongPassword, characterClasses, isCommonPassword, passwordProblems, pinProblems } from './password-policy.ts';
+import {
+  assertGoodPin,
+  assertStrongPassword,
+  characterClasses,
+  isCommonPassword,
+  passwordProblems,
+  pinProblems,
+} from './password-policy.ts';
 
 describe('password policy (GB/T 22239-2019 8.1.4.1 a, ASVS V6.2)', () => {
   it('accepts a long password with three classes that is not common and does not contain the user name', () => {
@@ -46,11 +53,13 @@ describe('password policy (GB/T 22239-2019 8.1.4.1 a, ASVS V6.2)', () => {
   });
 
   it('never accepts a password shorter than the minimum or with fewer than 3 classes (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 30 }), (pw) => {
-      const failed = passwordProblems(pw, 'someone');
-      if ([...pw].length < 10) expect(failed).toContain('length');
-      if (characterClasses(pw) < 3) expect(failed).toContain('classes');
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (pw) => {
+        const failed = passwordProblems(pw, 'someone');
+        if ([...pw].length < 10) expect(failed).toContain('length');
+        if (characterClasses(pw) < 3) expect(failed).toContain('classes');
+      }),
+    );
   });
 });
 

@@ -9,7 +9,11 @@ import { HallError } from '../../../contracts/index.ts';
  */
 export type PasswordRule = 'length' | 'max-length' | 'classes' | 'username' | 'common';
 
-export interface PasswordPolicy { minLength: number; maxLength: number; minClasses: number }
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+  minClasses: number;
+}
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = Object.freeze({ minLength: 10, maxLength: 256, minClasses: 3 });
 
 /**
@@ -19,18 +23,95 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = Object.freeze({ minLength
  * Not a breached-password corpus: see docs/authentication.md.
  */
 const COMMON = new Set([
-  'password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'pass', 'qwerty', 'qwertyuiop', 'qwerty123', 'qweasd', 'qweasdzxc', 'qazwsx', 'qazwsxedc',
-  '1qaz2wsx', 'zaq12wsx', '1q2w3e4r', '1q2w3e4r5t', 'asdfgh', 'asdfghjkl', 'zxcvbnm', 'abc', 'abcd', 'abcdef', 'abcdefg', 'abc123', 'a123456',
-  'aa123456', 'admin', 'administrator', 'root', 'guest', 'test', 'welcome', 'letmein', 'iloveyou', 'changeme', 'default', 'secret',
-  'dragon', 'monkey', 'football', 'baseball', 'sunshine', 'princess', 'master', 'superman', 'trustno1', 'shadow', 'michael',
-  'woaini', 'woaini1314', '5201314', 'aini', 'zhang', 'wang', 'huawei', 'xiaomi', 'china', 'beijing', 'shanghai', 'gov', 'zhengwu',
-  'demo', 'hall', 'user', 'login', 'system', 'server', 'computer', 'internet',
-  '123456', '1234567', '12345678', '123456789', '1234567890', '0123456789', '111111', '000000', '888888', '666666', '123123', '654321',
+  'password',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword',
+  'pass',
+  'qwerty',
+  'qwertyuiop',
+  'qwerty123',
+  'qweasd',
+  'qweasdzxc',
+  'qazwsx',
+  'qazwsxedc',
+  '1qaz2wsx',
+  'zaq12wsx',
+  '1q2w3e4r',
+  '1q2w3e4r5t',
+  'asdfgh',
+  'asdfghjkl',
+  'zxcvbnm',
+  'abc',
+  'abcd',
+  'abcdef',
+  'abcdefg',
+  'abc123',
+  'a123456',
+  'aa123456',
+  'admin',
+  'administrator',
+  'root',
+  'guest',
+  'test',
+  'welcome',
+  'letmein',
+  'iloveyou',
+  'changeme',
+  'default',
+  'secret',
+  'dragon',
+  'monkey',
+  'football',
+  'baseball',
+  'sunshine',
+  'princess',
+  'master',
+  'superman',
+  'trustno1',
+  'shadow',
+  'michael',
+  'woaini',
+  'woaini1314',
+  '5201314',
+  'aini',
+  'zhang',
+  'wang',
+  'huawei',
+  'xiaomi',
+  'china',
+  'beijing',
+  'shanghai',
+  'gov',
+  'zhengwu',
+  'demo',
+  'hall',
+  'user',
+  'login',
+  'system',
+  'server',
+  'computer',
+  'internet',
+  '123456',
+  '1234567',
+  '12345678',
+  '123456789',
+  '1234567890',
+  '0123456789',
+  '111111',
+  '000000',
+  '888888',
+  '666666',
+  '123123',
+  '654321',
 ]);
 
 /** Character classes: lower case, upper case, digits, anything else (symbols, spaces, CJK). */
 export function characterClasses(password: string): number {
-  let lower = 0, upper = 0, digit = 0, other = 0;
+  let lower = 0,
+    upper = 0,
+    digit = 0,
+    other = 0;
   for (const ch of password) {
     if (ch >= 'a' && ch <= 'z') lower = 1;
     else if (ch >= 'A' && ch <= 'Z') upper = 1;
@@ -47,7 +128,11 @@ export function isCommonPassword(password: string): boolean {
 }
 
 /** The rules `password` breaks for `username`; empty when it is acceptable. */
-export function passwordProblems(password: string, username: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): PasswordRule[] {
+export function passwordProblems(
+  password: string,
+  username: string,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+): PasswordRule[] {
   const failed: PasswordRule[] = [];
   const length = [...password].length; // code points, so CJK counts as one each
   if (length < policy.minLength) failed.push('length');
@@ -60,10 +145,18 @@ export function passwordProblems(password: string, username: string, policy: Pas
 }
 
 /** Throws HALL_ERR_WEAK_PASSWORD naming the failed rules. */
-export function assertStrongPassword(password: string, username: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): void {
+export function assertStrongPassword(
+  password: string,
+  username: string,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+): void {
   const failed = passwordProblems(password, username, policy);
   if (failed.length > 0) {
-    throw new HallError('HALL_ERR_WEAK_PASSWORD', `the password breaks these rules: ${failed.join(', ')}`, { failed, minLength: policy.minLength, minClasses: policy.minClasses });
+    throw new HallError('HALL_ERR_WEAK_PASSWORD', `the password breaks these rules: ${failed.join(', ')}`, {
+      failed,
+      minLength: policy.minLength,
+      minClasses: policy.minClasses,
+    });
   }
 }
 
@@ -82,5 +175,6 @@ export function pinProblems(pin: string): PinRule[] {
 
 export function assertGoodPin(pin: string): void {
   const failed = pinProblems(pin);
-  if (failed.length > 0) throw new HallError('HALL_ERR_WEAK_PASSWORD', `the PIN breaks these rules: ${failed.join(', ')}`, { failed });
+  if (failed.length > 0)
+    throw new HallError('HALL_ERR_WEAK_PASSWORD', `the PIN breaks these rules: ${failed.join(', ')}`, { failed });
 }

@@ -4,7 +4,12 @@
  * minutes without use and, whatever its use, at its absolute `expiresAt`.
  * Pure functions of (session, now).
  */
-export interface SessionTimes { createdAt: Date; expiresAt: Date; lastSeenAt: Date; idleMin: number | null }
+export interface SessionTimes {
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  idleMin: number | null;
+}
 export type SessionState = 'active' | 'expired' | 'idle';
 
 /** `last_seen_at` is written at most this often, to keep writes low; idle time is exact to within it. */

@@ -12,14 +12,27 @@ const series = [...week1, ...week2, ...week3];
 describe('series (办件趋势)', () => {
   it('daily buckets from the local midnight; outside instants are ignored', () => {
     const start = at('2026-11-23', '00:00');
-    const times = [at('2026-11-23', '00:00'), at('2026-11-23', '23:59'), at('2026-11-24', '00:00'), at('2026-11-22', '23:59'), at('2026-11-26', '00:00')];
+    const times = [
+      at('2026-11-23', '00:00'),
+      at('2026-11-23', '23:59'),
+      at('2026-11-24', '00:00'),
+      at('2026-11-22', '23:59'),
+      at('2026-11-26', '00:00'),
+    ];
     // Mon: 00:00 and 23:59 → 2; Tue: 00:00 → 1; Wed: 0; Sunday before and Thursday after are outside [Mon, Thu)
     expect(bucketCounts(times, start, DAY_MS, 3)).toEqual([2, 1, 0]);
   });
 
   it('hourly buckets', () => {
     const start = at('2026-11-23', '08:00');
-    expect(bucketCounts([at('2026-11-23', '08:30'), at('2026-11-23', '08:59'), at('2026-11-23', '09:00')], start, HOUR_MS, 3)).toEqual([2, 1, 0]);
+    expect(
+      bucketCounts(
+        [at('2026-11-23', '08:30'), at('2026-11-23', '08:59'), at('2026-11-23', '09:00')],
+        start,
+        HOUR_MS,
+        3,
+      ),
+    ).toEqual([2, 1, 0]);
   });
 });
 
@@ -70,11 +83,18 @@ describe('error on a holdout', () => {
   });
 
   it('property: a strictly periodic series is forecast with zero holdout error', () => {
-    fc.assert(fc.property(fc.array(fc.nat(100), { minLength: 1, maxLength: 24 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 3 }), (pattern, reps, seasons) => {
-      const s = Array.from({ length: pattern.length * reps }, (_, i) => pattern[i % pattern.length]!);
-      const t = trendForecast(s, { season: pattern.length, horizon: pattern.length, seasons });
-      expect(t.holdout.error.mae).toBe(0);
-      expect(t.forecast).toEqual(pattern);
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(100), { minLength: 1, maxLength: 24 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        (pattern, reps, seasons) => {
+          const s = Array.from({ length: pattern.length * reps }, (_, i) => pattern[i % pattern.length]!);
+          const t = trendForecast(s, { season: pattern.length, horizon: pattern.length, seasons });
+          expect(t.holdout.error.mae).toBe(0);
+          expect(t.forecast).toEqual(pattern);
+        },
+      ),
+    );
   });
 });

@@ -29,7 +29,8 @@ export const DAY_MS = 86_400_000;
 
 /** Counts of instants (epoch ms) in [start + i·step, start + (i+1)·step), i < length; others are ignored. */
 export function bucketCounts(instantsMs: readonly number[], startMs: number, stepMs: number, length: number): number[] {
-  if (!(stepMs > 0) || !Number.isInteger(length) || length < 0) throw new HallError('HALL_ERR_BAD_REQUEST', 'step must be positive and length a whole number');
+  if (!(stepMs > 0) || !Number.isInteger(length) || length < 0)
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'step must be positive and length a whole number');
   const out = new Array<number>(length).fill(0);
   for (const t of instantsMs) {
     const i = Math.floor((t - startMs) / stepMs);
@@ -40,16 +41,31 @@ export function bucketCounts(instantsMs: readonly number[], startMs: number, ste
 
 /** The next `horizon` values after `history` by the seasonal mean of the last `seasons` seasons (1 = seasonal naive). */
 export function seasonalForecast(history: readonly number[], season: number, horizon: number, seasons = 1): number[] {
-  if (!Number.isInteger(season) || season < 1 || !Number.isInteger(seasons) || seasons < 1 || !Number.isInteger(horizon) || horizon < 0) {
-    throw new HallError('HALL_ERR_BAD_REQUEST', 'season, seasons and horizon must be whole numbers (season, seasons ≥ 1)');
+  if (
+    !Number.isInteger(season) ||
+    season < 1 ||
+    !Number.isInteger(seasons) ||
+    seasons < 1 ||
+    !Number.isInteger(horizon) ||
+    horizon < 0
+  ) {
+    throw new HallError(
+      'HALL_ERR_BAD_REQUEST',
+      'season, seasons and horizon must be whole numbers (season, seasons ≥ 1)',
+    );
   }
-  if (history.length < season) throw new HallError('HALL_ERR_BAD_REQUEST', `a seasonal forecast needs at least one season (${season}) of history, got ${history.length}`);
+  if (history.length < season)
+    throw new HallError(
+      'HALL_ERR_BAD_REQUEST',
+      `a seasonal forecast needs at least one season (${season}) of history, got ${history.length}`,
+    );
   const n = history.length;
   const out: number[] = [];
   for (let t = n; t < n + horizon; t++) {
     // Most recent observed index at the same phase: t − s·⌈(t − (n − 1)) / s⌉; then one season back each time.
     let i = t - season * Math.ceil((t - (n - 1)) / season);
-    let sum = 0, k = 0;
+    let sum = 0,
+      k = 0;
     for (; k < seasons && i >= 0; k++, i -= season) sum += history[i]!;
     out.push(sum / k);
   }
@@ -63,12 +79,18 @@ export interface ForecastError {
 }
 
 export function forecastError(actual: readonly number[], forecast: readonly number[]): ForecastError {
-  if (actual.length !== forecast.length) throw new HallError('HALL_ERR_BAD_REQUEST', 'actual and forecast differ in length');
-  let abs = 0, pct = 0, nonZero = 0;
+  if (actual.length !== forecast.length)
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'actual and forecast differ in length');
+  let abs = 0,
+    pct = 0,
+    nonZero = 0;
   actual.forEach((y, i) => {
     const e = Math.abs(y - forecast[i]!);
     abs += e;
-    if (y !== 0) { pct += e / Math.abs(y); nonZero++; }
+    if (y !== 0) {
+      pct += e / Math.abs(y);
+      nonZero++;
+    }
   });
   const n = actual.length;
   return { n, mae: n > 0 ? abs / n : null, mape: nonZero > 0 ? (pct / nonZero) * 100 : null };
@@ -95,7 +117,10 @@ export function trendForecast(series: readonly number[], options: TrendOptions):
   const h = options.holdout ?? options.season;
   const seasons = options.seasons ?? 1;
   if (!Number.isInteger(h) || h < 1 || series.length - h < options.season) {
-    throw new HallError('HALL_ERR_BAD_REQUEST', `the holdout (${h}) must leave at least one season (${options.season}) of history`);
+    throw new HallError(
+      'HALL_ERR_BAD_REQUEST',
+      `the holdout (${h}) must leave at least one season (${options.season}) of history`,
+    );
   }
   const fit = series.slice(0, series.length - h);
   const actual = series.slice(series.length - h);

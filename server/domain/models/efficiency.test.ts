@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_SERVICE_MIN } from '../ticketing.ts';
 import {
-  caseEfficiency, DEFAULT_FALLBACK_STANDARD_MIN, enterpriseCaseEfficiency, enterpriseServiceEfficiency, serviceEfficiency,
-  type CaseTimes, type OpenSpan, type ServiceRecord,
+  caseEfficiency,
+  DEFAULT_FALLBACK_STANDARD_MIN,
+  enterpriseCaseEfficiency,
+  enterpriseServiceEfficiency,
+  serviceEfficiency,
+  type CaseTimes,
+  type OpenSpan,
+  type ServiceRecord,
 } from './efficiency.ts';
 
 const standardMin = { 'ZH-001': 10, 'BDC-001': 30 };
@@ -31,14 +37,26 @@ describe('service efficiency (服务效能) per window and staff', () => {
     const [w1, w2] = serviceEfficiency(services, open, { by: 'window', standardMin });
     // w1: 4 cases, service 12+8+40+6 = 66, standard 10+10+30+8 = 58, open 120
     expect(w1).toEqual({
-      key: 'w1', cases: 4, serviceMin: 66, standardMin: 58, openMin: 120,
+      key: 'w1',
+      cases: 4,
+      serviceMin: 66,
+      standardMin: 58,
+      openMin: 120,
       casesPerHour: 2, // 4 / 120 × 60
       throughput: 58 / 120, // 0.4833
       idleShare: 0.45, // (120 − 66) / 120 = 54/120
       missingStandard: 1,
     });
     // w2: 3 cases, service 10+14+20 = 44, standard 10+10+30 = 50, open 120 + 60 = 180
-    expect(w2).toMatchObject({ key: 'w2', cases: 3, serviceMin: 44, standardMin: 50, openMin: 180, casesPerHour: 1, missingStandard: 0 });
+    expect(w2).toMatchObject({
+      key: 'w2',
+      cases: 3,
+      serviceMin: 44,
+      standardMin: 50,
+      openMin: 180,
+      casesPerHour: 1,
+      missingStandard: 0,
+    });
     expect(w2!.throughput).toBeCloseTo(0.27778, 5); // 50 / 180
     expect(w2!.idleShare).toBeCloseTo(0.75556, 5); // (180 − 44) / 180 = 136/180
   });
@@ -51,22 +69,53 @@ describe('service efficiency (服务效能) per window and staff', () => {
     expect(s1!.throughput).toBeCloseTo(0.48889, 5); // 88 / 180
     expect(s1!.idleShare).toBeCloseTo(0.52222, 5); // (180 − 86) / 180 = 94/180
     // s2: open 120; 2 cases; service 24; standard 20
-    expect(s2).toMatchObject({ key: 's2', cases: 2, serviceMin: 24, standardMin: 20, openMin: 120, casesPerHour: 1, idleShare: 0.8 }); // 96/120
+    expect(s2).toMatchObject({
+      key: 's2',
+      cases: 2,
+      serviceMin: 24,
+      standardMin: 20,
+      openMin: 120,
+      casesPerHour: 1,
+      idleShare: 0.8,
+    }); // 96/120
     expect(s2!.throughput).toBeCloseTo(0.16667, 5); // 20 / 120
   });
 
   it('enterprise (涉企): only enterprise cases count, idle share stays the window’s own', () => {
     const [w1, w2] = enterpriseServiceEfficiency(services, open, { by: 'window', standardMin });
     // w1 enterprise: cases 8 + 40 min service, standard 10 + 30 = 40 over 120 open minutes
-    expect(w1).toMatchObject({ key: 'w1', cases: 2, serviceMin: 48, standardMin: 40, casesPerHour: 1, idleShare: 0.45 });
+    expect(w1).toMatchObject({
+      key: 'w1',
+      cases: 2,
+      serviceMin: 48,
+      standardMin: 40,
+      casesPerHour: 1,
+      idleShare: 0.45,
+    });
     expect(w1!.throughput).toBeCloseTo(0.33333, 5); // 40 / 120
     expect(w2).toMatchObject({ key: 'w2', cases: 0, standardMin: 0, throughput: 0 });
     expect(w2!.idleShare).toBeCloseTo(0.75556, 5); // same as all applicants
   });
 
   it('a key with services but no open time has no rates; a configured fallback is used', () => {
-    const rows = serviceEfficiency([{ windowId: 'w9', staffId: 's9', itemCode: 'XX', serviceMin: 5, applicant: 'person' }], [], { by: 'window', standardMin, fallbackStandardMin: 15 });
-    expect(rows).toEqual([{ key: 'w9', cases: 1, serviceMin: 5, standardMin: 15, openMin: 0, casesPerHour: null, throughput: null, idleShare: null, missingStandard: 1 }]);
+    const rows = serviceEfficiency(
+      [{ windowId: 'w9', staffId: 's9', itemCode: 'XX', serviceMin: 5, applicant: 'person' }],
+      [],
+      { by: 'window', standardMin, fallbackStandardMin: 15 },
+    );
+    expect(rows).toEqual([
+      {
+        key: 'w9',
+        cases: 1,
+        serviceMin: 5,
+        standardMin: 15,
+        openMin: 0,
+        casesPerHour: null,
+        throughput: null,
+        idleShare: null,
+        missingStandard: 1,
+      },
+    ]);
   });
 
   it('an aggregate row (count) gives what its services one by one give', () => {
@@ -76,33 +125,57 @@ describe('service efficiency (服务效能) per window and staff', () => {
       { windowId: 'w1', staffId: 's1', itemCode: 'ZH-001', serviceMin: 20, applicant: 'person', count: 2 },
       { windowId: 'w2', staffId: 's2', itemCode: 'ZH-001', serviceMin: 24, applicant: 'person', count: 2 },
     ];
-    expect(serviceEfficiency(grouped, open, { by: 'window', standardMin })).toEqual(serviceEfficiency(single, open, { by: 'window', standardMin }));
+    expect(serviceEfficiency(grouped, open, { by: 'window', standardMin })).toEqual(
+      serviceEfficiency(single, open, { by: 'window', standardMin }),
+    );
     // A missing standard counts every service of the row: 3 × fallback 8 = 24.
-    const [w] = serviceEfficiency([{ windowId: 'w1', staffId: 's1', itemCode: 'XX', serviceMin: 21, applicant: 'person', count: 3 }], [], { by: 'window', standardMin });
+    const [w] = serviceEfficiency(
+      [{ windowId: 'w1', staffId: 's1', itemCode: 'XX', serviceMin: 21, applicant: 'person', count: 3 }],
+      [],
+      { by: 'window', standardMin },
+    );
     expect(w).toMatchObject({ cases: 3, standardMin: 24, missingStandard: 3 });
-    expect(() => serviceEfficiency([{ ...grouped[0]!, count: 1.5 }], [], { by: 'window', standardMin })).toThrow(/count/);
+    expect(() => serviceEfficiency([{ ...grouped[0]!, count: 1.5 }], [], { by: 'window', standardMin })).toThrow(
+      /count/,
+    );
   });
 
   it('refuses negative minutes', () => {
-    expect(() => serviceEfficiency([], [{ windowId: 'w', staffId: 's', openMin: -1 }], { by: 'window', standardMin })).toThrow(/openMin/);
+    expect(() =>
+      serviceEfficiency([], [{ windowId: 'w', staffId: 's', openMin: -1 }], { by: 'window', standardMin }),
+    ).toThrow(/openMin/);
   });
 
   it('property: person + enterprise rows add up to all; idle share in [0, 1]', () => {
     const svc = fc.record({
-      windowId: fc.constantFrom('w1', 'w2', 'w3'), staffId: fc.constantFrom('s1', 's2'), itemCode: fc.constantFrom('ZH-001', 'BDC-001', 'XX'),
-      serviceMin: fc.integer({ min: 0, max: 90 }), applicant: fc.constantFrom('person' as const, 'enterprise' as const),
+      windowId: fc.constantFrom('w1', 'w2', 'w3'),
+      staffId: fc.constantFrom('s1', 's2'),
+      itemCode: fc.constantFrom('ZH-001', 'BDC-001', 'XX'),
+      serviceMin: fc.integer({ min: 0, max: 90 }),
+      applicant: fc.constantFrom('person' as const, 'enterprise' as const),
     });
-    const span = fc.record({ windowId: fc.constantFrom('w1', 'w2', 'w3'), staffId: fc.constantFrom('s1', 's2'), openMin: fc.integer({ min: 0, max: 600 }) });
-    fc.assert(fc.property(fc.array(svc, { maxLength: 30 }), fc.array(span, { maxLength: 6 }), fc.constantFrom('window' as const, 'staff' as const), (ss, os, by) => {
-      const all = serviceEfficiency(ss, os, { by, standardMin });
-      const person = serviceEfficiency(ss, os, { by, standardMin, applicant: 'person' });
-      const ent = serviceEfficiency(ss, os, { by, standardMin, applicant: 'enterprise' });
-      all.forEach((row, i) => {
-        expect(person[i]!.cases + ent[i]!.cases).toBe(row.cases);
-        expect(person[i]!.standardMin + ent[i]!.standardMin).toBe(row.standardMin);
-        if (row.idleShare !== null) expect(row.idleShare >= 0 && row.idleShare <= 1).toBe(true);
-      });
-    }));
+    const span = fc.record({
+      windowId: fc.constantFrom('w1', 'w2', 'w3'),
+      staffId: fc.constantFrom('s1', 's2'),
+      openMin: fc.integer({ min: 0, max: 600 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(svc, { maxLength: 30 }),
+        fc.array(span, { maxLength: 6 }),
+        fc.constantFrom('window' as const, 'staff' as const),
+        (ss, os, by) => {
+          const all = serviceEfficiency(ss, os, { by, standardMin });
+          const person = serviceEfficiency(ss, os, { by, standardMin, applicant: 'person' });
+          const ent = serviceEfficiency(ss, os, { by, standardMin, applicant: 'enterprise' });
+          all.forEach((row, i) => {
+            expect(person[i]!.cases + ent[i]!.cases).toBe(row.cases);
+            expect(person[i]!.standardMin + ent[i]!.standardMin).toBe(row.standardMin);
+            if (row.idleShare !== null) expect(row.idleShare >= 0 && row.idleShare <= 1).toBe(true);
+          });
+        },
+      ),
+    );
   });
 });
 
@@ -133,6 +206,14 @@ describe('case efficiency (办件效能, 减时间)', () => {
   });
 
   it('no cases: nothing to divide by', () => {
-    expect(caseEfficiency([])).toEqual({ cases: 0, onPromisedRate: null, withinLegalRate: null, overPromised: 0, savedVsPromised: null, savedVsLegal: null, promisedCompression: null });
+    expect(caseEfficiency([])).toEqual({
+      cases: 0,
+      onPromisedRate: null,
+      withinLegalRate: null,
+      overPromised: 0,
+      savedVsPromised: null,
+      savedVsLegal: null,
+      promisedCompression: null,
+    });
   });
 });

@@ -91,19 +91,33 @@ function checkMinutes(name: string, v: number): void {
 }
 
 /** Rows sorted by key (code-unit order, so the same input always gives the same order). */
-export function serviceEfficiency(services: readonly ServiceRecord[], open: readonly OpenSpan[], options: ServiceEfficiencyOptions): ServiceEfficiencyRow[] {
+export function serviceEfficiency(
+  services: readonly ServiceRecord[],
+  open: readonly OpenSpan[],
+  options: ServiceEfficiencyOptions,
+): ServiceEfficiencyRow[] {
   const filter = options.applicant ?? 'all';
   const fallback = options.fallbackStandardMin ?? DEFAULT_FALLBACK_STANDARD_MIN;
   checkMinutes('fallbackStandardMin', fallback);
   const keyOf = (r: { windowId: string; staffId: string }) => (options.by === 'window' ? r.windowId : r.staffId);
-  interface Acc { cases: number; serviceMin: number; allServiceMin: number; standardMin: number; openMin: number; missing: number }
+  interface Acc {
+    cases: number;
+    serviceMin: number;
+    allServiceMin: number;
+    standardMin: number;
+    openMin: number;
+    missing: number;
+  }
   const acc = new Map<string, Acc>();
   const get = (key: string) => {
     let a = acc.get(key);
-    if (!a) acc.set(key, a = { cases: 0, serviceMin: 0, allServiceMin: 0, standardMin: 0, openMin: 0, missing: 0 });
+    if (!a) acc.set(key, (a = { cases: 0, serviceMin: 0, allServiceMin: 0, standardMin: 0, openMin: 0, missing: 0 }));
     return a;
   };
-  for (const o of open) { checkMinutes('openMin', o.openMin); get(keyOf(o)).openMin += o.openMin; }
+  for (const o of open) {
+    checkMinutes('openMin', o.openMin);
+    get(keyOf(o)).openMin += o.openMin;
+  }
   for (const s of services) {
     checkMinutes('serviceMin', s.serviceMin);
     const n = s.count ?? 1;
@@ -117,17 +131,27 @@ export function serviceEfficiency(services: readonly ServiceRecord[], open: read
     a.serviceMin += s.serviceMin;
     a.standardMin += (std ?? fallback) * n;
   }
-  return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, a]) => ({
-    key, cases: a.cases, serviceMin: a.serviceMin, standardMin: a.standardMin, openMin: a.openMin,
-    casesPerHour: a.openMin > 0 ? (a.cases / a.openMin) * 60 : null,
-    throughput: a.openMin > 0 ? a.standardMin / a.openMin : null,
-    idleShare: a.openMin > 0 ? Math.max(0, a.openMin - a.allServiceMin) / a.openMin : null,
-    missingStandard: a.missing,
-  }));
+  return [...acc.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, a]) => ({
+      key,
+      cases: a.cases,
+      serviceMin: a.serviceMin,
+      standardMin: a.standardMin,
+      openMin: a.openMin,
+      casesPerHour: a.openMin > 0 ? (a.cases / a.openMin) * 60 : null,
+      throughput: a.openMin > 0 ? a.standardMin / a.openMin : null,
+      idleShare: a.openMin > 0 ? Math.max(0, a.openMin - a.allServiceMin) / a.openMin : null,
+      missingStandard: a.missing,
+    }));
 }
 
 /** 涉企服务效能: service efficiency of enterprise applicants only. */
-export function enterpriseServiceEfficiency(services: readonly ServiceRecord[], open: readonly OpenSpan[], options: Omit<ServiceEfficiencyOptions, 'applicant'>): ServiceEfficiencyRow[] {
+export function enterpriseServiceEfficiency(
+  services: readonly ServiceRecord[],
+  open: readonly OpenSpan[],
+  options: Omit<ServiceEfficiencyOptions, 'applicant'>,
+): ServiceEfficiencyRow[] {
   return serviceEfficiency(services, open, { ...options, applicant: 'enterprise' });
 }
 
@@ -153,18 +177,36 @@ export interface CaseEfficiency {
   readonly promisedCompression: number | null;
 }
 
-export function caseEfficiency(cases: readonly CaseTimes[], options: { readonly applicant?: ApplicantFilter } = {}): CaseEfficiency {
+export function caseEfficiency(
+  cases: readonly CaseTimes[],
+  options: { readonly applicant?: ApplicantFilter } = {},
+): CaseEfficiency {
   const filter = options.applicant ?? 'all';
-  let n = 0, onPromised = 0, withinLegal = 0;
-  let promised = 0, savedP = 0, legal = 0, savedL = 0, cut = 0;
+  let n = 0,
+    onPromised = 0,
+    withinLegal = 0;
+  let promised = 0,
+    savedP = 0,
+    legal = 0,
+    savedL = 0,
+    cut = 0;
   for (const c of cases) {
     if (!keep(filter, c.applicant)) continue;
-    checkMinutes('usedDays', c.usedDays); checkMinutes('promisedDays', c.promisedDays); checkMinutes('legalDays', c.legalDays);
+    checkMinutes('usedDays', c.usedDays);
+    checkMinutes('promisedDays', c.promisedDays);
+    checkMinutes('legalDays', c.legalDays);
     n++;
     if (c.usedDays <= c.promisedDays) onPromised++;
     if (c.usedDays <= c.legalDays) withinLegal++;
-    if (c.promisedDays > 0) { promised += c.promisedDays; savedP += c.promisedDays - c.usedDays; }
-    if (c.legalDays > 0) { legal += c.legalDays; savedL += c.legalDays - c.usedDays; cut += c.legalDays - c.promisedDays; }
+    if (c.promisedDays > 0) {
+      promised += c.promisedDays;
+      savedP += c.promisedDays - c.usedDays;
+    }
+    if (c.legalDays > 0) {
+      legal += c.legalDays;
+      savedL += c.legalDays - c.usedDays;
+      cut += c.legalDays - c.promisedDays;
+    }
   }
   return {
     cases: n,

@@ -9,12 +9,16 @@ const C = `sm3:${'C'.repeat(43)}`;
 const v = (applicantKey: string, itemCode: string, day: string): Visit => ({ applicantKey, itemCode, day });
 
 const visits = [
-  v(A, 'ZH-001', '2026-03-02'), v(A, 'ZH-001', '2026-03-02'), // same day: one trip
-  v(A, 'ZH-001', '2026-03-10'), v(A, 'ZH-001', '2026-04-09'), // +8 days, +30 days (inclusive): same matter
+  v(A, 'ZH-001', '2026-03-02'),
+  v(A, 'ZH-001', '2026-03-02'), // same day: one trip
+  v(A, 'ZH-001', '2026-03-10'),
+  v(A, 'ZH-001', '2026-04-09'), // +8 days, +30 days (inclusive): same matter
   v(A, 'ZH-001', '2026-06-01'), // +53 days: a new matter
   v(A, 'GA-001', '2026-03-02'), // another item: not a return
-  v(B, 'ZH-001', '2026-03-01'), v(B, 'ZH-001', '2026-04-01'), // +31 days: two matters at N = 30
-  v(C, 'BDC-001', '2026-03-06'), v(C, 'BDC-001', '2026-03-05'), // out of order: sorted by day
+  v(B, 'ZH-001', '2026-03-01'),
+  v(B, 'ZH-001', '2026-04-01'), // +31 days: two matters at N = 30
+  v(C, 'BDC-001', '2026-03-06'),
+  v(C, 'BDC-001', '2026-03-05'), // out of order: sorted by day
 ];
 
 describe('multiple visits (跑多次)', () => {
@@ -35,7 +39,11 @@ describe('multiple visits (跑多次)', () => {
     const r = multipleVisits(visits, { withinDays: 31 });
     // matters: A/ZH 2, A/GA 1, B/ZH 1, C/BDC 1 = 5; multi: A/ZH, B/ZH, C/BDC = 3
     expect(r).toMatchObject({ matters: 5, multiVisitMatters: 3, rate: 0.6 });
-    expect(r.repeats.map((x) => [x.applicantKey.slice(0, 4), x.visits])).toEqual([['AAAA', 3], ['BBBB', 2], ['sm3:', 2]]); // 'B' < 's'
+    expect(r.repeats.map((x) => [x.applicantKey.slice(0, 4), x.visits])).toEqual([
+      ['AAAA', 3],
+      ['BBBB', 2],
+      ['sm3:', 2],
+    ]); // 'B' < 's'
   });
 
   it('no visits: no rate', () => {
@@ -50,12 +58,25 @@ describe('multiple visits (跑多次)', () => {
   });
 
   it('property: rate in [0, 1]; a longer N never makes more matters', () => {
-    const day = fc.integer({ min: 0, max: 120 }).map((d) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
-    const visit = fc.record({ applicantKey: fc.constantFrom(A, B, C), itemCode: fc.constantFrom('ZH-001', 'GA-001'), day });
-    fc.assert(fc.property(fc.array(visit, { maxLength: 40 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 60 }), (vs, n, more) => {
-      const r = multipleVisits(vs, { withinDays: n });
-      if (r.rate !== null) expect(r.rate >= 0 && r.rate <= 1).toBe(true);
-      expect(multipleVisits(vs, { withinDays: n + more }).matters).toBeLessThanOrEqual(r.matters);
-    }));
+    const day = fc
+      .integer({ min: 0, max: 120 })
+      .map((d) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+    const visit = fc.record({
+      applicantKey: fc.constantFrom(A, B, C),
+      itemCode: fc.constantFrom('ZH-001', 'GA-001'),
+      day,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(visit, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        (vs, n, more) => {
+          const r = multipleVisits(vs, { withinDays: n });
+          if (r.rate !== null) expect(r.rate >= 0 && r.rate <= 1).toBe(true);
+          expect(multipleVisits(vs, { withinDays: n + more }).matters).toBeLessThanOrEqual(r.matters);
+        },
+      ),
+    );
   });
 });

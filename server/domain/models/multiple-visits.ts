@@ -64,15 +64,23 @@ function dayNumber(day: string): number {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function multipleVisits(visits: readonly Visit[], options: { readonly withinDays?: number } = {}): MultipleVisits {
+export function multipleVisits(
+  visits: readonly Visit[],
+  options: { readonly withinDays?: number } = {},
+): MultipleVisits {
   const within = options.withinDays ?? DEFAULT_WITHIN_DAYS;
-  if (!Number.isInteger(within) || within < 1) throw new HallError('HALL_ERR_BAD_REQUEST', 'withinDays must be a positive whole number');
+  if (!Number.isInteger(within) || within < 1)
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'withinDays must be a positive whole number');
   const days = new Map<string, { applicantKey: string; itemCode: string; days: Map<number, string> }>();
   for (const v of visits) {
-    if (!isLookupKey(v.applicantKey)) throw new HallError('HALL_ERR_BAD_REQUEST', 'applicantKey must be the keyed look-up hash (pii lookupKey), never a plain ID');
+    if (!isLookupKey(v.applicantKey))
+      throw new HallError(
+        'HALL_ERR_BAD_REQUEST',
+        'applicantKey must be the keyed look-up hash (pii lookupKey), never a plain ID',
+      );
     const id = `${v.applicantKey}\u0000${v.itemCode}`;
     let g = days.get(id);
-    if (!g) days.set(id, g = { applicantKey: v.applicantKey, itemCode: v.itemCode, days: new Map() });
+    if (!g) days.set(id, (g = { applicantKey: v.applicantKey, itemCode: v.itemCode, days: new Map() }));
     g.days.set(dayNumber(v.day), v.day);
   }
   let matters = 0;
@@ -84,10 +92,23 @@ export function multipleVisits(visits: readonly Visit[], options: { readonly wit
       if (i < sorted.length && sorted[i]! - sorted[i - 1]! <= within) continue;
       matters++;
       const trips = i - start;
-      if (trips >= 2) repeats.push({ applicantKey: g.applicantKey, itemCode: g.itemCode, visits: trips, firstDay: g.days.get(sorted[start]!)!, lastDay: g.days.get(sorted[i - 1]!)! });
+      if (trips >= 2)
+        repeats.push({
+          applicantKey: g.applicantKey,
+          itemCode: g.itemCode,
+          visits: trips,
+          firstDay: g.days.get(sorted[start]!)!,
+          lastDay: g.days.get(sorted[i - 1]!)!,
+        });
       start = i;
     }
   }
-  repeats.sort((a, b) => b.visits - a.visits || cmp(a.applicantKey, b.applicantKey) || cmp(a.itemCode, b.itemCode) || cmp(a.firstDay, b.firstDay));
+  repeats.sort(
+    (a, b) =>
+      b.visits - a.visits ||
+      cmp(a.applicantKey, b.applicantKey) ||
+      cmp(a.itemCode, b.itemCode) ||
+      cmp(a.firstDay, b.firstDay),
+  );
   return { matters, multiVisitMatters: repeats.length, rate: matters > 0 ? repeats.length / matters : null, repeats };
 }

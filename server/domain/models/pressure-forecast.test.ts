@@ -26,9 +26,16 @@ describe('pressure level (the wall scale, 001 §1.1.1.16 压力值)', () => {
     let compared = 0;
     for (let k = 0; k <= windows.length; k++) {
       let s = initialState(DEMO_HALL, hallTime('2026-11-23', '09:00'));
-      for (const w of windows.slice(0, k)) s = applyCommand(s, { type: 'window.open', windowId: w }, hallTime('2026-11-23', '09:00'), DEMO_HALL).state;
+      for (const w of windows.slice(0, k))
+        s = applyCommand(s, { type: 'window.open', windowId: w }, hallTime('2026-11-23', '09:00'), DEMO_HALL).state;
       for (let n = 0; n <= 40; n++) {
-        if (n > 0) s = applyCommand(s, { type: 'take', ticketId: `t${n}`, itemCode: 'ZH-001' }, hallTime('2026-11-23', '09:01'), DEMO_HALL).state;
+        if (n > 0)
+          s = applyCommand(
+            s,
+            { type: 'take', ticketId: `t${n}`, itemCode: 'ZH-001' },
+            hallTime('2026-11-23', '09:01'),
+            DEMO_HALL,
+          ).state;
         const p = hallPressure(s, DEMO_HALL);
         expect(p.waiting).toBe(n);
         expect(pressureLevelOf(p.waiting, p.loadMin, p.openWindows)).toBe(p.level);
@@ -62,7 +69,12 @@ describe('next-hour forecast (压力模型)', () => {
   });
 
   it('a closed week (null) is skipped and the other weights renormalise', () => {
-    const f = forecastNextHour({ history: [week(20), null, week(12), week(8)], bookedToday: 0, serviceMin: 10, openWindows: 4 });
+    const f = forecastNextHour({
+      history: [week(20), null, week(12), week(8)],
+      bookedToday: 0,
+      serviceMin: 10,
+      openWindows: 4,
+    });
     // (4·20 + 2·12 + 1·8) / (4+2+1) = (80+24+8)/7 = 112/7 = 16
     expect(f.expectedWalkIns).toBe(16);
     expect(f.weeksUsed).toBe(3);
@@ -87,13 +99,26 @@ describe('next-hour forecast (压力模型)', () => {
   });
 
   it('nobody expected is clear with no clearing time; arrivals with no window are saturated', () => {
-    expect(forecastNextHour({ history: [], bookedToday: 0, serviceMin: 8, openWindows: 3 })).toMatchObject({ expectedArrivals: 0, clearMin: null, level: 'clear' });
-    expect(forecastNextHour({ history: [week(2)], bookedToday: 0, serviceMin: 8, openWindows: 0 })).toMatchObject({ clearMin: null, level: 'saturated' });
+    expect(forecastNextHour({ history: [], bookedToday: 0, serviceMin: 8, openWindows: 3 })).toMatchObject({
+      expectedArrivals: 0,
+      clearMin: null,
+      level: 'clear',
+    });
+    expect(forecastNextHour({ history: [week(2)], bookedToday: 0, serviceMin: 8, openWindows: 0 })).toMatchObject({
+      clearMin: null,
+      level: 'saturated',
+    });
   });
 
   it('refuses negative or non-finite input', () => {
-    expect(() => forecastNextHour({ history: [week(-1)], bookedToday: 0, serviceMin: 8, openWindows: 1 })).toThrow(/walkIns/);
-    expect(() => forecastNextHour({ history, bookedToday: Number.NaN, serviceMin: 8, openWindows: 1 })).toThrow(/bookedToday/);
-    expect(() => forecastNextHour({ history, bookedToday: 0, serviceMin: 8, openWindows: 1 }, { weeks: 0 })).toThrow(/weeks/);
+    expect(() => forecastNextHour({ history: [week(-1)], bookedToday: 0, serviceMin: 8, openWindows: 1 })).toThrow(
+      /walkIns/,
+    );
+    expect(() => forecastNextHour({ history, bookedToday: Number.NaN, serviceMin: 8, openWindows: 1 })).toThrow(
+      /bookedToday/,
+    );
+    expect(() => forecastNextHour({ history, bookedToday: 0, serviceMin: 8, openWindows: 1 }, { weeks: 0 })).toThrow(
+      /weeks/,
+    );
   });
 });

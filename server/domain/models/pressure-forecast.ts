@@ -1,5 +1,10 @@
 import { HallError } from '../../../contracts/errors.ts';
-import { PRESSURE_BOUNDS_MIN, PRESSURE_LABELS_ZH, pressureLevelOfClearMin, type PressureLevel } from '../queue/pressure.ts';
+import {
+  PRESSURE_BOUNDS_MIN,
+  PRESSURE_LABELS_ZH,
+  pressureLevelOfClearMin,
+  type PressureLevel,
+} from '../queue/pressure.ts';
 
 /**
  * Pressure model (压力模型) — seed 001_8e9aa79f8e53624f.txt “好差评”评价结果应用模型
@@ -84,14 +89,27 @@ export function forecastNextHour(input: NextHourInput, options: ForecastOptions 
   const n = options.weeks ?? 4;
   const defaultShowRate = options.defaultShowRate ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new HallError('HALL_ERR_BAD_REQUEST', 'weeks must be a positive integer');
-  if (!(defaultShowRate >= 0 && defaultShowRate <= 1)) throw new HallError('HALL_ERR_BAD_REQUEST', 'defaultShowRate must lie in [0, 1]');
+  if (!(defaultShowRate >= 0 && defaultShowRate <= 1))
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'defaultShowRate must lie in [0, 1]');
   const waitingNow = input.waitingNow ?? 0;
-  for (const [name, v] of [['bookedToday', input.bookedToday], ['serviceMin', input.serviceMin], ['openWindows', input.openWindows], ['waitingNow', waitingNow]] as const) nonNegative(name, v);
+  for (const [name, v] of [
+    ['bookedToday', input.bookedToday],
+    ['serviceMin', input.serviceMin],
+    ['openWindows', input.openWindows],
+    ['waitingNow', waitingNow],
+  ] as const)
+    nonNegative(name, v);
 
-  let weightSum = 0, walkIns = 0, booked = 0, checkedIn = 0, weeksUsed = 0;
+  let weightSum = 0,
+    walkIns = 0,
+    booked = 0,
+    checkedIn = 0,
+    weeksUsed = 0;
   input.history.slice(0, n).forEach((week, k) => {
     if (week === null) return;
-    nonNegative('walkIns', week.walkIns); nonNegative('booked', week.booked); nonNegative('checkedIn', week.checkedIn);
+    nonNegative('walkIns', week.walkIns);
+    nonNegative('booked', week.booked);
+    nonNegative('checkedIn', week.checkedIn);
     const w = n - k;
     weightSum += w;
     walkIns += w * week.walkIns;
@@ -108,5 +126,15 @@ export function forecastNextHour(input: NextHourInput, options: ForecastOptions 
   const loadMin = people * input.serviceMin;
   const clearMin = people > 0 && input.openWindows > 0 ? loadMin / input.openWindows : null;
   const level = pressureLevelOf(people, loadMin, input.openWindows);
-  return { weeksUsed, expectedWalkIns, showRate, expectedAppointments, expectedArrivals, loadMin, clearMin, level, labelZh: PRESSURE_LABELS_ZH[level] };
+  return {
+    weeksUsed,
+    expectedWalkIns,
+    showRate,
+    expectedAppointments,
+    expectedArrivals,
+    loadMin,
+    clearMin,
+    level,
+    labelZh: PRESSURE_LABELS_ZH[level],
+  };
 }

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  emptyCounts, pointsOf, rankReviews, rankReviewScores, reviewScore,
-  type RatingCounts, type RatingLevel, type ReviewRecord,
+  emptyCounts,
+  pointsOf,
+  rankReviews,
+  rankReviewScores,
+  reviewScore,
+  type RatingCounts,
+  type RatingLevel,
+  type ReviewRecord,
 } from './review-score.ts';
 
 const counts = (c: Partial<Record<RatingLevel, number>>): RatingCounts => ({ ...emptyCounts(), ...c });
@@ -34,13 +40,15 @@ describe('review score (好差评评分量化)', () => {
 
   it('property: score in [0, 100]; one more 非常满意 never lowers it, one more 非常不满意 never raises it', () => {
     const arb = fc.record({ 1: fc.nat(50), 2: fc.nat(50), 3: fc.nat(50), 4: fc.nat(50), 5: fc.nat(50) });
-    fc.assert(fc.property(arb, fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 30 }), (c, prior, weight) => {
-      const s = reviewScore(c, { prior, weight }).score;
-      expect(s).toBeGreaterThanOrEqual(0);
-      expect(s).toBeLessThanOrEqual(100);
-      expect(reviewScore({ ...c, 5: c[5] + 1 }, { prior, weight }).score).toBeGreaterThanOrEqual(s - 1e-9);
-      expect(reviewScore({ ...c, 1: c[1] + 1 }, { prior, weight }).score).toBeLessThanOrEqual(s + 1e-9);
-    }));
+    fc.assert(
+      fc.property(arb, fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 30 }), (c, prior, weight) => {
+        const s = reviewScore(c, { prior, weight }).score;
+        expect(s).toBeGreaterThanOrEqual(0);
+        expect(s).toBeLessThanOrEqual(100);
+        expect(reviewScore({ ...c, 5: c[5] + 1 }, { prior, weight }).score).toBeGreaterThanOrEqual(s - 1e-9);
+        expect(reviewScore({ ...c, 1: c[1] + 1 }, { prior, weight }).score).toBeLessThanOrEqual(s + 1e-9);
+      }),
+    );
   });
 });
 
@@ -55,7 +63,14 @@ describe('rankings', () => {
       ['w5', counts({ 4: 12 })], // (900 + 800) / 22 = 77.27
     ]);
     const r = rankReviewScores(groups, { prior: 80, weight: 10 });
-    expect(r.map((x) => [x.key, x.rank])).toEqual([['w2', 1], ['w6', 2], ['w1', 2], ['w4', 2], ['w5', 5], ['w3', 6]]);
+    expect(r.map((x) => [x.key, x.rank])).toEqual([
+      ['w2', 1],
+      ['w6', 2],
+      ['w1', 2],
+      ['w4', 2],
+      ['w5', 5],
+      ['w3', 6],
+    ]);
     expect(r[0]!.score).toBeCloseTo(91.6667, 4);
     expect(r[4]!.score).toBeCloseTo(77.2727, 4);
     // Two 非常满意 do not beat 20 ratings at raw 97.5: w1 raw 100 ranks below w2.
@@ -63,8 +78,21 @@ describe('rankings', () => {
   });
 
   it('by hall / region / window with the pooled prior, by hand', () => {
-    const rec = (level: RatingLevel, hallId: string, windowId: string | null): ReviewRecord => ({ level, windowId, staffId: null, departmentId: 'd1', hallId, regionCode: '230602' });
-    const records = [rec(5, 'hA', 'a1'), rec(5, 'hA', 'a1'), rec(5, 'hA', 'a2'), rec(1, 'hA', null), rec(3, 'hB', 'b1')];
+    const rec = (level: RatingLevel, hallId: string, windowId: string | null): ReviewRecord => ({
+      level,
+      windowId,
+      staffId: null,
+      departmentId: 'd1',
+      hallId,
+      regionCode: '230602',
+    });
+    const records = [
+      rec(5, 'hA', 'a1'),
+      rec(5, 'hA', 'a1'),
+      rec(5, 'hA', 'a2'),
+      rec(1, 'hA', null),
+      rec(3, 'hB', 'b1'),
+    ];
     // pooled prior: (3·100 + 0 + 50) / 5 = 70
     const halls = rankReviews(records, 'hall');
     expect(halls.map((h) => h.key)).toEqual(['hA', 'hB']);
@@ -73,19 +101,31 @@ describe('rankings', () => {
     expect(rankReviews(records, 'region')).toMatchObject([{ key: '230602', n: 5, score: 70 }]); // (350 + 700) / 15
     // The online review (no window) is not ranked by window: 4 records, prior (300 + 50) / 4 = 87.5.
     const windows = rankReviews(records, 'window');
-    expect(windows.map((w) => [w.key, w.n])).toEqual([['a1', 2], ['a2', 1], ['b1', 1]]);
+    expect(windows.map((w) => [w.key, w.n])).toEqual([
+      ['a1', 2],
+      ['a2', 1],
+      ['b1', 1],
+    ]);
     expect(windows[0]!.score).toBeCloseTo(89.5833, 4); // (200 + 875) / 12
     expect(rankReviews(records, 'staff')).toEqual([]);
   });
 
   it('property: the ranking does not depend on input order', () => {
     const rec = fc.record({
-      level: fc.constantFrom<RatingLevel>(1, 2, 3, 4, 5), windowId: fc.constantFrom('w1', 'w2', 'w3', null), staffId: fc.constantFrom('s1', 's2'),
-      departmentId: fc.constant('d'), hallId: fc.constantFrom('h1', 'h2', 'h3'), regionCode: fc.constant('r'),
+      level: fc.constantFrom<RatingLevel>(1, 2, 3, 4, 5),
+      windowId: fc.constantFrom('w1', 'w2', 'w3', null),
+      staffId: fc.constantFrom('s1', 's2'),
+      departmentId: fc.constant('d'),
+      hallId: fc.constantFrom('h1', 'h2', 'h3'),
+      regionCode: fc.constant('r'),
     });
-    const withShuffle = fc.array(rec, { maxLength: 40 }).chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length })));
-    fc.assert(fc.property(withShuffle, fc.constantFrom('window' as const, 'staff' as const, 'hall' as const), ([a, b], by) => {
-      expect(rankReviews(b, by)).toEqual(rankReviews(a, by));
-    }));
+    const withShuffle = fc
+      .array(rec, { maxLength: 40 })
+      .chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length })));
+    fc.assert(
+      fc.property(withShuffle, fc.constantFrom('window' as const, 'staff' as const, 'hall' as const), ([a, b], by) => {
+        expect(rankReviews(b, by)).toEqual(rankReviews(a, by));
+      }),
+    );
   });
 });

@@ -25,7 +25,13 @@ import { HallError } from '../../../contracts/errors.ts';
 
 export type RatingLevel = 1 | 2 | 3 | 4 | 5;
 export const RATING_LEVELS: readonly RatingLevel[] = [5, 4, 3, 2, 1];
-export const RATING_LABELS_ZH: Readonly<Record<RatingLevel, string>> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' };
+export const RATING_LABELS_ZH: Readonly<Record<RatingLevel, string>> = {
+  5: '非常满意',
+  4: '满意',
+  3: '基本满意',
+  2: '不满意',
+  1: '非常不满意',
+};
 export type RatingCounts = Readonly<Record<RatingLevel, number>>;
 
 export const DEFAULT_PRIOR = 75;
@@ -50,10 +56,12 @@ export interface ReviewScore {
 }
 
 function totals(counts: RatingCounts): { n: number; points: number } {
-  let n = 0, points = 0;
+  let n = 0,
+    points = 0;
   for (const level of RATING_LEVELS) {
     const c = counts[level];
-    if (!Number.isInteger(c) || c < 0) throw new HallError('HALL_ERR_BAD_REQUEST', `rating count of level ${level} must be an integer ≥ 0`);
+    if (!Number.isInteger(c) || c < 0)
+      throw new HallError('HALL_ERR_BAD_REQUEST', `rating count of level ${level} must be an integer ≥ 0`);
     n += c;
     points += c * pointsOf(level);
   }
@@ -65,20 +73,25 @@ export function reviewScore(counts: RatingCounts, options: ScoreOptions = {}): R
   const prior = options.prior ?? DEFAULT_PRIOR;
   const m = options.weight ?? DEFAULT_PRIOR_WEIGHT;
   if (!(prior >= 0 && prior <= 100)) throw new HallError('HALL_ERR_BAD_REQUEST', 'prior must lie in [0, 100]');
-  if (!(m >= 0 && Number.isFinite(m))) throw new HallError('HALL_ERR_BAD_REQUEST', 'weight must be a finite number ≥ 0');
+  if (!(m >= 0 && Number.isFinite(m)))
+    throw new HallError('HALL_ERR_BAD_REQUEST', 'weight must be a finite number ≥ 0');
   const { n, points } = totals(counts);
   const score = n + m > 0 ? (points + m * prior) / (n + m) : prior;
   return { n, rawScore: n > 0 ? points / n : null, score, badShare: n > 0 ? (counts[1] + counts[2]) / n : null };
 }
 
 /** Count ratings by a key; records whose key is null (e.g. an online review has no window) are left out. */
-export function tallyRatings<T>(records: readonly T[], keyOf: (r: T) => string | null, levelOf: (r: T) => RatingLevel): Map<string, RatingCounts> {
+export function tallyRatings<T>(
+  records: readonly T[],
+  keyOf: (r: T) => string | null,
+  levelOf: (r: T) => RatingLevel,
+): Map<string, RatingCounts> {
   const out = new Map<string, Record<RatingLevel, number>>();
   for (const r of records) {
     const key = keyOf(r);
     if (key === null) continue;
     let c = out.get(key);
-    if (!c) out.set(key, c = emptyCounts());
+    if (!c) out.set(key, (c = emptyCounts()));
     c[levelOf(r)]++;
   }
   return out;
@@ -93,10 +106,18 @@ const shown = (score: number) => Math.round(score * 100);
 
 /** Rank groups by smoothed score; prior defaults to the pooled raw score of all groups (75 if there are no ratings). */
 export function rankReviewScores(groups: ReadonlyMap<string, RatingCounts>, options: ScoreOptions = {}): RankedScore[] {
-  let n = 0, points = 0;
-  for (const c of groups.values()) { const t = totals(c); n += t.n; points += t.points; }
+  let n = 0,
+    points = 0;
+  for (const c of groups.values()) {
+    const t = totals(c);
+    n += t.n;
+    points += t.points;
+  }
   const prior = options.prior ?? (n > 0 ? points / n : DEFAULT_PRIOR);
-  const scored = [...groups.entries()].map(([key, c]) => ({ key, ...reviewScore(c, { prior, weight: options.weight }) }));
+  const scored = [...groups.entries()].map(([key, c]) => ({
+    key,
+    ...reviewScore(c, { prior, weight: options.weight }),
+  }));
   scored.sort((a, b) => shown(b.score) - shown(a.score) || b.n - a.n || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   let rank = 0;
   return scored.map((s, i) => {
@@ -116,10 +137,21 @@ export interface ReviewRecord {
 }
 export type ReviewDimension = 'window' | 'staff' | 'department' | 'hall' | 'region';
 const DIMENSION_KEY: Readonly<Record<ReviewDimension, (r: ReviewRecord) => string | null>> = {
-  window: (r) => r.windowId, staff: (r) => r.staffId, department: (r) => r.departmentId, hall: (r) => r.hallId, region: (r) => r.regionCode,
+  window: (r) => r.windowId,
+  staff: (r) => r.staffId,
+  department: (r) => r.departmentId,
+  hall: (r) => r.hallId,
+  region: (r) => r.regionCode,
 };
 
 /** Rankings by window, staff, department, hall or region. */
-export function rankReviews(records: readonly ReviewRecord[], by: ReviewDimension, options: ScoreOptions = {}): RankedScore[] {
-  return rankReviewScores(tallyRatings(records, DIMENSION_KEY[by], (r) => r.level), options);
+export function rankReviews(
+  records: readonly ReviewRecord[],
+  by: ReviewDimension,
+  options: ScoreOptions = {},
+): RankedScore[] {
+  return rankReviewScores(
+    tallyRatings(records, DIMENSION_KEY[by], (r) => r.level),
+    options,
+  );
 }

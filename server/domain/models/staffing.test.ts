@@ -36,7 +36,11 @@ describe('staffing advice', () => {
   it('smallest window count meeting the target, by hand', () => {
     expect(DEFAULT_TARGET_P90_MIN).toBe(30);
     expect(staffingAdvice(hall, { targetP90Min: 15 })).toMatchObject({ windows: 3, meetsTarget: true }); // 14.92 ≤ 15
-    expect(staffingAdvice(hall, { targetP90Min: 10 })).toMatchObject({ windows: 4, meetsTarget: true, utilisation: 0.5 }); // 2.77 ≤ 10; 2/4
+    expect(staffingAdvice(hall, { targetP90Min: 10 })).toMatchObject({
+      windows: 4,
+      meetsTarget: true,
+      utilisation: 0.5,
+    }); // 2.77 ≤ 10; 2/4
     expect(staffingAdvice(hall, { targetP90Min: 0 })).toMatchObject({ windows: 5, p90WaitMin: 0, meetsTarget: true });
   });
 
@@ -44,15 +48,26 @@ describe('staffing advice', () => {
     const a = staffingAdvice({ ...hall, windows: 3 }, { targetP90Min: 10 });
     expect(a).toMatchObject({ windows: 3, meetsTarget: false });
     expect(a.p90WaitMin).toBeCloseTo(14.91655, 5);
-    expect(staffingAdvice({ ...hall, windows: 2 }, { targetP90Min: 10 })).toMatchObject({ windows: 2, p90WaitMin: null, meetsTarget: false });
+    expect(staffingAdvice({ ...hall, windows: 2 }, { targetP90Min: 10 })).toMatchObject({
+      windows: 2,
+      p90WaitMin: null,
+      meetsTarget: false,
+    });
   });
 
   it('nobody expected: the minimum kept open; per hall in order', () => {
-    expect(staffingAdviceAll([{ ...hall, arrivalsPerHour: 0 }, { ...hall, hallId: 'h-west', arrivalsPerHour: 0 }], { minWindows: 1 }))
-      .toEqual([
-        { hallId: 'h-east', windows: 1, p90WaitMin: 0, meetsTarget: true, utilisation: 0 },
-        { hallId: 'h-west', windows: 1, p90WaitMin: 0, meetsTarget: true, utilisation: 0 },
-      ]);
+    expect(
+      staffingAdviceAll(
+        [
+          { ...hall, arrivalsPerHour: 0 },
+          { ...hall, hallId: 'h-west', arrivalsPerHour: 0 },
+        ],
+        { minWindows: 1 },
+      ),
+    ).toEqual([
+      { hallId: 'h-east', windows: 1, p90WaitMin: 0, meetsTarget: true, utilisation: 0 },
+      { hallId: 'h-west', windows: 1, p90WaitMin: 0, meetsTarget: true, utilisation: 0 },
+    ]);
   });
 
   it('refuses a bad target or window count', () => {
@@ -61,17 +76,26 @@ describe('staffing advice', () => {
   });
 
   it('property: never above the windows, non-decreasing in arrivals, non-increasing in the target', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 30 }),
-      (arrivals, more, service, windows, target, looser) => {
-        const h = { hallId: 'h', arrivalsPerHour: arrivals, meanServiceMin: service, windows };
-        const a = staffingAdvice(h, { targetP90Min: target });
-        expect(a.windows).toBeLessThanOrEqual(windows);
-        expect(staffingAdvice({ ...h, arrivalsPerHour: arrivals + more }, { targetP90Min: target }).windows).toBeGreaterThanOrEqual(a.windows);
-        expect(staffingAdvice(h, { targetP90Min: target + looser }).windows).toBeLessThanOrEqual(a.windows);
-        if (a.meetsTarget) expect(a.p90WaitMin!).toBeLessThanOrEqual(target);
-        else expect(a.windows).toBe(windows);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 0, max: 30 }),
+        (arrivals, more, service, windows, target, looser) => {
+          const h = { hallId: 'h', arrivalsPerHour: arrivals, meanServiceMin: service, windows };
+          const a = staffingAdvice(h, { targetP90Min: target });
+          expect(a.windows).toBeLessThanOrEqual(windows);
+          expect(
+            staffingAdvice({ ...h, arrivalsPerHour: arrivals + more }, { targetP90Min: target }).windows,
+          ).toBeGreaterThanOrEqual(a.windows);
+          expect(staffingAdvice(h, { targetP90Min: target + looser }).windows).toBeLessThanOrEqual(a.windows);
+          if (a.meetsTarget) expect(a.p90WaitMin!).toBeLessThanOrEqual(target);
+          else expect(a.windows).toBe(windows);
+        },
+      ),
+    );
   });
 });

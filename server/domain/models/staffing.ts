@@ -33,7 +33,10 @@ function check(cond: boolean, message: string): void {
 
 /** P(wait > 0) in M/M/c with c servers and offered load a Erlangs; 1 when a ≥ c (the line grows without bound). */
 export function erlangC(c: number, a: number): number {
-  check(Number.isInteger(c) && c >= 1 && Number.isFinite(a) && a >= 0, 'servers must be a whole number ≥ 1 and load ≥ 0');
+  check(
+    Number.isInteger(c) && c >= 1 && Number.isFinite(a) && a >= 0,
+    'servers must be a whole number ≥ 1 and load ≥ 0',
+  );
   if (a >= c) return 1;
   let b = 1;
   for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
@@ -41,8 +44,16 @@ export function erlangC(c: number, a: number): number {
 }
 
 /** The q-quantile of the wait in minutes; null when c windows cannot keep up (a ≥ c) or there are none. */
-export function waitQuantileMin(c: number, arrivalsPerHour: number, meanServiceMin: number, q = DEFAULT_QUANTILE): number | null {
-  check(Number.isFinite(arrivalsPerHour) && arrivalsPerHour >= 0 && meanServiceMin > 0 && Number.isFinite(meanServiceMin), 'arrivals must be ≥ 0 and service time > 0');
+export function waitQuantileMin(
+  c: number,
+  arrivalsPerHour: number,
+  meanServiceMin: number,
+  q = DEFAULT_QUANTILE,
+): number | null {
+  check(
+    Number.isFinite(arrivalsPerHour) && arrivalsPerHour >= 0 && meanServiceMin > 0 && Number.isFinite(meanServiceMin),
+    'arrivals must be ≥ 0 and service time > 0',
+  );
   check(q > 0 && q < 1, 'quantile must lie in (0, 1)');
   if (arrivalsPerHour === 0) return 0;
   if (c < 1) return null;
@@ -82,19 +93,30 @@ export function staffingAdvice(hall: HallStaffingInput, options: StaffingOptions
   const target = options.targetP90Min ?? DEFAULT_TARGET_P90_MIN;
   const minWindows = options.minWindows ?? 1;
   check(target >= 0 && Number.isFinite(target), 'targetP90Min must be ≥ 0');
-  check(Number.isInteger(minWindows) && minWindows >= 0 && Number.isInteger(hall.windows) && hall.windows >= 0, 'window counts must be whole numbers ≥ 0');
+  check(
+    Number.isInteger(minWindows) && minWindows >= 0 && Number.isInteger(hall.windows) && hall.windows >= 0,
+    'window counts must be whole numbers ≥ 0',
+  );
   const a = (hall.arrivalsPerHour / 60) * hall.meanServiceMin;
   const advice = (c: number, p90: number | null): StaffingAdvice => ({
-    hallId: hall.hallId, windows: c, p90WaitMin: p90, meetsTarget: p90 !== null && p90 <= target, utilisation: c > 0 ? a / c : null,
+    hallId: hall.hallId,
+    windows: c,
+    p90WaitMin: p90,
+    meetsTarget: p90 !== null && p90 <= target,
+    utilisation: c > 0 ? a / c : null,
   });
   // Below a + 1 windows the line is unstable (a ≥ c), so the search starts there.
   let c = Math.min(hall.windows, Math.max(minWindows, hall.arrivalsPerHour > 0 ? Math.floor(a) + 1 : 0));
   let p90 = waitQuantileMin(c, hall.arrivalsPerHour, hall.meanServiceMin);
-  while ((p90 === null || p90 > target) && c < hall.windows) p90 = waitQuantileMin(++c, hall.arrivalsPerHour, hall.meanServiceMin);
+  while ((p90 === null || p90 > target) && c < hall.windows)
+    p90 = waitQuantileMin(++c, hall.arrivalsPerHour, hall.meanServiceMin);
   return advice(c, p90);
 }
 
 /** Advice for every hall, in the order given. */
-export function staffingAdviceAll(halls: readonly HallStaffingInput[], options: StaffingOptions = {}): StaffingAdvice[] {
+export function staffingAdviceAll(
+  halls: readonly HallStaffingInput[],
+  options: StaffingOptions = {},
+): StaffingAdvice[] {
   return halls.map((h) => staffingAdvice(h, options));
 }

@@ -3,7 +3,17 @@ import type { CallNextCommand, CallTicketCommand, ReactivateCommand, RecallComma
 import { policyOf, type HallQueueConfig, type WindowConfig } from './config.ts';
 import { callDisplay } from './events.ts';
 import { callableBy, pickNext } from './pick-next.ts';
-import { currentTicketOf, ticketOf, windowOf, withTicket, withWindow, type HallDayState, type OpResult, type Ticket, type WindowState } from './state.ts';
+import {
+  currentTicketOf,
+  ticketOf,
+  windowOf,
+  withTicket,
+  withWindow,
+  type HallDayState,
+  type OpResult,
+  type Ticket,
+  type WindowState,
+} from './state.ts';
 import { step } from './step.ts';
 
 /**
@@ -15,10 +25,19 @@ import { step } from './step.ts';
 
 function assertCanCall(st: WindowState): void {
   if (st.status !== 'open') throw new HallError('HALL_ERR_CONFLICT', `window ${st.id} is ${st.status}`);
-  if (st.current !== undefined) throw new HallError('HALL_ERR_CONFLICT', `window ${st.id} still holds ticket ${st.current}`);
+  if (st.current !== undefined)
+    throw new HallError('HALL_ERR_CONFLICT', `window ${st.id} still holds ticket ${st.current}`);
 }
 
-function called(s: HallDayState, t: Ticket, cfg: WindowConfig, st: WindowState, now: Date, outOfOrder: boolean, reason?: string): OpResult {
+function called(
+  s: HallDayState,
+  t: Ticket,
+  cfg: WindowConfig,
+  st: WindowState,
+  now: Date,
+  outOfOrder: boolean,
+  reason?: string,
+): OpResult {
   const at = now.toISOString();
   const { targetWindowId: _t, startedAt: _s, ...rest } = t;
   const ticket: Ticket = { ...rest, status: 'called', windowId: cfg.id, calledAt: at, calls: t.calls + 1 };
@@ -28,11 +47,23 @@ function called(s: HallDayState, t: Ticket, cfg: WindowConfig, st: WindowState, 
   };
   return {
     state: next,
-    events: [{
-      type: 'ticket.called', at, ticketId: t.id, ticketNo: t.no, windowId: cfg.id, windowNo: cfg.no, queueId: t.queueId, class: t.class,
-      waitedMin: Math.max(0, Math.round((now.getTime() - Date.parse(t.takenAt)) / 60_000)), call: ticket.calls,
-      outOfOrder, ...(reason !== undefined ? { reason } : {}), display: callDisplay(t.no, cfg.no),
-    }],
+    events: [
+      {
+        type: 'ticket.called',
+        at,
+        ticketId: t.id,
+        ticketNo: t.no,
+        windowId: cfg.id,
+        windowNo: cfg.no,
+        queueId: t.queueId,
+        class: t.class,
+        waitedMin: Math.max(0, Math.round((now.getTime() - Date.parse(t.takenAt)) / 60_000)),
+        call: ticket.calls,
+        outOfOrder,
+        ...(reason !== undefined ? { reason } : {}),
+        display: callDisplay(t.no, cfg.no),
+      },
+    ],
   };
 }
 
@@ -64,13 +95,17 @@ export function callTicket(state: HallDayState, cmd: CallTicketCommand, now: Dat
     const t = ticketOf(s, cmd.ticketId);
     if (t.status !== 'waiting') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}, not waiting`);
     if (!callableBy(t, cfg.id, now, config)) {
-      throw new HallError('HALL_ERR_CONFLICT', t.targetWindowId !== undefined
-        ? `ticket ${t.no} is transferred to window ${t.targetWindowId}`
-        : `window ${cfg.no} does not serve queue ${t.queueId} now`);
+      throw new HallError(
+        'HALL_ERR_CONFLICT',
+        t.targetWindowId !== undefined
+          ? `ticket ${t.no} is transferred to window ${t.targetWindowId}`
+          : `window ${cfg.no} does not serve queue ${t.queueId} now`,
+      );
     }
     const outOfOrder = pickNext(s, cfg.id, now, config)?.id !== t.id;
     const reason = cmd.reason?.trim() || undefined;
-    if (outOfOrder && reason === undefined) throw new HallError('HALL_ERR_BAD_DATA', `calling ${t.no} out of order needs a reason`);
+    if (outOfOrder && reason === undefined)
+      throw new HallError('HALL_ERR_BAD_DATA', `calling ${t.no} out of order needs a reason`);
     return called(s, t, cfg, st, now, outOfOrder, reason);
   });
 }
@@ -80,11 +115,23 @@ export function recall(state: HallDayState, cmd: RecallCommand, now: Date, confi
   return step(state, now, config, (s) => {
     const { cfg, st } = windowOf(s, cmd.windowId, config);
     const t = currentTicketOf(s, st, cmd.ticketId);
-    if (t.status !== 'called') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; only a called ticket is recalled`);
+    if (t.status !== 'called')
+      throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; only a called ticket is recalled`);
     const ticket: Ticket = { ...t, recalls: t.recalls + 1 };
     return {
       state: withTicket(s, ticket),
-      events: [{ type: 'ticket.recalled', at: now.toISOString(), ticketId: t.id, ticketNo: t.no, windowId: cfg.id, windowNo: cfg.no, recalls: ticket.recalls, display: callDisplay(t.no, cfg.no) }],
+      events: [
+        {
+          type: 'ticket.recalled',
+          at: now.toISOString(),
+          ticketId: t.id,
+          ticketNo: t.no,
+          windowId: cfg.id,
+          windowNo: cfg.no,
+          recalls: ticket.recalls,
+          display: callDisplay(t.no, cfg.no),
+        },
+      ],
     };
   });
 }
@@ -100,13 +147,20 @@ export function skip(state: HallDayState, cmd: SkipCommand, now: Date, config: H
   return step(state, now, config, (s) => {
     const { cfg, st } = windowOf(s, cmd.windowId, config);
     const t = currentTicketOf(s, st, cmd.ticketId);
-    if (t.status !== 'called') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; only a called ticket is skipped`);
+    if (t.status !== 'called')
+      throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; only a called ticket is skipped`);
     const policy = policyOf(config).skip;
     const skipCount = t.skipCount + 1;
     const returns = policy.mode === 'return' && skipCount <= policy.maxReturns;
     const at = now.toISOString();
     const ticket: Ticket = returns
-      ? { ...t, status: 'skipped', skipCount, skippedAt: at, returnAtQueueCall: (s.queueCalls[t.queueId] ?? 0) + policy.afterN }
+      ? {
+          ...t,
+          status: 'skipped',
+          skipCount,
+          skippedAt: at,
+          returnAtQueueCall: (s.queueCalls[t.queueId] ?? 0) + policy.afterN,
+        }
       : { ...t, status: 'dropped', skipCount, skippedAt: at, dropReason: 'no-show' };
     const { current: _c, ...free } = st;
     const base = { at, ticketId: t.id, ticketNo: t.no, windowId: cfg.id, windowNo: cfg.no };
@@ -114,8 +168,10 @@ export function skip(state: HallDayState, cmd: SkipCommand, now: Date, config: H
       state: withWindow(withTicket(s, ticket), free),
       events: returns
         ? [{ ...base, type: 'ticket.skipped', skipCount, then: 'return', returnAfterCalls: policy.afterN }]
-        : [{ ...base, type: 'ticket.skipped', skipCount, then: 'drop' },
-          { type: 'ticket.dropped', at, ticketId: t.id, ticketNo: t.no, queueId: t.queueId, reason: 'no-show' }],
+        : [
+            { ...base, type: 'ticket.skipped', skipCount, then: 'drop' },
+            { type: 'ticket.dropped', at, ticketId: t.id, ticketNo: t.no, queueId: t.queueId, reason: 'no-show' },
+          ],
     };
   });
 }
@@ -139,7 +195,9 @@ export function reactivate(state: HallDayState, cmd: ReactivateCommand, now: Dat
     const ticket: Ticket = { ...rest, status: 'waiting', reactivations: t.reactivations + 1 };
     return {
       state: withTicket(s, ticket),
-      events: [{ type: 'ticket.reactivated', at: now.toISOString(), ticketId: t.id, ticketNo: t.no, queueId: t.queueId }],
+      events: [
+        { type: 'ticket.reactivated', at: now.toISOString(), ticketId: t.id, ticketNo: t.no, queueId: t.queueId },
+      ],
     };
   });
 }

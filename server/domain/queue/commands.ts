@@ -19,20 +19,62 @@ export interface TakeCommand {
   readonly class?: 'walk-in' | 'appointment' | 'green';
   readonly appointmentCode?: string;
 }
-export interface CallNextCommand { readonly type: 'call-next'; readonly windowId: string }
-export interface CallTicketCommand { readonly type: 'call-ticket'; readonly windowId: string; readonly ticketId: string; readonly reason?: string }
-export interface RecallCommand { readonly type: 'recall'; readonly windowId: string; readonly ticketId?: string }
-export interface SkipCommand { readonly type: 'skip'; readonly windowId: string; readonly ticketId?: string }
-export interface ReactivateCommand { readonly type: 'reactivate'; readonly ticketId: string }
-export interface TransferCommand {
-  readonly type: 'transfer'; readonly windowId: string; readonly ticketId?: string;
-  /** At least one of the two; both: to that queue, callable only by that window. */
-  readonly toQueueId?: string; readonly toWindowId?: string;
+export interface CallNextCommand {
+  readonly type: 'call-next';
+  readonly windowId: string;
 }
-export interface StartCommand { readonly type: 'start'; readonly windowId: string; readonly ticketId?: string }
-export interface CompleteCommand { readonly type: 'complete'; readonly windowId: string; readonly ticketId?: string; readonly outcome: Outcome }
-export interface WindowCommand { readonly type: 'window.open' | 'window.pause' | 'window.resume' | 'window.close'; readonly windowId: string }
+export interface CallTicketCommand {
+  readonly type: 'call-ticket';
+  readonly windowId: string;
+  readonly ticketId: string;
+  readonly reason?: string;
+}
+export interface RecallCommand {
+  readonly type: 'recall';
+  readonly windowId: string;
+  readonly ticketId?: string;
+}
+export interface SkipCommand {
+  readonly type: 'skip';
+  readonly windowId: string;
+  readonly ticketId?: string;
+}
+export interface ReactivateCommand {
+  readonly type: 'reactivate';
+  readonly ticketId: string;
+}
+export interface TransferCommand {
+  readonly type: 'transfer';
+  readonly windowId: string;
+  readonly ticketId?: string;
+  /** At least one of the two; both: to that queue, callable only by that window. */
+  readonly toQueueId?: string;
+  readonly toWindowId?: string;
+}
+export interface StartCommand {
+  readonly type: 'start';
+  readonly windowId: string;
+  readonly ticketId?: string;
+}
+export interface CompleteCommand {
+  readonly type: 'complete';
+  readonly windowId: string;
+  readonly ticketId?: string;
+  readonly outcome: Outcome;
+}
+export interface WindowCommand {
+  readonly type: 'window.open' | 'window.pause' | 'window.resume' | 'window.close';
+  readonly windowId: string;
+}
 
 export type Command =
-  | TakeCommand | CallNextCommand | CallTicketCommand | RecallCommand | SkipCommand | ReactivateCommand
-  | TransferCommand | StartCommand | CompleteCommand | WindowCommand;
+  | TakeCommand
+  | CallNextCommand
+  | CallTicketCommand
+  | RecallCommand
+  | SkipCommand
+  | ReactivateCommand
+  | TransferCommand
+  | StartCommand
+  | CompleteCommand
+  | WindowCommand;

@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { HallError } from '../../../contracts/index.ts';
-import { activeQueuesOf, assertValidHallConfig, DEFAULT_POLICY, periodOf, policyOf, validateHallConfig, type HallQueueConfig } from './config.ts';
+import {
+  activeQueuesOf,
+  assertValidHallConfig,
+  DEFAULT_POLICY,
+  periodOf,
+  policyOf,
+  validateHallConfig,
+  type HallQueueConfig,
+} from './config.ts';
 import { DEMO_HALL, hallTime } from './demo-config.ts';
 
 const day = '2026-03-02';
@@ -16,7 +24,11 @@ const codes = (c: HallQueueConfig) => validateHallConfig(c).map((p) => `${p.code
 describe('queue configuration (001 §1.1.1.16, 按时间段)', () => {
   it('accepts the demo hall and fills the policy with defaults', () => {
     expect(validateHallConfig(DEMO_HALL)).toEqual([]);
-    expect(policyOf(DEMO_HALL)).toMatchObject({ starvationMin: 40, transferAs: 'transferred-back', classPriority: DEFAULT_POLICY.classPriority });
+    expect(policyOf(DEMO_HALL)).toMatchObject({
+      starvationMin: 40,
+      transferAs: 'transferred-back',
+      classPriority: DEFAULT_POLICY.classPriority,
+    });
   });
 
   it('chooses the window period by hall local time, [from, to)', () => {
@@ -28,23 +40,71 @@ describe('queue configuration (001 §1.1.1.16, 按时间段)', () => {
   });
 
   it('names each problem with a refusal code and a path', () => {
-    expect(codes(edit((c) => { c.queues = [...c.queues, { ...c.queues[0]!, prefix: 'Z', itemCodes: [] }]; }))).toEqual(['HALL_ERR_CONFLICT queues[4].id']);
-    expect(codes(edit((c) => { c.queues = [{ ...c.queues[0]!, prefix: 'a1' }, ...c.queues.slice(1)]; }))).toEqual(['HALL_ERR_BAD_DATA queues[0].prefix']);
-    expect(codes(edit((c) => { c.queues = [{ ...c.queues[0]!, prefix: 'B' }, ...c.queues.slice(1)]; }))).toEqual(['HALL_ERR_CONFLICT queues[1].prefix']);
-    expect(codes(edit((c) => { c.queues = [{ ...c.queues[0]!, itemCodes: ['ZH-001', 'NOPE', 'GA-001'] }, ...c.queues.slice(1)]; })))
-      .toEqual(['HALL_ERR_NOT_FOUND queues[0].itemCodes[1]', 'HALL_ERR_CONFLICT queues[1].itemCodes[0]']);
-    expect(codes(edit((c) => { c.queues = [{ ...c.queues[0]!, dailyCap: 0, openFrom: '18:00', openTo: '08:00' }, ...c.queues.slice(1)]; })))
-      .toEqual(['HALL_ERR_BAD_DATA queues[0].dailyCap', 'HALL_ERR_BAD_DATA queues[0].open']);
-    expect(codes(edit((c) => { c.tz = 'Mars/Olympus'; }))).toEqual(['HALL_ERR_BAD_DATA tz']);
+    expect(
+      codes(
+        edit((c) => {
+          c.queues = [...c.queues, { ...c.queues[0]!, prefix: 'Z', itemCodes: [] }];
+        }),
+      ),
+    ).toEqual(['HALL_ERR_CONFLICT queues[4].id']);
+    expect(
+      codes(
+        edit((c) => {
+          c.queues = [{ ...c.queues[0]!, prefix: 'a1' }, ...c.queues.slice(1)];
+        }),
+      ),
+    ).toEqual(['HALL_ERR_BAD_DATA queues[0].prefix']);
+    expect(
+      codes(
+        edit((c) => {
+          c.queues = [{ ...c.queues[0]!, prefix: 'B' }, ...c.queues.slice(1)];
+        }),
+      ),
+    ).toEqual(['HALL_ERR_CONFLICT queues[1].prefix']);
+    expect(
+      codes(
+        edit((c) => {
+          c.queues = [{ ...c.queues[0]!, itemCodes: ['ZH-001', 'NOPE', 'GA-001'] }, ...c.queues.slice(1)];
+        }),
+      ),
+    ).toEqual(['HALL_ERR_NOT_FOUND queues[0].itemCodes[1]', 'HALL_ERR_CONFLICT queues[1].itemCodes[0]']);
+    expect(
+      codes(
+        edit((c) => {
+          c.queues = [{ ...c.queues[0]!, dailyCap: 0, openFrom: '18:00', openTo: '08:00' }, ...c.queues.slice(1)];
+        }),
+      ),
+    ).toEqual(['HALL_ERR_BAD_DATA queues[0].dailyCap', 'HALL_ERR_BAD_DATA queues[0].open']);
+    expect(
+      codes(
+        edit((c) => {
+          c.tz = 'Mars/Olympus';
+        }),
+      ),
+    ).toEqual(['HALL_ERR_BAD_DATA tz']);
   });
 
   it('refuses overlapping periods, unknown queues, bad weights and bad times in windows', () => {
     const cfg = edit((c) => {
-      c.windows = [{ ...c.windows[0]!, periods: [
-        { from: '08:00', to: '12:00', queues: [{ queueId: 'qA', weight: 1 }, { queueId: 'qA', weight: 2 }] },
-        { from: '11:00', to: '13:00', queues: [{ queueId: 'qX', weight: 0 }] },
-        { from: '25:00', to: '26:00', queues: [] },
-      ] }, { ...c.windows[1]!, no: '1', departmentId: 'nope' }, ...c.windows.slice(2)];
+      c.windows = [
+        {
+          ...c.windows[0]!,
+          periods: [
+            {
+              from: '08:00',
+              to: '12:00',
+              queues: [
+                { queueId: 'qA', weight: 1 },
+                { queueId: 'qA', weight: 2 },
+              ],
+            },
+            { from: '11:00', to: '13:00', queues: [{ queueId: 'qX', weight: 0 }] },
+            { from: '25:00', to: '26:00', queues: [] },
+          ],
+        },
+        { ...c.windows[1]!, no: '1', departmentId: 'nope' },
+        ...c.windows.slice(2),
+      ];
     });
     expect(codes(cfg)).toEqual([
       'HALL_ERR_CONFLICT windows[0].periods[0].queues[1].queueId',
@@ -58,15 +118,27 @@ describe('queue configuration (001 §1.1.1.16, 按时间段)', () => {
   });
 
   it('checks the calling policy', () => {
-    const cfg = edit((c) => { c.policy = { classPriority: ['green', 'green', 'walk-in', 'appointment'], starvationMin: 0, skip: { mode: 'return', afterN: -1, maxReturns: 1.5 }, recentK: 0 }; });
+    const cfg = edit((c) => {
+      c.policy = {
+        classPriority: ['green', 'green', 'walk-in', 'appointment'],
+        starvationMin: 0,
+        skip: { mode: 'return', afterN: -1, maxReturns: 1.5 },
+        recentK: 0,
+      };
+    });
     expect(codes(cfg)).toEqual([
-      'HALL_ERR_BAD_DATA policy.classPriority', 'HALL_ERR_BAD_DATA policy.starvationMin', 'HALL_ERR_BAD_DATA policy.skip.afterN',
-      'HALL_ERR_BAD_DATA policy.skip.maxReturns', 'HALL_ERR_BAD_DATA policy.recentK',
+      'HALL_ERR_BAD_DATA policy.classPriority',
+      'HALL_ERR_BAD_DATA policy.starvationMin',
+      'HALL_ERR_BAD_DATA policy.skip.afterN',
+      'HALL_ERR_BAD_DATA policy.skip.maxReturns',
+      'HALL_ERR_BAD_DATA policy.recentK',
     ]);
   });
 
   it('assertValidHallConfig throws the first code with every problem in details', () => {
-    const cfg = edit((c) => { c.windows = [{ ...c.windows[0]!, departmentId: 'nope' }, { ...c.windows[1]!, id: 'w1' }, ...c.windows.slice(2)]; });
+    const cfg = edit((c) => {
+      c.windows = [{ ...c.windows[0]!, departmentId: 'nope' }, { ...c.windows[1]!, id: 'w1' }, ...c.windows.slice(2)];
+    });
     try {
       assertValidHallConfig(cfg);
       expect.unreachable();

@@ -15,8 +15,15 @@ import { DEFAULT_SERVICE_MIN } from '../ticketing.ts';
 export type TicketClass = 'walk-in' | 'appointment' | 'green' | 'transferred-back';
 export const TICKET_CLASSES: readonly TicketClass[] = ['green', 'appointment', 'transferred-back', 'walk-in'];
 
-export interface ServiceItem { readonly code: string; readonly name: string }
-export interface Department { readonly id: string; readonly name: string; readonly items: readonly ServiceItem[] }
+export interface ServiceItem {
+  readonly code: string;
+  readonly name: string;
+}
+export interface Department {
+  readonly id: string;
+  readonly name: string;
+  readonly items: readonly ServiceItem[];
+}
 
 export interface QueueConfig {
   readonly id: string;
@@ -32,9 +39,16 @@ export interface QueueConfig {
   readonly openTo: string;
 }
 
-export interface QueueWeight { readonly queueId: string; readonly weight: number }
+export interface QueueWeight {
+  readonly queueId: string;
+  readonly weight: number;
+}
 /** One period of a window's day, [from, to) in hall local time; periods of a window do not overlap. */
-export interface WindowPeriod { readonly from: string; readonly to: string; readonly queues: readonly QueueWeight[] }
+export interface WindowPeriod {
+  readonly from: string;
+  readonly to: string;
+  readonly queues: readonly QueueWeight[];
+}
 
 export interface WindowConfig {
   readonly id: string;
@@ -53,7 +67,8 @@ export interface WindowConfig {
  * or it is dropped at once. Either way a late comer may re-activate it within
  * `reactivateWithinMin` of the skip.
  */
-export type SkipPolicy = { readonly mode: 'return'; readonly afterN: number; readonly maxReturns: number } | { readonly mode: 'drop' };
+export type SkipPolicy =
+  { readonly mode: 'return'; readonly afterN: number; readonly maxReturns: number } | { readonly mode: 'drop' };
 
 export interface CallingPolicy {
   /** Highest priority first. */
@@ -125,7 +140,11 @@ export function activeQueuesOf(window: WindowConfig, now: Date, tz: string): rea
  * malformed value → HALL_ERR_BAD_DATA, reference to nothing → HALL_ERR_NOT_FOUND,
  * duplicate or overlap → HALL_ERR_CONFLICT.
  */
-export interface ConfigProblem { readonly code: ErrorCode; readonly path: string; readonly message: string }
+export interface ConfigProblem {
+  readonly code: ErrorCode;
+  readonly path: string;
+  readonly message: string;
+}
 
 const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const PREFIX = /^[A-Z]{1,4}$/;
@@ -174,7 +193,8 @@ export function validateHallConfig(config: HallQueueConfig): ConfigProblem[] {
     if (!PREFIX.test(q.prefix)) bad(`${p}.prefix`, `prefix ${q.prefix} must be 1–4 upper-case letters`);
     else if (prefixes.has(q.prefix)) dup(`${p}.prefix`, `prefix ${q.prefix} is used by another queue`);
     prefixes.add(q.prefix);
-    if (q.departmentId !== undefined && !departmentIds.has(q.departmentId)) missing(`${p}.departmentId`, `no department ${q.departmentId}`);
+    if (q.departmentId !== undefined && !departmentIds.has(q.departmentId))
+      missing(`${p}.departmentId`, `no department ${q.departmentId}`);
     if (!Number.isInteger(q.dailyCap) || q.dailyCap < 1) bad(`${p}.dailyCap`, 'daily cap must be a positive integer');
     hours(`${p}.open`, q.openFrom, q.openTo);
     q.itemCodes.forEach((code, j) => {
@@ -206,12 +226,14 @@ export function validateHallConfig(config: HallQueueConfig): ConfigProblem[] {
         if (!queueIds.has(qw.queueId)) missing(`${pp}.queues[${k}].queueId`, `no queue ${qw.queueId}`);
         if (seen.has(qw.queueId)) dup(`${pp}.queues[${k}].queueId`, `queue ${qw.queueId} appears twice in the period`);
         seen.add(qw.queueId);
-        if (!Number.isFinite(qw.weight) || qw.weight <= 0) bad(`${pp}.queues[${k}].weight`, 'weight must be a positive number');
+        if (!Number.isFinite(qw.weight) || qw.weight <= 0)
+          bad(`${pp}.queues[${k}].weight`, 'weight must be a positive number');
       });
     });
     spans.sort((a, b) => a[0] - b[0]);
     for (let k = 1; k < spans.length; k++) {
-      if (spans[k]![0] < spans[k - 1]![1]) dup(`${p}.periods[${spans[k]![2]}]`, `period overlaps period ${spans[k - 1]![2]}`);
+      if (spans[k]![0] < spans[k - 1]![1])
+        dup(`${p}.periods[${spans[k]![2]}]`, `period overlaps period ${spans[k - 1]![2]}`);
     }
   });
 
@@ -222,13 +244,16 @@ export function validateHallConfig(config: HallQueueConfig): ConfigProblem[] {
   }
   if (!(pol.starvationMin > 0)) bad('policy.starvationMin', 'must be positive');
   if (pol.skip.mode === 'return') {
-    if (!Number.isInteger(pol.skip.afterN) || pol.skip.afterN < 0) bad('policy.skip.afterN', 'must be a non-negative integer');
-    if (!Number.isInteger(pol.skip.maxReturns) || pol.skip.maxReturns < 0) bad('policy.skip.maxReturns', 'must be a non-negative integer');
+    if (!Number.isInteger(pol.skip.afterN) || pol.skip.afterN < 0)
+      bad('policy.skip.afterN', 'must be a non-negative integer');
+    if (!Number.isInteger(pol.skip.maxReturns) || pol.skip.maxReturns < 0)
+      bad('policy.skip.maxReturns', 'must be a non-negative integer');
   } else if (pol.skip.mode !== 'drop') {
     bad('policy.skip.mode', 'must be return or drop');
   }
   if (!(pol.reactivateWithinMin >= 0)) bad('policy.reactivateWithinMin', 'must not be negative');
-  if (pol.transferAs !== 'transferred-back' && pol.transferAs !== 'keep') bad('policy.transferAs', 'must be transferred-back or keep');
+  if (pol.transferAs !== 'transferred-back' && pol.transferAs !== 'keep')
+    bad('policy.transferAs', 'must be transferred-back or keep');
   if (!Number.isInteger(pol.recentK) || pol.recentK < 1) bad('policy.recentK', 'must be a positive integer');
   if (!(pol.defaultServiceMin > 0)) bad('policy.defaultServiceMin', 'must be positive');
   return out;
@@ -242,6 +267,10 @@ export function assertValidHallConfig(config: HallQueueConfig): void {
   const problems = validateHallConfig(config);
   const first = problems[0];
   if (first) {
-    throw new HallError(first.code, `queue configuration of hall ${config.hallId}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems });
+    throw new HallError(
+      first.code,
+      `queue configuration of hall ${config.hallId}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { problems },
+    );
   }
 }

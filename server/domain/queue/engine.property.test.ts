@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { HallError } from '../../../contracts/index.ts';
 import { minuteOfDay, parseTimeOfDay } from '../hall-time.ts';
 import type { Command } from './commands.ts';
-import { DEFAULT_POLICY, TICKET_CLASSES, type CallingPolicy, type HallQueueConfig, type TicketClass } from './config.ts';
+import {
+  DEFAULT_POLICY,
+  TICKET_CLASSES,
+  type CallingPolicy,
+  type HallQueueConfig,
+  type TicketClass,
+} from './config.ts';
 import { DEMO_HALL, hallTime } from './demo-config.ts';
 import { applyCommand } from './engine.ts';
 import type { QueueEvent } from './events.ts';
@@ -43,7 +49,13 @@ const ITEMS = ['ZH-001', 'ZH-002', 'GA-001', 'RS-001', 'BDC-001', 'NOPE-1'];
 const WINDOWS = DEMO_HALL.windows.map((w) => w.id);
 const QUEUES = DEMO_HALL.queues.map((q) => q.id);
 const PREFIX = new Map(DEMO_HALL.queues.map((q) => [q.id, q.prefix]));
-const REFUSALS = new Set(['HALL_ERR_NOT_FOUND', 'HALL_ERR_CONFLICT', 'HALL_ERR_BAD_DATA', 'HALL_ERR_QUEUE_CLOSED', 'HALL_ERR_UNKNOWN_ITEM']);
+const REFUSALS = new Set([
+  'HALL_ERR_NOT_FOUND',
+  'HALL_ERR_CONFLICT',
+  'HALL_ERR_BAD_DATA',
+  'HALL_ERR_QUEUE_CLOSED',
+  'HALL_ERR_UNKNOWN_ITEM',
+]);
 
 type Op =
   | { k: 'take'; item: number; cls: 'walk-in' | 'appointment' | 'green'; count: number }
@@ -62,16 +74,47 @@ const w = fc.nat(59);
 // Now and then a press names a ticket that is not the window's current one (a stale caller screen).
 const stale = fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.nat(50) });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ k: fc.constant('take' as const), item: fc.nat(ITEMS.length - 1), cls: fc.constantFrom('walk-in' as const, 'walk-in' as const, 'appointment' as const, 'green' as const), count: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 6 })) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      k: fc.constant('take' as const),
+      item: fc.nat(ITEMS.length - 1),
+      cls: fc.constantFrom('walk-in' as const, 'walk-in' as const, 'appointment' as const, 'green' as const),
+      count: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 6 })),
+    }),
+  },
   { weight: 5, arbitrary: fc.record({ k: fc.constant('next' as const), w }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('pick' as const), w, i: fc.nat(50), reason: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('recall' as const), w, stale }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('skip' as const), w, stale }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant('start' as const), w, stale }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('complete' as const), w, outcome: fc.constantFrom('done' as const, 'refused' as const, 'incomplete' as const), stale }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant('transfer' as const), w, q: fc.option(fc.nat(QUEUES.length), { freq: 3 }), tw: fc.option(w, { freq: 2 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('complete' as const),
+      w,
+      outcome: fc.constantFrom('done' as const, 'refused' as const, 'incomplete' as const),
+      stale,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('transfer' as const),
+      w,
+      q: fc.option(fc.nat(QUEUES.length), { freq: 3 }),
+      tw: fc.option(w, { freq: 2 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('reactivate' as const), i: fc.nat(50) }) },
-  { weight: 4, arbitrary: fc.record({ k: fc.constant('window' as const), w, what: fc.constantFrom('open' as const, 'open' as const, 'pause' as const, 'resume' as const, 'close' as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant('window' as const),
+      w,
+      what: fc.constantFrom('open' as const, 'open' as const, 'pause' as const, 'resume' as const, 'close' as const),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ k: fc.constant('advance' as const), min: fc.integer({ min: 0, max: 8 }) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('advance' as const), min: fc.integer({ min: 0, max: 120 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('night' as const), min: fc.integer({ min: 0, max: 240 }) }) },
@@ -81,7 +124,11 @@ const policyArb: fc.Arbitrary<CallingPolicy> = fc.record({
   classPriority: fc.shuffledSubarray([...TICKET_CLASSES], { minLength: 4, maxLength: 4 }),
   starvationMin: fc.integer({ min: 10, max: 60 }),
   skip: fc.oneof(
-    fc.record({ mode: fc.constant('return' as const), afterN: fc.integer({ min: 0, max: 3 }), maxReturns: fc.integer({ min: 0, max: 2 }) }),
+    fc.record({
+      mode: fc.constant('return' as const),
+      afterN: fc.integer({ min: 0, max: 3 }),
+      maxReturns: fc.integer({ min: 0, max: 2 }),
+    }),
     fc.constant({ mode: 'drop' as const }),
   ),
   reactivateWithinMin: fc.integer({ min: 0, max: 30 }),
@@ -108,10 +155,18 @@ function activeWeights(cfg: HallQueueConfig, windowId: string, now: Date): Map<s
 }
 
 function mayCall(cfg: HallQueueConfig, t: Ticket, windowId: string, now: Date): boolean {
-  return t.targetWindowId !== undefined ? t.targetWindowId === windowId : activeWeights(cfg, windowId, now).has(t.queueId);
+  return t.targetWindowId !== undefined
+    ? t.targetWindowId === windowId
+    : activeWeights(cfg, windowId, now).has(t.queueId);
 }
 
-interface Keyed { t: Ticket; rank: number; starving: boolean; ww: number; taken: number }
+interface Keyed {
+  t: Ticket;
+  rank: number;
+  starving: boolean;
+  ww: number;
+  taken: number;
+}
 function keyed(cfg: HallQueueConfig, policy: CallingPolicy, s: HallDayState, windowId: string, now: Date): Keyed[] {
   const weights = activeWeights(cfg, windowId, now);
   const maxW = weights.size > 0 ? Math.max(...weights.values()) : 1;
@@ -120,7 +175,13 @@ function keyed(cfg: HallQueueConfig, policy: CallingPolicy, s: HallDayState, win
     .map((t) => {
       const taken = Date.parse(t.takenAt);
       const waited = Math.max(0, (now.getTime() - taken) / 60_000);
-      return { t, rank: policy.classPriority.indexOf(t.class), starving: waited >= policy.starvationMin, ww: waited * (weights.get(t.queueId) ?? maxW), taken };
+      return {
+        t,
+        rank: policy.classPriority.indexOf(t.class),
+        starving: waited >= policy.starvationMin,
+        ww: waited * (weights.get(t.queueId) ?? maxW),
+        taken,
+      };
     });
 }
 
@@ -156,9 +217,31 @@ interface Model {
   firstDay: string;
 }
 
-const coverage = { w1Morning: 0, w1Afternoon: 0, restartAfterDay: 0, classDecided: 0, starvationDecided: 0, weightDecided: 0, returned: 0, reactivated: 0, transferred: 0, outOfOrder: 0, dayRolls: 0, refusals: 0 };
+const coverage = {
+  w1Morning: 0,
+  w1Afternoon: 0,
+  restartAfterDay: 0,
+  classDecided: 0,
+  starvationDecided: 0,
+  weightDecided: 0,
+  returned: 0,
+  reactivated: 0,
+  transferred: 0,
+  outOfOrder: 0,
+  dayRolls: 0,
+  refusals: 0,
+};
 
-function checkEvents(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, before: HallDayState, after: HallDayState, events: readonly QueueEvent[], now: Date, expectedNext: { windowId: string; id: string | null } | null) {
+function checkEvents(
+  cfg: HallQueueConfig,
+  policy: CallingPolicy,
+  m: Model,
+  before: HallDayState,
+  after: HallDayState,
+  events: readonly QueueEvent[],
+  now: Date,
+  expectedNext: { windowId: string; id: string | null } | null,
+) {
   let calledNow: string | null = null;
   for (const e of events) {
     switch (e.type) {
@@ -167,7 +250,10 @@ function checkEvents(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, befo
         const key = `${after.day}|${e.queueId}`;
         const n = (m.perDayQueue.get(key) ?? 0) + 1;
         m.perDayQueue.set(key, n);
-        check(e.ticketNo === PREFIX.get(e.queueId)! + String(n).padStart(3, '0'), `${e.ticketNo} should be number ${n} of ${e.queueId} on ${after.day}`);
+        check(
+          e.ticketNo === PREFIX.get(e.queueId)! + String(n).padStart(3, '0'),
+          `${e.ticketNo} should be number ${n} of ${e.queueId} on ${after.day}`,
+        );
         const t = after.tickets[e.ticketId]!;
         m.issued.set(e.ticketId, { day: after.day, queueId: e.queueId, n, takenAt: t.takenAt });
         m.issuedOn.set(after.day, [...(m.issuedOn.get(after.day) ?? []), e.ticketId]);
@@ -180,7 +266,10 @@ function checkEvents(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, befo
         m.callable.delete(e.ticketId);
         const t = before.day === after.day ? before.tickets[e.ticketId]! : undefined;
         check(t !== undefined, 'only a ticket of the same day is called');
-        check(mayCall(cfg, t!, e.windowId, now), `${e.ticketNo} (queue ${t!.queueId}) not callable by ${e.windowId} now`);
+        check(
+          mayCall(cfg, t!, e.windowId, now),
+          `${e.ticketNo} (queue ${t!.queueId}) not callable by ${e.windowId} now`,
+        );
         if (e.windowId === 'w1') {
           if (t!.queueId === 'qB') coverage.w1Morning++;
           if (t!.queueId === 'qC') coverage.w1Afternoon++;
@@ -192,28 +281,52 @@ function checkEvents(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, befo
       case 'ticket.skipped': {
         const t = before.tickets[e.ticketId]!;
         const returns = policy.skip.mode === 'return' && t.skipCount + 1 <= policy.skip.maxReturns;
-        check(e.then === (returns ? 'return' : 'drop'), `${e.ticketNo} skip #${t.skipCount + 1} should ${returns ? 'return' : 'drop'}`);
-        if (policy.skip.mode === 'return' && returns) m.returnAt.set(e.ticketId, (before.queueCalls[t.queueId] ?? 0) + policy.skip.afterN);
+        check(
+          e.then === (returns ? 'return' : 'drop'),
+          `${e.ticketNo} skip #${t.skipCount + 1} should ${returns ? 'return' : 'drop'}`,
+        );
+        if (policy.skip.mode === 'return' && returns)
+          m.returnAt.set(e.ticketId, (before.queueCalls[t.queueId] ?? 0) + policy.skip.afterN);
         break;
       }
       case 'ticket.returned': {
         // due: N calls of its queue since the skip, or nobody else of its queue was waiting
         const q = after.tickets[e.ticketId]!.queueId;
         const returnedNow = new Set(events.filter((x) => x.type === 'ticket.returned').map((x) => x.ticketId));
-        const othersWaiting = Object.values(after.tickets).some((o) => o.status === 'waiting' && o.queueId === q && o.targetWindowId === undefined && !returnedNow.has(o.id));
-        check((after.queueCalls[q] ?? 0) >= m.returnAt.get(e.ticketId)! || !othersWaiting, `${e.ticketNo} returned before it was due`);
+        const othersWaiting = Object.values(after.tickets).some(
+          (o) => o.status === 'waiting' && o.queueId === q && o.targetWindowId === undefined && !returnedNow.has(o.id),
+        );
+        check(
+          (after.queueCalls[q] ?? 0) >= m.returnAt.get(e.ticketId)! || !othersWaiting,
+          `${e.ticketNo} returned before it was due`,
+        );
         m.callable.add(e.ticketId);
         coverage.returned++;
         break;
       }
-      case 'ticket.reactivated': m.callable.add(e.ticketId); coverage.reactivated++; break;
-      case 'ticket.transferred': m.callable.add(e.ticketId); coverage.transferred++; break;
-      case 'ticket.dropped': if (e.reason === 'day-end') m.endedAtDayEnd.add(e.ticketId); break;
-      case 'day.rolled': coverage.dayRolls++; break;
-      default: break;
+      case 'ticket.reactivated':
+        m.callable.add(e.ticketId);
+        coverage.reactivated++;
+        break;
+      case 'ticket.transferred':
+        m.callable.add(e.ticketId);
+        coverage.transferred++;
+        break;
+      case 'ticket.dropped':
+        if (e.reason === 'day-end') m.endedAtDayEnd.add(e.ticketId);
+        break;
+      case 'day.rolled':
+        coverage.dayRolls++;
+        break;
+      default:
+        break;
     }
   }
-  if (expectedNext) check(calledNow === expectedNext.id, `call next at ${expectedNext.windowId} gave ${calledNow}, the rule gives ${expectedNext.id}`);
+  if (expectedNext)
+    check(
+      calledNow === expectedNext.id,
+      `call next at ${expectedNext.windowId} gave ${calledNow}, the rule gives ${expectedNext.id}`,
+    );
 }
 
 function checkState(m: Model, before: HallDayState, s: HallDayState) {
@@ -226,7 +339,10 @@ function checkState(m: Model, before: HallDayState, s: HallDayState) {
     h.push(ws.id);
     holders.set(ws.current, h);
     const t = s.tickets[ws.current];
-    check(t !== undefined && (t.status === 'called' || t.status === 'serving') && t.windowId === ws.id, `window ${ws.id} holds ${ws.current} wrongly`);
+    check(
+      t !== undefined && (t.status === 'called' || t.status === 'serving') && t.windowId === ws.id,
+      `window ${ws.id} holds ${ws.current} wrongly`,
+    );
   }
   const byQueue = new Map<string, number[]>();
   const inLine = new Set<string>();
@@ -249,17 +365,26 @@ function checkState(m: Model, before: HallDayState, s: HallDayState) {
   for (const t of Object.values(s.tickets)) {
     if (t.status !== 'skipped') continue;
     // settled: not yet due to return (fewer than N calls since the skip, and others of its queue still wait)
-    check((s.queueCalls[t.queueId] ?? 0) < m.returnAt.get(t.id)! && inLine.has(t.queueId), `${t.no} is due to return but still skipped`);
+    check(
+      (s.queueCalls[t.queueId] ?? 0) < m.returnAt.get(t.id)! && inLine.has(t.queueId),
+      `${t.no} is due to return but still skipped`,
+    );
   }
   for (const id of m.issuedOn.get(s.day) ?? []) check(s.tickets[id] !== undefined, `ticket ${id} lost`);
   for (const q of QUEUES) {
     const ns = (byQueue.get(q) ?? []).sort((a, b) => a - b);
-    check(ns.length === (s.issued[q] ?? 0) && ns.every((n, i) => n === i + 1), `queue ${q} numbers ${ns.join()} are not 1..${s.issued[q] ?? 0}`);
+    check(
+      ns.length === (s.issued[q] ?? 0) && ns.every((n, i) => n === i + 1),
+      `queue ${q} numbers ${ns.join()} are not 1..${s.issued[q] ?? 0}`,
+    );
   }
   if (before.day !== s.day) {
     for (const t of Object.values(before.tickets)) {
       const unfinished = ['waiting', 'called', 'serving', 'skipped'].includes(t.status);
-      check(m.endedAtDayEnd.has(t.id) === unfinished, `${t.no} (${t.status}) at day end: dropped ${m.endedAtDayEnd.has(t.id)}`);
+      check(
+        m.endedAtDayEnd.has(t.id) === unfinished,
+        `${t.no} (${t.status}) at day end: dropped ${m.endedAtDayEnd.has(t.id)}`,
+      );
     }
   }
 }
@@ -271,39 +396,66 @@ function toCommand(op: Op, s: HallDayState, counter: { n: number }): Command | n
   // Mostly aim at a window where the operation makes sense (one in five: any window).
   const holding = WINDOWS.filter((id) => s.windows[id]?.current !== undefined);
   const free = WINDOWS.filter((id) => s.windows[id]?.status === 'open' && s.windows[id]?.current === undefined);
-  const among = (pool: string[], wi: number) => (pool.length > 0 && wi % 5 !== 0 ? pool[wi % pool.length]! : WINDOWS[wi % WINDOWS.length]!);
+  const among = (pool: string[], wi: number) =>
+    pool.length > 0 && wi % 5 !== 0 ? pool[wi % pool.length]! : WINDOWS[wi % WINDOWS.length]!;
   const staleId = (i: number | null) => (i === null ? undefined : tickets[i % Math.max(1, tickets.length)]?.id);
   switch (op.k) {
-    case 'take': return { type: 'take', ticketId: `t${counter.n++}`, itemCode: ITEMS[op.item]!, class: op.cls };
-    case 'next': return { type: 'call-next', windowId: among(free, op.w) };
+    case 'take':
+      return { type: 'take', ticketId: `t${counter.n++}`, itemCode: ITEMS[op.item]!, class: op.cls };
+    case 'next':
+      return { type: 'call-next', windowId: among(free, op.w) };
     case 'pick': {
       const waiting = tickets.filter((t) => t.status === 'waiting');
       const id = waiting.length ? waiting[op.i % waiting.length]!.id : 'nope';
-      return { type: 'call-ticket', windowId: among(free, op.w), ticketId: id, ...(op.reason ? { reason: '窗口调度' } : {}) };
+      return {
+        type: 'call-ticket',
+        windowId: among(free, op.w),
+        ticketId: id,
+        ...(op.reason ? { reason: '窗口调度' } : {}),
+      };
     }
-    case 'recall': case 'skip': case 'start': {
+    case 'recall':
+    case 'skip':
+    case 'start': {
       const id = staleId(op.stale);
       return { type: op.k, windowId: among(holding, op.w), ...(id !== undefined ? { ticketId: id } : {}) };
     }
     case 'complete': {
       const id = staleId(op.stale);
-      return { type: 'complete', windowId: among(holding, op.w), outcome: op.outcome, ...(id !== undefined ? { ticketId: id } : {}) };
+      return {
+        type: 'complete',
+        windowId: among(holding, op.w),
+        outcome: op.outcome,
+        ...(id !== undefined ? { ticketId: id } : {}),
+      };
     }
-    case 'transfer': return {
-      type: 'transfer', windowId: among(holding, op.w),
-      ...(op.q !== null ? { toQueueId: QUEUES[op.q] ?? 'qZ' } : {}), ...(op.tw !== null ? { toWindowId: WINDOWS[op.tw % WINDOWS.length]! } : {}),
-    };
+    case 'transfer':
+      return {
+        type: 'transfer',
+        windowId: among(holding, op.w),
+        ...(op.q !== null ? { toQueueId: QUEUES[op.q] ?? 'qZ' } : {}),
+        ...(op.tw !== null ? { toWindowId: WINDOWS[op.tw % WINDOWS.length]! } : {}),
+      };
     case 'reactivate': {
       const back = tickets.filter((t) => t.status === 'skipped' || t.status === 'dropped');
       const pool = back.length && op.i % 4 !== 0 ? back : tickets;
       return { type: 'reactivate', ticketId: pool.length ? pool[op.i % pool.length]!.id : 'nope' };
     }
-    case 'window': return { type: `window.${op.what}`, windowId: WINDOWS[op.w % WINDOWS.length]! };
-    default: return null;
+    case 'window':
+      return { type: `window.${op.what}`, windowId: WINDOWS[op.w % WINDOWS.length]! };
+    default:
+      return null;
   }
 }
 
-function step(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, s: HallDayState, cmd: Command, now: Date): HallDayState {
+function step(
+  cfg: HallQueueConfig,
+  policy: CallingPolicy,
+  m: Model,
+  s: HallDayState,
+  cmd: Command,
+  now: Date,
+): HallDayState {
   deepFreeze(s);
   const must = mustSucceed(s, cmd, now, cfg);
   const rolled = rollDay(s, now, cfg).state;
@@ -342,11 +494,16 @@ function mustSucceed(s: HallDayState, cmd: Command, now: Date, cfg: HallQueueCon
   const ws = 'windowId' in cmd ? rolled.windows[cmd.windowId] : undefined;
   const cur = ws?.current !== undefined ? rolled.tickets[ws.current] : undefined;
   switch (cmd.type) {
-    case 'call-next': return ws?.status === 'open' && ws.current === undefined;
-    case 'start': return cur?.status === 'called' && (cmd.ticketId === undefined || cmd.ticketId === cur.id);
-    case 'complete': return cur !== undefined && (cmd.ticketId === undefined || cmd.ticketId === cur.id);
-    case 'window.open': return ws?.status !== 'open';
-    default: return false;
+    case 'call-next':
+      return ws?.status === 'open' && ws.current === undefined;
+    case 'start':
+      return cur?.status === 'called' && (cmd.ticketId === undefined || cmd.ticketId === cur.id);
+    case 'complete':
+      return cur !== undefined && (cmd.ticketId === undefined || cmd.ticketId === cur.id);
+    case 'window.open':
+      return ws?.status !== 'open';
+    default:
+      return false;
   }
 }
 
@@ -358,7 +515,8 @@ function drain(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, s0: HallDa
   let s = rolled.state;
   for (const id of WINDOWS) {
     if (s.windows[id]!.status !== 'open') s = step(cfg, policy, m, s, { type: 'window.open', windowId: id }, now);
-    if (s.windows[id]!.current !== undefined) s = step(cfg, policy, m, s, { type: 'complete', windowId: id, outcome: 'done' }, now);
+    if (s.windows[id]!.current !== undefined)
+      s = step(cfg, policy, m, s, { type: 'complete', windowId: id, outcome: 'done' }, now);
   }
   for (let progress = true, guard = 0; progress; guard++) {
     check(guard < 10_000, 'drain does not end');
@@ -375,7 +533,10 @@ function drain(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, s0: HallDa
     check(['done', 'dropped', 'waiting', 'skipped'].includes(t.status), `${t.no} is ${t.status} after the drain`);
     if (t.status === 'waiting' || t.status === 'skipped') {
       // still waiting only for a queue that no window serves at this hour
-      check(t.targetWindowId === undefined && !WINDOWS.some((id) => activeWeights(cfg, id, now).has(t.queueId)), `${t.no} left callable`);
+      check(
+        t.targetWindowId === undefined && !WINDOWS.some((id) => activeWeights(cfg, id, now).has(t.queueId)),
+        `${t.no} left callable`,
+      );
     }
   }
   return s;
@@ -384,28 +545,60 @@ function drain(cfg: HallQueueConfig, policy: CallingPolicy, m: Model, s0: HallDa
 describe('queue engine properties (issue 4)', () => {
   it('holds over random operation sequences from six windows across periods and days', () => {
     fc.assert(
-      fc.property(policyArb, fc.integer({ min: 0, max: 600 }), fc.subarray(WINDOWS, { minLength: 1 }), fc.array(opArb, { minLength: 1, maxLength: 150, size: 'max' }), (policy, startMin, openAtStart, ops) => {
-        const cfg: HallQueueConfig = { ...DEMO_HALL, policy };
-        let now = new Date(hallTime('2026-03-02', '07:30').getTime() + startMin * 60_000);
-        let s = initialState(cfg, now);
-        const m: Model = { issued: new Map(), issuedOn: new Map(), callable: new Set(), perDayQueue: new Map(), endedAtDayEnd: new Set(), returnAt: new Map(), firstDay: s.day };
-        const counter = { n: 0 };
-        for (const id of openAtStart) s = step(cfg, policy, m, s, { type: 'window.open', windowId: id }, now);
-        for (const op of ops) {
-          if (op.k === 'advance') { now = new Date(now.getTime() + op.min * 60_000); continue; }
-          if (op.k === 'night') {
-            const next = new Date(now.getTime() + 24 * 3600_000);
-            now = new Date(hallTime(new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(next), '07:00').getTime() + op.min * 60_000);
-            continue;
+      fc.property(
+        policyArb,
+        fc.integer({ min: 0, max: 600 }),
+        fc.subarray(WINDOWS, { minLength: 1 }),
+        fc.array(opArb, { minLength: 1, maxLength: 150, size: 'max' }),
+        (policy, startMin, openAtStart, ops) => {
+          const cfg: HallQueueConfig = { ...DEMO_HALL, policy };
+          let now = new Date(hallTime('2026-03-02', '07:30').getTime() + startMin * 60_000);
+          let s = initialState(cfg, now);
+          const m: Model = {
+            issued: new Map(),
+            issuedOn: new Map(),
+            callable: new Set(),
+            perDayQueue: new Map(),
+            endedAtDayEnd: new Set(),
+            returnAt: new Map(),
+            firstDay: s.day,
+          };
+          const counter = { n: 0 };
+          for (const id of openAtStart) s = step(cfg, policy, m, s, { type: 'window.open', windowId: id }, now);
+          for (const op of ops) {
+            if (op.k === 'advance') {
+              now = new Date(now.getTime() + op.min * 60_000);
+              continue;
+            }
+            if (op.k === 'night') {
+              const next = new Date(now.getTime() + 24 * 3600_000);
+              now = new Date(
+                hallTime(new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(next), '07:00').getTime() +
+                  op.min * 60_000,
+              );
+              continue;
+            }
+            for (let i = 0; i < (op.k === 'take' ? op.count : 1); i++)
+              s = step(cfg, policy, m, s, toCommand(op, s, counter)!, now);
           }
-          for (let i = 0; i < (op.k === 'take' ? op.count : 1); i++) s = step(cfg, policy, m, s, toCommand(op, s, counter)!, now);
-        }
-        drain(cfg, policy, m, s, now);
-      }),
+          drain(cfg, policy, m, s, now);
+        },
+      ),
       { numRuns: 200 },
     );
     // The generator reached what the properties are about.
-    for (const k of ['w1Morning', 'w1Afternoon', 'restartAfterDay', 'classDecided', 'returned', 'reactivated', 'transferred', 'outOfOrder', 'dayRolls', 'refusals'] as const) {
+    for (const k of [
+      'w1Morning',
+      'w1Afternoon',
+      'restartAfterDay',
+      'classDecided',
+      'returned',
+      'reactivated',
+      'transferred',
+      'outOfOrder',
+      'dayRolls',
+      'refusals',
+    ] as const) {
       expect(coverage[k], `coverage ${k}`).toBeGreaterThan(0);
     }
   }, 60_000);
@@ -415,8 +608,29 @@ describe('queue engine properties (issue 4)', () => {
     // window open and completing at once: the crowded case the random hall
     // above rarely reaches, where weights and the starvation guard decide.
     const opArb2 = fc.oneof(
-      { weight: 3, arbitrary: fc.record({ k: fc.constant('take' as const), item: fc.nat(4), cls: fc.constantFrom('walk-in' as const, 'walk-in' as const, 'walk-in' as const, 'appointment' as const, 'green' as const), at: fc.integer({ min: 0, max: 180 }) }) },
-      { weight: 2, arbitrary: fc.record({ k: fc.constant('call' as const), w: fc.nat(WINDOWS.length - 1), at: fc.integer({ min: 0, max: 180 }) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          k: fc.constant('take' as const),
+          item: fc.nat(4),
+          cls: fc.constantFrom(
+            'walk-in' as const,
+            'walk-in' as const,
+            'walk-in' as const,
+            'appointment' as const,
+            'green' as const,
+          ),
+          at: fc.integer({ min: 0, max: 180 }),
+        }),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          k: fc.constant('call' as const),
+          w: fc.nat(WINDOWS.length - 1),
+          at: fc.integer({ min: 0, max: 180 }),
+        }),
+      },
     );
     const before = { starvationDecided: coverage.starvationDecided, weightDecided: coverage.weightDecided };
     fc.assert(
@@ -424,17 +638,33 @@ describe('queue engine properties (issue 4)', () => {
         const cfg: HallQueueConfig = { ...DEMO_HALL, policy };
         const start = hallTime('2026-03-02', '08:30').getTime();
         let s = initialState(cfg, new Date(start));
-        const m: Model = { issued: new Map(), issuedOn: new Map(), callable: new Set(), perDayQueue: new Map(), endedAtDayEnd: new Set(), returnAt: new Map(), firstDay: s.day };
+        const m: Model = {
+          issued: new Map(),
+          issuedOn: new Map(),
+          callable: new Set(),
+          perDayQueue: new Map(),
+          endedAtDayEnd: new Set(),
+          returnAt: new Map(),
+          firstDay: s.day,
+        };
         for (const id of WINDOWS) s = step(cfg, policy, m, s, { type: 'window.open', windowId: id }, new Date(start));
         let n = 0;
         for (const op of [...ops].sort((a, b) => a.at - b.at)) {
           const now = new Date(start + op.at * 60_000);
           if (op.k === 'take') {
-            s = step(cfg, policy, m, s, { type: 'take', ticketId: `t${n++}`, itemCode: ITEMS[op.item]!, class: op.cls }, now);
+            s = step(
+              cfg,
+              policy,
+              m,
+              s,
+              { type: 'take', ticketId: `t${n++}`, itemCode: ITEMS[op.item]!, class: op.cls },
+              now,
+            );
           } else {
             const windowId = WINDOWS[op.w]!;
             s = step(cfg, policy, m, s, { type: 'call-next', windowId }, now);
-            if (s.windows[windowId]!.current !== undefined) s = step(cfg, policy, m, s, { type: 'complete', windowId, outcome: 'done' }, now);
+            if (s.windows[windowId]!.current !== undefined)
+              s = step(cfg, policy, m, s, { type: 'complete', windowId, outcome: 'done' }, now);
           }
         }
       }),

@@ -15,19 +15,30 @@ import { changeWindowStatus } from './window-status.ts';
  */
 export function applyCommand(state: HallDayState, cmd: Command, now: Date, config: HallQueueConfig): OpResult {
   switch (cmd.type) {
-    case 'take': return takeTicket(state, cmd, now, config);
-    case 'call-next': return callNext(state, cmd, now, config);
-    case 'call-ticket': return callTicket(state, cmd, now, config);
-    case 'recall': return recall(state, cmd, now, config);
-    case 'skip': return skip(state, cmd, now, config);
-    case 'reactivate': return reactivate(state, cmd, now, config);
-    case 'transfer': return transfer(state, cmd, now, config);
-    case 'start': return startService(state, cmd, now, config);
-    case 'complete': return completeService(state, cmd, now, config);
+    case 'take':
+      return takeTicket(state, cmd, now, config);
+    case 'call-next':
+      return callNext(state, cmd, now, config);
+    case 'call-ticket':
+      return callTicket(state, cmd, now, config);
+    case 'recall':
+      return recall(state, cmd, now, config);
+    case 'skip':
+      return skip(state, cmd, now, config);
+    case 'reactivate':
+      return reactivate(state, cmd, now, config);
+    case 'transfer':
+      return transfer(state, cmd, now, config);
+    case 'start':
+      return startService(state, cmd, now, config);
+    case 'complete':
+      return completeService(state, cmd, now, config);
     case 'window.open':
     case 'window.pause':
     case 'window.resume':
-    case 'window.close': return changeWindowStatus(state, cmd, now, config);
-    default: throw new HallError('HALL_ERR_BAD_DATA', `unknown queue command ${String((cmd as { type?: unknown }).type)}`);
+    case 'window.close':
+      return changeWindowStatus(state, cmd, now, config);
+    default:
+      throw new HallError('HALL_ERR_BAD_DATA', `unknown queue command ${String((cmd as { type?: unknown }).type)}`);
   }
 }

@@ -13,5 +13,14 @@ export { callNext, callTicket, recall, skip, reactivate } from './calling.ts';
 export { startService, completeService, transfer } from './service.ts';
 export { changeWindowStatus } from './window-status.ts';
 export { pickNext, callOrderFor, callableBy, returnIsDue, type Candidate } from './pick-next.ts';
-export { estimateWait, estimateAll, estimateFor, waitingAheadOf, queueCapacity, serviceStats, type WaitEstimate, type ServiceStats } from './wait-estimate.ts';
+export {
+  estimateWait,
+  estimateAll,
+  estimateFor,
+  waitingAheadOf,
+  queueCapacity,
+  serviceStats,
+  type WaitEstimate,
+  type ServiceStats,
+} from './wait-estimate.ts';
 export { hallPressure, PRESSURE_LEVELS, PRESSURE_LABELS_ZH, type Pressure, type PressureLevel } from './pressure.ts';

@@ -4,13 +4,15 @@ import { DEMO_HALL, hallTime } from './demo-config.ts';
 
 const day = '2026-11-23';
 const at = (hhmm: string) => hallTime(day, hhmm);
-const run = (s: HallDayState, cmd: Parameters<typeof applyCommand>[1], hhmm: string) => applyCommand(s, cmd, at(hhmm), DEMO_HALL).state;
+const run = (s: HallDayState, cmd: Parameters<typeof applyCommand>[1], hhmm: string) =>
+  applyCommand(s, cmd, at(hhmm), DEMO_HALL).state;
 
 describe('liveState: the line without tickets no rule can touch', () => {
   const cfg = { ...DEMO_HALL, policy: { skip: { mode: 'drop' as const }, reactivateWithinMin: 30 } };
   let s = initialState(cfg, at('09:00'));
   s = applyCommand(s, { type: 'window.open', windowId: 'w2' }, at('09:00'), cfg).state;
-  for (const id of ['t1', 't2', 't3']) s = applyCommand(s, { type: 'take', ticketId: id, itemCode: 'ZH-001' }, at('09:01'), cfg).state;
+  for (const id of ['t1', 't2', 't3'])
+    s = applyCommand(s, { type: 'take', ticketId: id, itemCode: 'ZH-001' }, at('09:01'), cfg).state;
   s = applyCommand(s, { type: 'call-next', windowId: 'w2' }, at('09:02'), cfg).state;
   s = applyCommand(s, { type: 'complete', windowId: 'w2', outcome: 'done' }, at('09:05'), cfg).state; // t1 done
   s = applyCommand(s, { type: 'call-next', windowId: 'w2' }, at('09:06'), cfg).state;
@@ -28,7 +30,11 @@ describe('liveState: the line without tickets no rule can touch', () => {
   it('returns the same object when nothing is pruned, and is idempotent', () => {
     const live = liveState(s, at('09:10'), cfg);
     expect(liveState(live, at('09:10'), cfg)).toBe(live);
-    const fresh = run(initialState(DEMO_HALL, at('09:00')), { type: 'take', ticketId: 'x', itemCode: 'ZH-001' }, '09:01');
+    const fresh = run(
+      initialState(DEMO_HALL, at('09:00')),
+      { type: 'take', ticketId: 'x', itemCode: 'ZH-001' },
+      '09:01',
+    );
     expect(liveState(fresh, at('09:02'), DEMO_HALL)).toBe(fresh);
   });
 });

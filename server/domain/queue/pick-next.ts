@@ -42,7 +42,15 @@ export function candidateOf(ticket: Ticket, weight: number, now: Date, policy: C
   const takenMs = Date.parse(ticket.takenAt);
   const waitedMin = Math.max(0, (now.getTime() - takenMs) / 60_000);
   const rank = policy.classPriority.indexOf(ticket.class);
-  return { ticket, rank: rank < 0 ? policy.classPriority.length : rank, weight, waitedMin, starving: waitedMin >= policy.starvationMin, weightedWait: waitedMin * weight, takenMs };
+  return {
+    ticket,
+    rank: rank < 0 ? policy.classPriority.length : rank,
+    weight,
+    waitedMin,
+    starving: waitedMin >= policy.starvationMin,
+    weightedWait: waitedMin * weight,
+    takenMs,
+  };
 }
 
 export function compareCandidates(a: Candidate, b: Candidate): number {
@@ -91,7 +99,8 @@ function candidatesFor(state: HallDayState, windowId: string, now: Date, config:
 /** The ticket call-next gives this window now, or null when nobody it serves is waiting (the first of callOrderFor, found in one pass). */
 export function pickNext(state: HallDayState, windowId: string, now: Date, config: HallQueueConfig): Ticket | null {
   let best: Candidate | null = null;
-  for (const c of candidatesFor(state, windowId, now, config)) if (best === null || compareCandidates(c, best) < 0) best = c;
+  for (const c of candidatesFor(state, windowId, now, config))
+    if (best === null || compareCandidates(c, best) < 0) best = c;
   return best?.ticket ?? null;
 }
 
@@ -110,7 +119,9 @@ export function pickNext(state: HallDayState, windowId: string, now: Date, confi
 export function returnIsDue(state: HallDayState, t: Ticket): boolean {
   if (t.status !== 'skipped' || t.returnAtQueueCall === undefined) return false;
   if ((state.queueCalls[t.queueId] ?? 0) >= t.returnAtQueueCall) return true;
-  return !Object.values(state.tickets).some((o) => o.status === 'waiting' && o.queueId === t.queueId && o.targetWindowId === undefined);
+  return !Object.values(state.tickets).some(
+    (o) => o.status === 'waiting' && o.queueId === t.queueId && o.targetWindowId === undefined,
+  );
 }
 
 /** Puts every skipped ticket whose return is due back in line (`ticket.returned`). */

@@ -19,7 +19,13 @@ import { serviceStats } from './wait-estimate.ts';
  */
 export type PressureLevel = 'clear' | 'normal' | 'busy' | 'crowded' | 'saturated';
 export const PRESSURE_LEVELS: readonly PressureLevel[] = ['clear', 'normal', 'busy', 'crowded', 'saturated'];
-export const PRESSURE_LABELS_ZH: Readonly<Record<PressureLevel, string>> = { clear: '畅通', normal: '正常', busy: '繁忙', crowded: '拥挤', saturated: '饱和' };
+export const PRESSURE_LABELS_ZH: Readonly<Record<PressureLevel, string>> = {
+  clear: '畅通',
+  normal: '正常',
+  busy: '繁忙',
+  crowded: '拥挤',
+  saturated: '饱和',
+};
 /** Upper bounds (exclusive) of 畅通, 正常, 繁忙, 拥挤 in clearing minutes; beyond the last is 饱和. */
 export const PRESSURE_BOUNDS_MIN: readonly number[] = [10, 20, 30, 60];
 
@@ -47,7 +53,11 @@ export function hallPressure(state: HallDayState, config: HallQueueConfig): Pres
     if (t.status !== 'waiting') continue;
     waiting++;
     let m = median.get(t.queueId);
-    if (m === undefined) median.set(t.queueId, m = serviceStats(state.recentServiceMin[t.queueId] ?? [], policy.defaultServiceMin).medianMin);
+    if (m === undefined)
+      median.set(
+        t.queueId,
+        (m = serviceStats(state.recentServiceMin[t.queueId] ?? [], policy.defaultServiceMin).medianMin),
+      );
     loadMin += m;
   }
   const openWindows = Object.values(state.windows).filter((w) => w.status === 'open').length;

@@ -1,7 +1,16 @@
 import { HallError } from '../../../contracts/index.ts';
 import type { CompleteCommand, StartCommand, TransferCommand } from './commands.ts';
 import { policyOf, queueById, windowById, type HallQueueConfig, type TicketClass } from './config.ts';
-import { currentTicketOf, OUTCOMES, windowOf, withTicket, withWindow, type HallDayState, type OpResult, type Ticket } from './state.ts';
+import {
+  currentTicketOf,
+  OUTCOMES,
+  windowOf,
+  withTicket,
+  withWindow,
+  type HallDayState,
+  type OpResult,
+  type Ticket,
+} from './state.ts';
 import { step } from './step.ts';
 
 /**
@@ -14,7 +23,8 @@ export function startService(state: HallDayState, cmd: StartCommand, now: Date, 
   return step(state, now, config, (s) => {
     const { cfg, st } = windowOf(s, cmd.windowId, config);
     const t = currentTicketOf(s, st, cmd.ticketId);
-    if (t.status !== 'called') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; service starts after a call`);
+    if (t.status !== 'called')
+      throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}; service starts after a call`);
     const at = now.toISOString();
     return {
       state: withTicket(s, { ...t, status: 'serving', startedAt: at }),
@@ -30,12 +40,19 @@ export function startService(state: HallDayState, cmd: StartCommand, now: Date, 
  * (last `recentK` per queue), opens the case (`case.opened`, 办件) and asks the
  * window's rating terminal for the review (`rating.prompt`, 一次一评).
  */
-export function completeService(state: HallDayState, cmd: CompleteCommand, now: Date, config: HallQueueConfig): OpResult {
+export function completeService(
+  state: HallDayState,
+  cmd: CompleteCommand,
+  now: Date,
+  config: HallQueueConfig,
+): OpResult {
   return step(state, now, config, (s) => {
-    if (!OUTCOMES.includes(cmd.outcome)) throw new HallError('HALL_ERR_BAD_DATA', `outcome ${String(cmd.outcome)} is not one of ${OUTCOMES.join(', ')}`);
+    if (!OUTCOMES.includes(cmd.outcome))
+      throw new HallError('HALL_ERR_BAD_DATA', `outcome ${String(cmd.outcome)} is not one of ${OUTCOMES.join(', ')}`);
     const { cfg, st } = windowOf(s, cmd.windowId, config);
     const t = currentTicketOf(s, st, cmd.ticketId);
-    if (t.status !== 'serving' && t.status !== 'called') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}`);
+    if (t.status !== 'serving' && t.status !== 'called')
+      throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}`);
     const at = now.toISOString();
     const startedAt = t.startedAt ?? t.calledAt!;
     const serviceMin = Math.max(0, (now.getTime() - Date.parse(startedAt)) / 60_000);
@@ -50,8 +67,26 @@ export function completeService(state: HallDayState, cmd: CompleteCommand, now: 
     return {
       state: next,
       events: [
-        { ...ref, type: 'ticket.completed', queueId: t.queueId, itemCode: t.itemCode, outcome: cmd.outcome, serviceMin: Math.round(serviceMin * 10) / 10 },
-        { ...ref, type: 'case.opened', queueId: t.queueId, itemCode: t.itemCode, departmentId: cfg.departmentId, outcome: cmd.outcome, takenAt: t.takenAt, calledAt: t.calledAt!, startedAt, endedAt: at },
+        {
+          ...ref,
+          type: 'ticket.completed',
+          queueId: t.queueId,
+          itemCode: t.itemCode,
+          outcome: cmd.outcome,
+          serviceMin: Math.round(serviceMin * 10) / 10,
+        },
+        {
+          ...ref,
+          type: 'case.opened',
+          queueId: t.queueId,
+          itemCode: t.itemCode,
+          departmentId: cfg.departmentId,
+          outcome: cmd.outcome,
+          takenAt: t.takenAt,
+          calledAt: t.calledAt!,
+          startedAt,
+          endedAt: at,
+        },
         { ...ref, type: 'rating.prompt', raterDeviceId: cfg.raterDeviceId ?? null },
       ],
     };
@@ -74,29 +109,51 @@ export function transfer(state: HallDayState, cmd: TransferCommand, now: Date, c
   return step(state, now, config, (s) => {
     const { cfg, st } = windowOf(s, cmd.windowId, config);
     const t = currentTicketOf(s, st, cmd.ticketId);
-    if (t.status !== 'called' && t.status !== 'serving') throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}`);
-    if (cmd.toQueueId === undefined && cmd.toWindowId === undefined) throw new HallError('HALL_ERR_BAD_DATA', 'transfer needs a target queue or window');
-    if (cmd.toQueueId !== undefined && !queueById(config, cmd.toQueueId)) throw new HallError('HALL_ERR_NOT_FOUND', `no queue ${cmd.toQueueId} in hall ${config.hallId}`);
+    if (t.status !== 'called' && t.status !== 'serving')
+      throw new HallError('HALL_ERR_CONFLICT', `ticket ${t.no} is ${t.status}`);
+    if (cmd.toQueueId === undefined && cmd.toWindowId === undefined)
+      throw new HallError('HALL_ERR_BAD_DATA', 'transfer needs a target queue or window');
+    if (cmd.toQueueId !== undefined && !queueById(config, cmd.toQueueId))
+      throw new HallError('HALL_ERR_NOT_FOUND', `no queue ${cmd.toQueueId} in hall ${config.hallId}`);
     if (cmd.toWindowId !== undefined) {
-      if (!windowById(config, cmd.toWindowId) || !s.windows[cmd.toWindowId]) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${cmd.toWindowId} in hall ${config.hallId}`);
-      if (s.windows[cmd.toWindowId]!.status === 'closed') throw new HallError('HALL_ERR_CONFLICT', `window ${cmd.toWindowId} is closed`);
+      if (!windowById(config, cmd.toWindowId) || !s.windows[cmd.toWindowId])
+        throw new HallError('HALL_ERR_NOT_FOUND', `no window ${cmd.toWindowId} in hall ${config.hallId}`);
+      if (s.windows[cmd.toWindowId]!.status === 'closed')
+        throw new HallError('HALL_ERR_CONFLICT', `window ${cmd.toWindowId} is closed`);
     }
     const policy = policyOf(config);
     const rank = (c: TicketClass) => policy.classPriority.indexOf(c);
-    const cls: TicketClass = policy.transferAs === 'transferred-back' && rank('transferred-back') < rank(t.class) ? 'transferred-back' : t.class;
+    const cls: TicketClass =
+      policy.transferAs === 'transferred-back' && rank('transferred-back') < rank(t.class)
+        ? 'transferred-back'
+        : t.class;
     const toQueueId = cmd.toQueueId ?? t.queueId;
     const { startedAt: _s, targetWindowId: _t, ...rest } = t;
     const ticket: Ticket = {
-      ...rest, status: 'waiting', queueId: toQueueId, class: cls, transfers: t.transfers + 1,
+      ...rest,
+      status: 'waiting',
+      queueId: toQueueId,
+      class: cls,
+      transfers: t.transfers + 1,
       ...(cmd.toWindowId !== undefined ? { targetWindowId: cmd.toWindowId } : {}),
     };
     const { current: _c, ...free } = st;
     return {
       state: withWindow(withTicket(s, ticket), free),
-      events: [{
-        type: 'ticket.transferred', at: now.toISOString(), ticketId: t.id, ticketNo: t.no, windowId: cfg.id, windowNo: cfg.no,
-        fromQueueId: t.queueId, toQueueId, ...(cmd.toWindowId !== undefined ? { toWindowId: cmd.toWindowId } : {}), class: cls,
-      }],
+      events: [
+        {
+          type: 'ticket.transferred',
+          at: now.toISOString(),
+          ticketId: t.id,
+          ticketNo: t.no,
+          windowId: cfg.id,
+          windowNo: cfg.no,
+          fromQueueId: t.queueId,
+          toQueueId,
+          ...(cmd.toWindowId !== undefined ? { toWindowId: cmd.toWindowId } : {}),
+          class: cls,
+        },
+      ],
     };
   });
 }

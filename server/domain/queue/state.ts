@@ -87,13 +87,24 @@ export interface HallDayState {
   readonly recentServiceMin: Readonly<Record<string, readonly number[]>>;
 }
 
-export interface OpResult { readonly state: HallDayState; readonly events: readonly QueueEvent[] }
+export interface OpResult {
+  readonly state: HallDayState;
+  readonly events: readonly QueueEvent[];
+}
 
 /** A hall's first day: no tickets, every window closed until staff open it. */
 export function initialState(config: HallQueueConfig, now: Date): HallDayState {
   const windows: Record<string, WindowState> = {};
   for (const w of config.windows) windows[w.id] = { id: w.id, status: 'closed', served: 0 };
-  return { hallId: config.hallId, day: hallDay(now, config.tz), tickets: {}, issued: {}, queueCalls: {}, windows, recentServiceMin: {} };
+  return {
+    hallId: config.hallId,
+    day: hallDay(now, config.tz),
+    tickets: {},
+    issued: {},
+    queueCalls: {},
+    windows,
+    recentServiceMin: {},
+  };
 }
 
 const UNFINISHED: ReadonlySet<TicketStatus> = new Set(['waiting', 'called', 'serving', 'skipped']);
@@ -111,17 +122,34 @@ export function isUnfinished(t: Ticket): boolean {
 export function rollDay(state: HallDayState, now: Date, config: HallQueueConfig): OpResult {
   const day = hallDay(now, config.tz);
   if (day === state.day) return { state, events: [] };
-  if (day < state.day) throw new HallError('HALL_ERR_CONFLICT', `time ${now.toISOString()} is before hall day ${state.day}`);
+  if (day < state.day)
+    throw new HallError('HALL_ERR_CONFLICT', `time ${now.toISOString()} is before hall day ${state.day}`);
   const at = now.toISOString();
   const events: QueueEvent[] = [];
   for (const t of Object.values(state.tickets)) {
-    if (isUnfinished(t)) events.push({ type: 'ticket.dropped', at, ticketId: t.id, ticketNo: t.no, queueId: t.queueId, reason: 'day-end' });
+    if (isUnfinished(t))
+      events.push({
+        type: 'ticket.dropped',
+        at,
+        ticketId: t.id,
+        ticketNo: t.no,
+        queueId: t.queueId,
+        reason: 'day-end',
+      });
   }
   const windows: Record<string, WindowState> = {};
   for (const w of config.windows) windows[w.id] = { id: w.id, status: 'closed', served: 0 };
   events.push({ type: 'day.rolled', at, fromDay: state.day, toDay: day, dropped: events.length });
   return {
-    state: { hallId: state.hallId, day, tickets: {}, issued: {}, queueCalls: {}, windows, recentServiceMin: state.recentServiceMin },
+    state: {
+      hallId: state.hallId,
+      day,
+      tickets: {},
+      issued: {},
+      queueCalls: {},
+      windows,
+      recentServiceMin: state.recentServiceMin,
+    },
     events,
   };
 }
@@ -140,8 +168,10 @@ export function liveState(state: HallDayState, now: Date, config: HallQueueConfi
   const cutoff = now.getTime() - policyOf(config).reactivateWithinMin * 60_000;
   let kept: Record<string, Ticket> | null = null;
   for (const [id, t] of Object.entries(state.tickets)) {
-    const gone = t.status === 'done'
-      || (t.status === 'dropped' && (t.dropReason !== 'no-show' || t.skippedAt === undefined || Date.parse(t.skippedAt) < cutoff));
+    const gone =
+      t.status === 'done' ||
+      (t.status === 'dropped' &&
+        (t.dropReason !== 'no-show' || t.skippedAt === undefined || Date.parse(t.skippedAt) < cutoff));
     if (gone && kept === null) {
       kept = {};
       for (const [id2, t2] of Object.entries(state.tickets)) {
@@ -168,7 +198,11 @@ export function findTicketByNo(state: HallDayState, ticketNo: string): Ticket | 
   return Object.values(state.tickets).find((t) => t.no === ticketNo);
 }
 
-export function windowOf(state: HallDayState, windowId: string, config: HallQueueConfig): { cfg: WindowConfig; st: WindowState } {
+export function windowOf(
+  state: HallDayState,
+  windowId: string,
+  config: HallQueueConfig,
+): { cfg: WindowConfig; st: WindowState } {
   const cfg = windowById(config, windowId);
   const st = state.windows[windowId];
   if (!cfg || !st) throw new HallError('HALL_ERR_NOT_FOUND', `no window ${windowId} in hall ${config.hallId}`);

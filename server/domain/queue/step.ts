@@ -9,7 +9,12 @@ import { rollDay, type HallDayState, type OpResult } from './state.ts';
  * rule depends on the state only, every state an operation returns is
  * settled: no skipped ticket in it is due.
  */
-export function step(state: HallDayState, now: Date, config: HallQueueConfig, op: (s: HallDayState) => OpResult): OpResult {
+export function step(
+  state: HallDayState,
+  now: Date,
+  config: HallQueueConfig,
+  op: (s: HallDayState) => OpResult,
+): OpResult {
   const day = rollDay(state, now, config);
   const r = op(day.state);
   const back = releaseDueReturns(r.state, now);

@@ -18,11 +18,29 @@ describe('take a ticket (取号, 001 §1.1.1.15–16)', () => {
     s = take(s, 'x2', 'GA-001', t('08:01')).state;
     const r = take(s, 'x3', 'ZH-002', t('08:02'), 'green');
     expect(Object.values(r.state.tickets).map((x) => x.no)).toEqual(['A001', 'B001', 'A002']);
-    expect(r.state.tickets.x3).toMatchObject({ queueId: 'qA', class: 'green', status: 'waiting', day, takenAt: t('08:02').toISOString(), calls: 0 });
-    expect(r.events).toEqual([{
-      type: 'ticket.issued', at: t('08:02').toISOString(), ticketId: 'x3', ticketNo: 'A002', queueId: 'qA', itemCode: 'ZH-002', class: 'green',
-      issuedToday: 2, waiting: 2, waitingAhead: 0, estimate: null, // green goes ahead of A001; no window open yet
-    }]);
+    expect(r.state.tickets.x3).toMatchObject({
+      queueId: 'qA',
+      class: 'green',
+      status: 'waiting',
+      day,
+      takenAt: t('08:02').toISOString(),
+      calls: 0,
+    });
+    expect(r.events).toEqual([
+      {
+        type: 'ticket.issued',
+        at: t('08:02').toISOString(),
+        ticketId: 'x3',
+        ticketNo: 'A002',
+        queueId: 'qA',
+        itemCode: 'ZH-002',
+        class: 'green',
+        issuedToday: 2,
+        waiting: 2,
+        waitingAhead: 0,
+        estimate: null, // green goes ahead of A001; no window open yet
+      },
+    ]);
     expect(take(r.state, 'x4', 'ZH-001', t('08:03')).events[0]).toMatchObject({ ticketNo: 'A003', waitingAhead: 2 });
   });
 
@@ -53,7 +71,14 @@ describe('take a ticket (取号, 001 §1.1.1.15–16)', () => {
     expect(() => take(s0, 'x', 'NOPE', t('09:00'))).toThrow(err('HALL_ERR_UNKNOWN_ITEM'));
     const s = take(s0, 'x', 'ZH-001', t('09:00')).state;
     expect(() => take(s, 'x', 'ZH-001', t('09:01'))).toThrow(err('HALL_ERR_CONFLICT'));
-    expect(() => applyCommand(s0, { type: 'take', ticketId: 'y', itemCode: 'ZH-001', class: 'transferred-back' as 'green' }, t('09:00'), DEMO_HALL)).toThrow(err('HALL_ERR_BAD_DATA'));
+    expect(() =>
+      applyCommand(
+        s0,
+        { type: 'take', ticketId: 'y', itemCode: 'ZH-001', class: 'transferred-back' as 'green' },
+        t('09:00'),
+        DEMO_HALL,
+      ),
+    ).toThrow(err('HALL_ERR_BAD_DATA'));
     expect(() => take(s0, '', 'ZH-001', t('09:00'))).toThrow(err('HALL_ERR_BAD_DATA'));
   });
 });

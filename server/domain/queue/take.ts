@@ -25,14 +25,27 @@ export function takeTicket(state: HallDayState, cmd: TakeCommand, now: Date, con
     if (!cmd.ticketId) throw new HallError('HALL_ERR_BAD_DATA', 'ticket id is empty');
     if (s.tickets[cmd.ticketId]) throw new HallError('HALL_ERR_CONFLICT', `ticket id ${cmd.ticketId} is already used`);
     const q = queueOfItem(config, cmd.itemCode);
-    if (!q) throw new HallError('HALL_ERR_UNKNOWN_ITEM', `item ${cmd.itemCode} is not offered in hall ${config.hallId}`);
+    if (!q)
+      throw new HallError('HALL_ERR_UNKNOWN_ITEM', `item ${cmd.itemCode} is not offered in hall ${config.hallId}`);
     const issuedToday = s.issued[q.id] ?? 0;
     assertQueueTakesTickets(q, issuedToday, now, config.tz);
     const n = issuedToday + 1;
     const at = now.toISOString();
     const ticket: Ticket = {
-      id: cmd.ticketId, no: formatTicketNo(q.prefix, n), n, day: s.day, queueId: q.id, itemCode: cmd.itemCode, class: cls,
-      takenAt: at, status: 'waiting', calls: 0, recalls: 0, skipCount: 0, reactivations: 0, transfers: 0,
+      id: cmd.ticketId,
+      no: formatTicketNo(q.prefix, n),
+      n,
+      day: s.day,
+      queueId: q.id,
+      itemCode: cmd.itemCode,
+      class: cls,
+      takenAt: at,
+      status: 'waiting',
+      calls: 0,
+      recalls: 0,
+      skipCount: 0,
+      reactivations: 0,
+      transfers: 0,
       ...(cmd.appointmentCode !== undefined ? { appointmentCode: cmd.appointmentCode } : {}),
     };
     const next = { ...withTicket(s, ticket), issued: { ...s.issued, [q.id]: n } };
@@ -44,10 +57,21 @@ export function takeTicket(state: HallDayState, cmd: TakeCommand, now: Date, con
     }
     return {
       state: next,
-      events: [{
-        type: 'ticket.issued', at, ticketId: ticket.id, ticketNo: ticket.no, queueId: q.id, itemCode: cmd.itemCode, class: cls,
-        issuedToday: n, waiting, waitingAhead: est.waitingAhead, estimate: est.estimate,
-      }],
+      events: [
+        {
+          type: 'ticket.issued',
+          at,
+          ticketId: ticket.id,
+          ticketNo: ticket.no,
+          queueId: q.id,
+          itemCode: cmd.itemCode,
+          class: cls,
+          issuedToday: n,
+          waiting,
+          waitingAhead: est.waitingAhead,
+          estimate: est.estimate,
+        },
+      ],
     };
   });
 }

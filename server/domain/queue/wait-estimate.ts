@@ -24,7 +24,11 @@ import type { HallDayState, Ticket } from './state.ts';
  * No open window serving the line → no estimate (null): nobody can say.
  */
 
-export interface ServiceStats { readonly medianMin: number; readonly p80Min: number; readonly samples: number }
+export interface ServiceStats {
+  readonly medianMin: number;
+  readonly p80Min: number;
+  readonly samples: number;
+}
 export interface WaitEstimate {
   readonly ticketId: string;
   readonly ticketNo: string;
@@ -62,7 +66,9 @@ export function queueCapacity(state: HallDayState, queueId: string, now: Date, c
 }
 
 function sameLine(a: Ticket, b: Ticket): boolean {
-  return a.targetWindowId === undefined ? b.targetWindowId === undefined && b.queueId === a.queueId : b.targetWindowId === a.targetWindowId;
+  return a.targetWindowId === undefined
+    ? b.targetWindowId === undefined && b.queueId === a.queueId
+    : b.targetWindowId === a.targetWindowId;
 }
 
 /** Waiting tickets of the ticket's line that come before it. */
@@ -79,15 +85,21 @@ export function waitingAheadOf(state: HallDayState, ticket: Ticket, now: Date, c
 }
 
 function estimateOf(ticket: Ticket, waitingAhead: number, capacity: number, basis: ServiceStats): WaitEstimate {
-  const estimate = capacity > 0
-    ? { lowMin: Math.floor((waitingAhead * basis.medianMin) / capacity), highMin: Math.ceil(((waitingAhead + 1) * basis.p80Min) / capacity) }
-    : null;
+  const estimate =
+    capacity > 0
+      ? {
+          lowMin: Math.floor((waitingAhead * basis.medianMin) / capacity),
+          highMin: Math.ceil(((waitingAhead + 1) * basis.p80Min) / capacity),
+        }
+      : null;
   return { ticketId: ticket.id, ticketNo: ticket.no, queueId: ticket.queueId, waitingAhead, capacity, estimate, basis };
 }
 
 function capacityOf(state: HallDayState, ticket: Ticket, now: Date, config: HallQueueConfig): number {
   return ticket.targetWindowId !== undefined
-    ? (state.windows[ticket.targetWindowId]?.status === 'open' ? 1 : 0)
+    ? state.windows[ticket.targetWindowId]?.status === 'open'
+      ? 1
+      : 0
     : queueCapacity(state, ticket.queueId, now, config);
 }
 
@@ -127,7 +139,8 @@ export function estimateAll(state: HallDayState, now: Date, config: HallQueueCon
   return waiting.map((t) => {
     const key = t.targetWindowId !== undefined ? `w:${t.targetWindowId}` : `q:${t.queueId}`;
     if (!capacity.has(key)) capacity.set(key, capacityOf(state, t, now, config));
-    if (!basis.has(t.queueId)) basis.set(t.queueId, serviceStats(state.recentServiceMin[t.queueId] ?? [], policy.defaultServiceMin));
+    if (!basis.has(t.queueId))
+      basis.set(t.queueId, serviceStats(state.recentServiceMin[t.queueId] ?? [], policy.defaultServiceMin));
     return estimateOf(t, ahead.get(t.id)!, capacity.get(key)!, basis.get(t.queueId)!);
   });
 }

@@ -10,7 +10,10 @@ const apply = (s: HallDayState, hhmm: string, c: Command) => applyCommand(s, c, 
 function run(steps: [string, Command][], s0: HallDayState = initialState(DEMO_HALL, t('07:00'))): HallDayState {
   return steps.reduce((s, [hhmm, c]) => apply(s, hhmm, c).state, s0);
 }
-const w = (type: 'window.open' | 'window.pause' | 'window.resume' | 'window.close', windowId = 'w5'): Command => ({ type, windowId });
+const w = (type: 'window.open' | 'window.pause' | 'window.resume' | 'window.close', windowId = 'w5'): Command => ({
+  type,
+  windowId,
+});
 
 describe('window status (暂停 / 恢复 / 关闭)', () => {
   it('starts closed; open ⇄ paused; closes from open or paused', () => {
@@ -18,7 +21,15 @@ describe('window status (暂停 / 恢复 / 关闭)', () => {
     expect(Object.values(s0.windows).map((x) => x.status)).toEqual(Array(6).fill('closed'));
     const r = apply(s0, '08:00', w('window.open'));
     expect(r.events).toEqual([{ type: 'window.opened', at: t('08:00').toISOString(), windowId: 'w5', windowNo: '5' }]);
-    const s = run([['08:01', w('window.pause')], ['08:02', w('window.resume')], ['08:03', w('window.pause')], ['08:04', w('window.close')]], r.state);
+    const s = run(
+      [
+        ['08:01', w('window.pause')],
+        ['08:02', w('window.resume')],
+        ['08:03', w('window.pause')],
+        ['08:04', w('window.close')],
+      ],
+      r.state,
+    );
     expect(s.windows.w5!.status).toBe('closed');
     expect(() => apply(s, '08:05', w('window.resume'))).toThrow(err('HALL_ERR_CONFLICT'));
     expect(() => apply(s, '08:05', w('window.pause'))).toThrow(err('HALL_ERR_CONFLICT'));
@@ -27,16 +38,31 @@ describe('window status (暂停 / 恢复 / 关闭)', () => {
   });
 
   it('a paused window finishes its ticket but cannot close while holding one', () => {
-    const s = run([['08:00', w('window.open')], ['08:01', { type: 'take', ticketId: 'a1', itemCode: 'ZH-001' }], ['08:02', { type: 'call-next', windowId: 'w5' }], ['08:03', w('window.pause')]]);
+    const s = run([
+      ['08:00', w('window.open')],
+      ['08:01', { type: 'take', ticketId: 'a1', itemCode: 'ZH-001' }],
+      ['08:02', { type: 'call-next', windowId: 'w5' }],
+      ['08:03', w('window.pause')],
+    ]);
     expect(() => apply(s, '08:04', w('window.close'))).toThrow(/still holds/);
-    const done = run([['08:04', { type: 'start', windowId: 'w5' }], ['08:10', { type: 'complete', windowId: 'w5', outcome: 'done' }], ['08:11', w('window.close')]], s);
+    const done = run(
+      [
+        ['08:04', { type: 'start', windowId: 'w5' }],
+        ['08:10', { type: 'complete', windowId: 'w5', outcome: 'done' }],
+        ['08:11', w('window.close')],
+      ],
+      s,
+    );
     expect(done.windows.w5).toEqual({ id: 'w5', status: 'closed', served: 1 });
   });
 
   it('closing returns tickets transferred to the window to their queue', () => {
     const s = run([
-      ['08:00', w('window.open')], ['08:00', w('window.open', 'w2')], ['08:01', { type: 'take', ticketId: 'a1', itemCode: 'ZH-001' }],
-      ['08:02', { type: 'call-next', windowId: 'w2' }], ['08:03', { type: 'transfer', windowId: 'w2', toWindowId: 'w5' }],
+      ['08:00', w('window.open')],
+      ['08:00', w('window.open', 'w2')],
+      ['08:01', { type: 'take', ticketId: 'a1', itemCode: 'ZH-001' }],
+      ['08:02', { type: 'call-next', windowId: 'w2' }],
+      ['08:03', { type: 'transfer', windowId: 'w2', toWindowId: 'w5' }],
     ]);
     const r = apply(s, '08:04', w('window.close'));
     expect(r.events.map((e) => e.type)).toEqual(['window.closed', 'ticket.untargeted']);

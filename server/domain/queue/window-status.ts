@@ -16,20 +16,34 @@ import { step } from './step.ts';
  * Every window starts the hall day closed.
  */
 
-const ALLOWED: Record<WindowCommand['type'], { from: readonly WindowStatus[]; to: WindowStatus; event: 'window.opened' | 'window.paused' | 'window.resumed' | 'window.closed' }> = {
+const ALLOWED: Record<
+  WindowCommand['type'],
+  {
+    from: readonly WindowStatus[];
+    to: WindowStatus;
+    event: 'window.opened' | 'window.paused' | 'window.resumed' | 'window.closed';
+  }
+> = {
   'window.open': { from: ['closed', 'paused'], to: 'open', event: 'window.opened' },
   'window.pause': { from: ['open'], to: 'paused', event: 'window.paused' },
   'window.resume': { from: ['paused'], to: 'open', event: 'window.resumed' },
   'window.close': { from: ['open', 'paused'], to: 'closed', event: 'window.closed' },
 };
 
-export function changeWindowStatus(state: HallDayState, cmd: WindowCommand, now: Date, config: HallQueueConfig): OpResult {
+export function changeWindowStatus(
+  state: HallDayState,
+  cmd: WindowCommand,
+  now: Date,
+  config: HallQueueConfig,
+): OpResult {
   return step(state, now, config, (s) => {
     const rule = ALLOWED[cmd.type];
     if (!rule) throw new HallError('HALL_ERR_BAD_DATA', `unknown window command ${String(cmd.type)}`);
     const { cfg, st } = windowOf(s, cmd.windowId, config);
-    if (!rule.from.includes(st.status)) throw new HallError('HALL_ERR_CONFLICT', `window ${cfg.no} is ${st.status}; cannot ${cmd.type.slice(7)}`);
-    if (rule.to === 'closed' && st.current !== undefined) throw new HallError('HALL_ERR_CONFLICT', `window ${cfg.no} still holds ticket ${st.current}`);
+    if (!rule.from.includes(st.status))
+      throw new HallError('HALL_ERR_CONFLICT', `window ${cfg.no} is ${st.status}; cannot ${cmd.type.slice(7)}`);
+    if (rule.to === 'closed' && st.current !== undefined)
+      throw new HallError('HALL_ERR_CONFLICT', `window ${cfg.no} still holds ticket ${st.current}`);
     const at = now.toISOString();
     let next = withWindow(s, { ...st, status: rule.to });
     const events: QueueEvent[] = [{ type: rule.event, at, windowId: cfg.id, windowNo: cfg.no }];
@@ -39,7 +53,14 @@ export function changeWindowStatus(state: HallDayState, cmd: WindowCommand, now:
         if (t.status !== 'waiting' || t.targetWindowId !== cfg.id) continue;
         const { targetWindowId: _t, ...rest } = t;
         back[t.id] = rest;
-        events.push({ type: 'ticket.untargeted', at, ticketId: t.id, ticketNo: t.no, queueId: t.queueId, fromWindowId: cfg.id });
+        events.push({
+          type: 'ticket.untargeted',
+          at,
+          ticketId: t.id,
+          ticketNo: t.no,
+          queueId: t.queueId,
+          fromWindowId: cfg.id,
+        });
       }
       next = { ...next, tickets: { ...next.tickets, ...back } };
     }

@@ -1,5 +1,11 @@
 import { Router } from 'express';
-import { forecastQuerySchema, mapQuerySchema, rankingQuerySchema, regionsQuerySchema, trendQuerySchema } from '../../../contracts/index.ts';
+import {
+  forecastQuerySchema,
+  mapQuerySchema,
+  rankingQuerySchema,
+  regionsQuerySchema,
+  trendQuerySchema,
+} from '../../../contracts/index.ts';
 import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';

@@ -1,6 +1,11 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import {
-  HallError, loginBodySchema, passwordChangeBodySchema, pinBodySchema, totpConfirmBodySchema, usernameBodySchema,
+  HallError,
+  loginBodySchema,
+  passwordChangeBodySchema,
+  pinBodySchema,
+  totpConfirmBodySchema,
+  usernameBodySchema,
   type SessionResponse,
 } from '../../../contracts/index.ts';
 import { lockoutPolicyOf } from '../../domain/auth/lockout.ts';
@@ -36,10 +41,14 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
   const enrolling = requireUser(db, clock, undefined, { allowTotpEnrolment: true });
   const secretLimit = secretCheckLimiter(config);
 
-  r.post('/api/auth/login', ...loginLimiters(config), retryAfter(async (req, res) => {
-    const body = parse(loginBodySchema, req.body);
-    res.json(await signInStaff({ db, pii, config }, body, clock.now(), webCtx(req)));
-  }));
+  r.post(
+    '/api/auth/login',
+    ...loginLimiters(config),
+    retryAfter(async (req, res) => {
+      const body = parse(loginBodySchema, req.body);
+      res.json(await signInStaff({ db, pii, config }, body, clock.now(), webCtx(req)));
+    }),
+  );
 
   // Any state of the token (even expired) may be revoked; without one there is nobody to sign out.
   r.post('/api/auth/logout', async (req, res) => {
@@ -53,16 +62,24 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
     const s = req.authSession!;
     const out: SessionResponse = {
       user: { username: s.user.username, role: s.user.role, hallId: s.user.hallId, regionCode: s.user.regionCode },
-      expiresAt: s.expiresAt.toISOString(), idleMin: s.idleMin,
-      mustEnrollTotp: s.mustEnrollTotp, totpEnabled: s.totpEnabled, mustChangePassword: s.mustChangePassword,
+      expiresAt: s.expiresAt.toISOString(),
+      idleMin: s.idleMin,
+      mustEnrollTotp: s.mustEnrollTotp,
+      totpEnabled: s.totpEnabled,
+      mustChangePassword: s.mustChangePassword,
     };
     res.json(out);
   });
 
-  r.post('/api/auth/password', session, secretLimit, retryAfter(async (req, res) => {
-    const b = parse(passwordChangeBodySchema, req.body);
-    res.json(await changePassword(db, actorOf(req), req.user!.userId, req.token, b, clock.now(), lockout));
-  }));
+  r.post(
+    '/api/auth/password',
+    session,
+    secretLimit,
+    retryAfter(async (req, res) => {
+      const b = parse(passwordChangeBodySchema, req.body);
+      res.json(await changePassword(db, actorOf(req), req.user!.userId, req.token, b, clock.now(), lockout));
+    }),
+  );
 
   r.post('/api/auth/totp/setup', enrolling, async (req, res) => {
     const out = await setupTotp({ db, pii }, actorOf(req), req.user!, req.authSession!.totpEnabled, clock.now());
@@ -86,7 +103,10 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
 
   r.post('/api/auth/caller-token', authorize(db, clock, 'queue.operate'), async (req, res) => {
     const t = await issueCallerSignInToken(db, actorOf(req), req.user!, clock.now());
-    res.status(201).set('Cache-Control', 'no-store').json({ token: t.token, expiresAt: t.expiresAt.toISOString(), ttlSec: CALLER_TOKEN_TTL_SEC });
+    res
+      .status(201)
+      .set('Cache-Control', 'no-store')
+      .json({ token: t.token, expiresAt: t.expiresAt.toISOString(), ttlSec: CALLER_TOKEN_TTL_SEC });
   });
 
   r.post('/api/auth/pin', authorize(db, clock, 'queue.operate'), secretLimit, async (req, res) => {
@@ -104,7 +124,10 @@ function retryAfter(fn: RequestHandler): RequestHandler {
     try {
       await fn(req, res, next);
     } catch (e) {
-      const d = e instanceof HallError && e.code === 'HALL_ERR_ACCOUNT_LOCKED' ? (e.details as { retryAfterSec?: number } | undefined) : undefined;
+      const d =
+        e instanceof HallError && e.code === 'HALL_ERR_ACCOUNT_LOCKED'
+          ? (e.details as { retryAfterSec?: number } | undefined)
+          : undefined;
       if (d?.retryAfterSec) res.set('Retry-After', String(d.retryAfterSec));
       next(e);
     }

@@ -20,16 +20,27 @@ export function brokerHookRoutes({ db, config }: RouteDeps): Router {
   const r = Router();
   const secret = config.BROKER_HOOK_SECRET;
   if (!secret) return r;
-  const allow = (ok: boolean) => ({ result: ok ? 'allow' : 'deny', ok, is_superuser: false, ...(ok ? {} : { error: 'denied' }) });
+  const allow = (ok: boolean) => ({
+    result: ok ? 'allow' : 'deny',
+    ok,
+    is_superuser: false,
+    ...(ok ? {} : { error: 'denied' }),
+  });
 
   r.use('/api/broker', (req, _res, next) => {
     const got = req.headers['x-broker-secret'];
-    next(typeof got === 'string' && same(got, secret) ? undefined : new HallError('HALL_ERR_FORBIDDEN', 'bad broker hook secret'));
+    next(
+      typeof got === 'string' && same(got, secret)
+        ? undefined
+        : new HallError('HALL_ERR_FORBIDDEN', 'bad broker hook secret'),
+    );
   });
 
   async function principalOf(username: string, password?: string): Promise<Principal | null> {
     if (config.MQTT_USERNAME && username === config.MQTT_USERNAME) {
-      return password === undefined || (config.MQTT_PASSWORD !== undefined && same(password, config.MQTT_PASSWORD)) ? { type: 'server' } : null;
+      return password === undefined || (config.MQTT_PASSWORD !== undefined && same(password, config.MQTT_PASSWORD))
+        ? { type: 'server' }
+        : null;
     }
     const d = password === undefined ? await findDevice(db, username) : await verifyDevice(db, username, password);
     return d ? { type: 'device', device: d } : null;
@@ -49,9 +60,10 @@ export function brokerHookRoutes({ db, config }: RouteDeps): Router {
     if (!p) return void res.json(allow(false));
     const wantsPublish = b.action === 'publish' || b.acc === 2 || b.acc === 3;
     const wantsSubscribe = b.action === 'subscribe' || b.acc === 1 || b.acc === 3 || b.acc === 4;
-    const ok = (wantsPublish || wantsSubscribe)
-      && (!wantsPublish || canPublish(p, b.topic))
-      && (!wantsSubscribe || canSubscribe(p, b.topic));
+    const ok =
+      (wantsPublish || wantsSubscribe) &&
+      (!wantsPublish || canPublish(p, b.topic)) &&
+      (!wantsSubscribe || canSubscribe(p, b.topic));
     res.json(allow(ok));
   });
   return r;

@@ -1,15 +1,43 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { HallError } from '../../../contracts/index.ts';
 import {
-  configParamsSchema, departmentBodySchema, departmentParamsSchema, deviceConfigParamsSchema, deviceItemsBodySchema,
-  deviceWindowBodySchema, hallPatchBodySchema, itemBodySchema, itemCreateBodySchema, itemParamsSchema, periodsBodySchema,
-  queueBodySchema, queueParamsSchema, windowBodySchema, windowParamsSchema, type ConfigChangeResult,
+  configParamsSchema,
+  departmentBodySchema,
+  departmentParamsSchema,
+  deviceConfigParamsSchema,
+  deviceItemsBodySchema,
+  deviceWindowBodySchema,
+  hallPatchBodySchema,
+  itemBodySchema,
+  itemCreateBodySchema,
+  itemParamsSchema,
+  periodsBodySchema,
+  queueBodySchema,
+  queueParamsSchema,
+  windowBodySchema,
+  windowParamsSchema,
+  type ConfigChangeResult,
 } from '../../../contracts/config-admin.ts';
 import { hallDay } from '../../domain/hall-time.ts';
 import {
-  changeHallConfig, createDepartment, createItem, createQueue, createWindow, deleteDepartment, deleteItem, deleteQueue,
-  deleteWindow, patchHall, replacePeriods, setDeviceItems, setDeviceWindow, updateDepartment, updateItem,
-  updateQueue, updateWindow, type Change,
+  changeHallConfig,
+  createDepartment,
+  createItem,
+  createQueue,
+  createWindow,
+  deleteDepartment,
+  deleteItem,
+  deleteQueue,
+  deleteWindow,
+  patchHall,
+  replacePeriods,
+  setDeviceItems,
+  setDeviceWindow,
+  updateDepartment,
+  updateItem,
+  updateQueue,
+  updateWindow,
+  type Change,
 } from '../../commands/hall-config/index.ts';
 import { readHallConfigSnapshot } from '../../store/hall-config-view-repo.ts';
 import { actorOf, authorize } from '../auth.ts';
@@ -33,11 +61,22 @@ export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
   const tz = config.HALL_TZ;
   const guard = (): RequestHandler => authorize(db, clock, 'config.manage', { hallParam: 'hallId' });
 
-  async function apply(req: Request, res: Response, hallId: string, change: Change, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+  async function apply(
+    req: Request,
+    res: Response,
+    hallId: string,
+    change: Change,
+    status = 200,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const configVersion = await changeHallConfig({ db, tz, now: clock.now(), actor: actorOf(req) }, hallId, change);
     // Changes take effect for the next operation of this process at once; others reload on the version.
     queue.invalidate(hallId);
-    const body: ConfigChangeResult & Record<string, unknown> = { ...extra, configVersion, config: await readHallConfigSnapshot(db, hallId, tz) };
+    const body: ConfigChangeResult & Record<string, unknown> = {
+      ...extra,
+      configVersion,
+      config: await readHallConfigSnapshot(db, hallId, tz),
+    };
     res.status(status).json(body);
   }
   const today = () => hallDay(clock.now(), tz);
@@ -61,7 +100,8 @@ export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
   r.put('/api/halls/:hallId/departments/:departmentId', guard(), async (req, res) => {
     const { hallId, departmentId } = parse(departmentParamsSchema, req.params);
     const b = parse(departmentBodySchema, req.body);
-    if (b.id !== undefined && b.id !== departmentId) throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
+    if (b.id !== undefined && b.id !== departmentId)
+      throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
     await apply(req, res, hallId, updateDepartment(hallId, departmentId, b));
   });
   r.delete('/api/halls/:hallId/departments/:departmentId', guard(), async (req, res) => {
@@ -93,7 +133,8 @@ export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
   r.put('/api/halls/:hallId/queues/:queueId', guard(), async (req, res) => {
     const { hallId, queueId } = parse(queueParamsSchema, req.params);
     const b = parse(queueBodySchema, req.body);
-    if (b.id !== undefined && b.id !== queueId) throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
+    if (b.id !== undefined && b.id !== queueId)
+      throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
     await apply(req, res, hallId, updateQueue(hallId, queueId, b));
   });
   r.delete('/api/halls/:hallId/queues/:queueId', guard(), async (req, res) => {
@@ -110,7 +151,8 @@ export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
   r.put('/api/halls/:hallId/windows/:windowId', guard(), async (req, res) => {
     const { hallId, windowId } = parse(windowParamsSchema, req.params);
     const b = parse(windowBodySchema, req.body);
-    if (b.id !== undefined && b.id !== windowId) throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
+    if (b.id !== undefined && b.id !== windowId)
+      throw new HallError('HALL_ERR_BAD_REQUEST', 'the id in the body differs from the path');
     await apply(req, res, hallId, updateWindow(hallId, windowId, b));
   });
   r.delete('/api/halls/:hallId/windows/:windowId', guard(), async (req, res) => {

@@ -7,7 +7,14 @@ import type { PiiCipher } from '../../security/pii.ts';
 import type { QueueService } from '../../commands/queue-service.ts';
 import type { ReadModels } from '../../queries/read-models.ts';
 
-export interface RouteDeps { db: Db; clock: Clock; config: Config; logger: Logger; metrics: Metrics; pii: PiiCipher; queue: QueueService;
+export interface RouteDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  pii: PiiCipher;
+  queue: QueueService;
   /** The leadership screens' read models (server/queries/read-models.ts): the analytics, indicator and model routes answer from them. */
   readModels: ReadModels;
 }

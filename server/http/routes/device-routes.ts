@@ -58,12 +58,17 @@ export function deviceRoutes({ db, clock }: RouteDeps): Router {
     const { deviceId } = parse(deviceParamsSchema, req.params);
     const d = await getDevice(db, deviceId);
     if (!d) throw new HallError('HALL_ERR_NOT_FOUND', `no device ${deviceId}`);
-    if (!(await hallInScope(db, hallScope(req.user!), d.hallId))) await deny(req, `device:${deviceId}`, `no device ${deviceId}`);
+    if (!(await hallInScope(db, hallScope(req.user!), d.hallId)))
+      await deny(req, `device:${deviceId}`, `no device ${deviceId}`);
     return d;
   }
 
   async function deny(req: Request, target: string, message: string): Promise<never> {
-    await recordDenial(db, clock.now(), actorOf(req), target, { permission: 'device.manage', method: req.method, path: req.path });
+    await recordDenial(db, clock.now(), actorOf(req), target, {
+      permission: 'device.manage',
+      method: req.method,
+      path: req.path,
+    });
     throw new HallError('HALL_ERR_NOT_FOUND', message);
   }
   return r;

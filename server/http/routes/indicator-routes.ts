@@ -24,11 +24,15 @@ export function indicatorRoutes({ db, clock, readModels }: RouteDeps): Router {
     res.json(await readModels.indicatorValues(req.user!, q));
   });
 
-  r.get('/api/halls/:hallId/indicators', authorize(db, clock, 'indicator.read', { hallParam: 'hallId' }), async (req, res) => {
-    const { hallId } = parse(hallParamsSchema, req.params);
-    const q = parse(indicatorPeriodQuerySchema, req.query);
-    res.json(await readModels.hallIndicators(hallId, q));
-  });
+  r.get(
+    '/api/halls/:hallId/indicators',
+    authorize(db, clock, 'indicator.read', { hallParam: 'hallId' }),
+    async (req, res) => {
+      const { hallId } = parse(hallParamsSchema, req.params);
+      const q = parse(indicatorPeriodQuerySchema, req.query);
+      res.json(await readModels.hallIndicators(hallId, q));
+    },
+  );
 
   return r;
 }

@@ -1,5 +1,10 @@
 import { Router } from 'express';
-import { caseTrendQuerySchema, efficiencyQuerySchema, multipleVisitsQuerySchema, reviewScoresQuerySchema } from '../../../contracts/index.ts';
+import {
+  caseTrendQuerySchema,
+  efficiencyQuerySchema,
+  multipleVisitsQuerySchema,
+  reviewScoresQuerySchema,
+} from '../../../contracts/index.ts';
 import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';

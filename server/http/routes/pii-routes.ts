@@ -19,9 +19,14 @@ const noStore: RequestHandler = (_req, res, next) => {
  */
 export function piiRoutes({ db, clock, logger, pii }: RouteDeps): Router {
   const r = Router();
-  r.get('/api/halls/:hallId/tickets/:ticketId/identity', noStore, authorize(db, clock, 'pii.view', { hallParam: 'hallId' }), async (req, res) => {
-    const { hallId, ticketId } = parse(ticketParamsSchema, req.params);
-    res.json(await viewTicketIdentity({ db, pii, logger }, clock.now(), actorOf(req), hallId, ticketId));
-  });
+  r.get(
+    '/api/halls/:hallId/tickets/:ticketId/identity',
+    noStore,
+    authorize(db, clock, 'pii.view', { hallParam: 'hallId' }),
+    async (req, res) => {
+      const { hallId, ticketId } = parse(ticketParamsSchema, req.params);
+      res.json(await viewTicketIdentity({ db, pii, logger }, clock.now(), actorOf(req), hallId, ticketId));
+    },
+  );
   return r;
 }

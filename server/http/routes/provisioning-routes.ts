@@ -24,7 +24,8 @@ export function provisioningRoutes({ db, clock }: RouteDeps): Router {
     const b = parse(userAddBodySchema, req.body);
     // A security admin bound to a region or hall creates accounts only inside it.
     if (b.hallId) await assertHallInScope(req, b.hallId);
-    else if (hallScope(req.user!).kind !== 'all') throw new HallError('HALL_ERR_FORBIDDEN', 'only an unbound security admin creates accounts outside a hall');
+    else if (hallScope(req.user!).kind !== 'all')
+      throw new HallError('HALL_ERR_FORBIDDEN', 'only an unbound security admin creates accounts outside a hall');
     res.status(201).json(await provisionUser(db, clock.now(), actorOf(req), b));
   });
 

@@ -2,8 +2,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { idSchema } from '../../../contracts/index.ts';
 import {
-  publicTicketParamsSchema, windowSignInBodySchema,
-  type HallWindowsResponse, type WindowSignInResponse, type WindowSignOutResponse,
+  publicTicketParamsSchema,
+  windowSignInBodySchema,
+  type HallWindowsResponse,
+  type WindowSignInResponse,
+  type WindowSignOutResponse,
 } from '../../../contracts/console.ts';
 import { windowOpSchema } from '../../commands/window-ops.ts';
 import { consoleWindowOp, superviseWindow } from '../../commands/console-window-ops.ts';
@@ -73,7 +76,11 @@ export function queueRoutes({ db, clock, queue, pii, logger }: RouteDeps): Route
     const { hallId } = parse(hallParams, req.params);
     const view = await queue.view(hallId);
     const staff = await staffOfHall(db, hallId);
-    const out: HallWindowsResponse = { hallId, hallName: view.hallName, windows: windowSummaries(view.state, view.config, staff, clock.now(), req.user!.userId) };
+    const out: HallWindowsResponse = {
+      hallId,
+      hallName: view.hallName,
+      windows: windowSummaries(view.state, view.config, staff, clock.now(), req.user!.userId),
+    };
     res.json(out);
   });
 
@@ -81,11 +88,25 @@ export function queueRoutes({ db, clock, queue, pii, logger }: RouteDeps): Route
     const { hallId, windowId } = parse(windowParams, req.params);
     const body = parse(windowSignInBodySchema, req.body ?? {});
     const me = req.user!.userId;
-    const { opened, left } = await signInAtWindow({ db, queue, clock }, staffOf(req), hallId, windowId, body.takeOver ?? false);
+    const { opened, left } = await signInAtWindow(
+      { db, queue, clock },
+      staffOf(req),
+      hallId,
+      windowId,
+      body.takeOver ?? false,
+    );
     const view = await queue.view(hallId);
     const out: WindowSignInResponse = {
-      window: windowSummary(windowById(view.config, windowId)!, view.state, view.config, (await staffAtWindow(db, windowId)) ?? undefined, clock.now(), me),
-      opened, left,
+      window: windowSummary(
+        windowById(view.config, windowId)!,
+        view.state,
+        view.config,
+        (await staffAtWindow(db, windowId)) ?? undefined,
+        clock.now(),
+        me,
+      ),
+      opened,
+      left,
     };
     res.json(out);
   });
@@ -96,7 +117,14 @@ export function queueRoutes({ db, clock, queue, pii, logger }: RouteDeps): Route
     const action = await signOutOfWindow({ db, queue, clock }, staffOf(req), hallId, windowId);
     const view = await queue.view(hallId);
     const out: WindowSignOutResponse = {
-      window: windowSummary(windowById(view.config, windowId)!, view.state, view.config, (await staffAtWindow(db, windowId)) ?? undefined, clock.now(), me),
+      window: windowSummary(
+        windowById(view.config, windowId)!,
+        view.state,
+        view.config,
+        (await staffAtWindow(db, windowId)) ?? undefined,
+        clock.now(),
+        me,
+      ),
       action,
     };
     res.json(out);
@@ -105,10 +133,20 @@ export function queueRoutes({ db, clock, queue, pii, logger }: RouteDeps): Route
   r.get('/api/halls/:hallId/windows/:windowId/console', operate, async (req, res) => {
     const { hallId, windowId } = parse(windowParams, req.params);
     const view = await queue.view(hallId);
-    res.json(await loadConsole({ db, pii, logger }, view, hallId, windowId, clock.now(), { userId: req.user!.userId, username: req.user!.username }));
+    res.json(
+      await loadConsole({ db, pii, logger }, view, hallId, windowId, clock.now(), {
+        userId: req.user!.userId,
+        username: req.user!.username,
+      }),
+    );
   });
 
-  const perTicket = rateLimiter({ name: 'public-ticket', windowMs: 60_000, limit: PUBLIC_PER_TICKET_PER_MIN, key: (req) => `${clientIp(req)}|${String(req.params.ticketId).slice(0, 64)}` });
+  const perTicket = rateLimiter({
+    name: 'public-ticket',
+    windowMs: 60_000,
+    limit: PUBLIC_PER_TICKET_PER_MIN,
+    key: (req) => `${clientIp(req)}|${String(req.params.ticketId).slice(0, 64)}`,
+  });
   const perIp = rateLimiter({ name: 'public-ip', windowMs: 60_000, limit: PUBLIC_PER_IP_PER_MIN });
   r.get('/api/public/tickets/:ticketId', perIp, perTicket, async (req, res) => {
     const { ticketId } = parse(publicTicketParamsSchema, req.params);

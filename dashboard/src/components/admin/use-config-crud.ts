@@ -13,7 +13,12 @@ export function useConfigForm<F>(blank: F) {
   const admin = useAdminStore();
   const editing = ref<string | null>(null);
   const form = ref(blank) as Ref<F>;
-  watch(() => admin.savedAt, () => { editing.value = null; });
+  watch(
+    () => admin.savedAt,
+    () => {
+      editing.value = null;
+    },
+  );
   return { admin, editing, form };
 }
 

@@ -2,7 +2,11 @@ import type { IndicatorDescription, IndicatorLevel, IndicatorUnit } from '@contr
 import { themeVar } from '../../styles/theme.ts';
 
 /** Shared look of the leadership screens and the report: one number format, one colour per level. */
-export const LEVEL_COLOR: Record<IndicatorLevel, string> = { good: themeVar('wall-green'), warn: themeVar('wall-amber'), bad: themeVar('wall-red') };
+export const LEVEL_COLOR: Record<IndicatorLevel, string> = {
+  good: themeVar('wall-green'),
+  warn: themeVar('wall-amber'),
+  bad: themeVar('wall-red'),
+};
 
 /** Percentages and minutes keep one decimal (a 0.4-point change matters to a leader); counts are whole. */
 export function formatValue(value: number | null | undefined, unit: IndicatorUnit): string {

@@ -8,7 +8,11 @@ const DAY_MS = 86_400_000;
 
 export type PeriodPreset = 'today' | '7d' | '30d';
 export const PERIOD_PRESETS: readonly PeriodPreset[] = ['today', '7d', '30d'];
-export interface Period { from: string; to: string; bucket: 'day' | 'hour' }
+export interface Period {
+  from: string;
+  to: string;
+  bucket: 'day' | 'hour';
+}
 
 /** The start (UTC instant) of the hall day that holds `at`, moved `days` days. */
 export function hallDayStart(at: Date, days = 0): Date {
@@ -31,7 +35,11 @@ export function dateStart(ymd: string): Date | null {
 /** Today: hall day so far, by hour (004 常态化监测 real time); 7 and 30 days: whole hall days up to now, by day. */
 export function periodOf(preset: PeriodPreset, now: Date = new Date()): Period {
   const days = preset === 'today' ? 0 : preset === '7d' ? 6 : 29;
-  return { from: hallDayStart(now, -days).toISOString(), to: now.toISOString(), bucket: preset === 'today' ? 'hour' : 'day' };
+  return {
+    from: hallDayStart(now, -days).toISOString(),
+    to: now.toISOString(),
+    bucket: preset === 'today' ? 'hour' : 'day',
+  };
 }
 
 /**
@@ -39,11 +47,20 @@ export function periodOf(preset: PeriodPreset, now: Date = new Date()): Period {
  * the last 7 days; `to` never lies past `now`, so "state" indicators (waiting
  * now, windows open) read the present rather than an empty future day.
  */
-export function reportPeriod(from: string | undefined, to: string | undefined, now: Date = new Date()): { fromDate: string; toDate: string; from: string; to: string } {
+export function reportPeriod(
+  from: string | undefined,
+  to: string | undefined,
+  now: Date = new Date(),
+): { fromDate: string; toDate: string; from: string; to: string } {
   const toStart = (to && dateStart(to)) || hallDayStart(now);
   const fromStart = (from && dateStart(from)) || new Date(toStart.getTime() - 6 * DAY_MS);
   const end = Math.min(toStart.getTime() + DAY_MS, now.getTime());
-  return { fromDate: hallDate(fromStart), toDate: hallDate(toStart), from: fromStart.toISOString(), to: new Date(Math.max(end, fromStart.getTime() + 1)).toISOString() };
+  return {
+    fromDate: hallDate(fromStart),
+    toDate: hallDate(toStart),
+    from: fromStart.toISOString(),
+    to: new Date(Math.max(end, fromStart.getTime() + 1)).toISOString(),
+  };
 }
 
 /** Every bucket label between from and to, so days without events draw as zero instead of vanishing from the axis. */
@@ -52,9 +69,11 @@ export function bucketsOf(p: { from: string; to: string; bucket: 'day' | 'hour' 
   const start = Date.parse(p.from);
   const end = Date.parse(p.to);
   if (p.bucket === 'day') {
-    for (let t = hallDayStart(new Date(start)).getTime(); t < end && out.length < 400; t += DAY_MS) out.push(hallDate(new Date(t)));
+    for (let t = hallDayStart(new Date(start)).getTime(); t < end && out.length < 400; t += DAY_MS)
+      out.push(hallDate(new Date(t)));
   } else {
-    for (let t = Math.floor(start / 3_600_000) * 3_600_000; t < end && out.length < 400; t += 3_600_000) out.push(new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    for (let t = Math.floor(start / 3_600_000) * 3_600_000; t < end && out.length < 400; t += 3_600_000)
+      out.push(new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   }
   return out;
 }
@@ -70,7 +89,8 @@ export function bucketLabel(t: string, bucket: 'day' | 'hour'): string {
 export function parentRegion(code: string): string | null {
   if (code.length === 12) return code.slice(0, 9);
   if (code.length === 9) return code.slice(0, 6);
-  if (code.length === 6 && !code.endsWith('0000')) return code.endsWith('00') ? `${code.slice(0, 2)}0000` : `${code.slice(0, 4)}00`;
+  if (code.length === 6 && !code.endsWith('0000'))
+    return code.endsWith('00') ? `${code.slice(0, 2)}0000` : `${code.slice(0, 4)}00`;
   return null;
 }
 
