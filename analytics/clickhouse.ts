@@ -85,7 +85,7 @@ async function lacksColumn(client: ClickHouseClient, table: string, column: stri
 const PLAIN_STRING = new Set(['ticket_id', 'case_id', 'applicant_key']);
 
 /**
- * The analytics schema (issue 5 "Schema"), created or brought up to date at
+ * The analytics schema (docs/analytics.md "Schema"), created or brought up to date at
  * start. `events` holds every domain event, ordered by hall then time (the
  * screens ask per hall and per period); ReplacingMergeTree on (hall_id, at,
  * seq) also collapses a re-sent event that escaped deduplication. The
@@ -125,7 +125,7 @@ export async function migrateAnalytics(client: ClickHouseClient, tz = 'Asia/Shan
       query: `ALTER TABLE events ADD COLUMN IF NOT EXISTS ${name} ${colType} DEFAULT ${extract}`,
     });
   }
-  // Aggregates fed by materialized views as events arrive (issue 5 "Schema"). Their keys are chosen
+  // Aggregates fed by materialized views as events arrive (docs/analytics.md "Schema"). Their keys are chosen
   // so that they compact: at a city's density a (hall, minute, type) or (hall, hour, type, window,
   // item, department) key is nearly one per event (41 and 28 million rows for 55 million events in
   // bench:analytics), which costs the load rate and saves no reading. Per minute there is a table of

@@ -3,7 +3,7 @@ import { insertEvents, type EventRow } from './events-writer.ts';
 import { chInstant } from './indicators/evaluate.ts';
 
 /**
- * A SYNTHETIC history for the demo city (issue 5: the leadership screens need
+ * A SYNTHETIC history for the demo city (docs/analytics.md "Demo history": the leadership screens need
  * weeks of trends; a fresh demo has only today's simulated events). Generated
  * once, when the demo starts on an events table with nothing before today,
  * from the demo halls' real configuration (windows, items, departments, queues),

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventColumnValues } from '../contracts/event-columns.ts';
 
 /**
- * Writes relayed events into ClickHouse (issue 5 "Loading", ADR 0008). The
+ * Writes relayed events into ClickHouse (docs/analytics.md "Loading", ADR 0008). The
  * token names the batch: ClickHouse keeps the last tokens of each table
  * (non_replicated_deduplication_window) and drops a block it has seen, in
  * `events` and in the views it feeds, so sending a batch twice counts once.

@@ -2,8 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 
 /**
  * What the next-hour pressure forecast and the staffing advice need from
- * history (server/domain/models/pressure-forecast.ts, staffing.ts; issue 5
- * "Pressure … a next-hour forecast from same-weekday same-hour history"):
+ * history (server/domain/models/pressure-forecast.ts, staffing.ts;
+ * docs/models.md "Pressure model": a next-hour forecast from same-weekday same-hour history):
  * per hall, the tickets taken in the same hour of the same weekday in past
  * weeks (null for a week the hall took no ticket that day: closed), and the
  * mean handling minutes over those weeks. From `event_counts_hourly`.

@@ -3,7 +3,7 @@ import { chInstant } from './indicators/evaluate.ts';
 import { WHERE_DAYS, params, type PeriodScope } from './screen-queries.ts';
 
 /**
- * What the models of issue 5 read from ClickHouse (seed 001_8e9aa79f8e53624f.txt
+ * What the models read from ClickHouse (seed 001_8e9aa79f8e53624f.txt
  * “好差评”评价结果应用模型: 服务效能、涉企服务效能、办件趋势、好差评评分量化、跑多次;
  * seed 004_894aaa4ee2cebbc3.txt line 1058 人员工作量分析、部门办件分析, lines
  * 1086–1089 实时效能). The formulas are in server/domain/models; this file only

@@ -2,8 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { chInstant, round2 } from './indicators/evaluate.ts';
 
 /**
- * The leadership screens' series and rankings (issue 5 "Leadership
- * screens"; 004 常态化监测, 大厅运行研判报告), read from the aggregates the
+ * The leadership screens' series and rankings (docs/leadership.md;
+ * 004 常态化监测, 大厅运行研判报告), read from the aggregates the
  * views keep (analytics/clickhouse.ts): `event_counts_hourly` (hall, hour,
  * type) for series, totals and roll-ups, `event_stats_daily` (hall, hall day,
  * type, window, item, department, staff) for rankings by window, item,

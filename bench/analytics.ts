@@ -1,7 +1,6 @@
 /**
  * bench:analytics — a year of a city's history in the embedded ClickHouse
- * (chDB) and the leadership screens' queries on it (issue 5 "How it is
- * shown"; docs/benchmarks.md).
+ * (chDB) and the leadership screens' queries on it (docs/benchmarks.md).
  *
  *   npm run bench:analytics
  *   npm run bench:analytics -- --days 365 --tickets-per-day 25000 --halls 120 --reps 10

@@ -203,7 +203,7 @@ function serverSampler(app: App, waits: Awaited<ReturnType<typeof pgWaitSampler>
 
 /**
  * The windows serve the line while tickets are taken, through the product's
- * own queue service (issue 4): every window of the benchmark halls is opened,
+ * own queue service: every window of the benchmark halls is opened,
  * and twice a second, per hall, as many tickets as have waited longer than
  * `afterS` seconds are served by "call next" then "complete" at the hall's
  * windows in turn. Each served citizen costs two queue operations besides the

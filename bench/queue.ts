@@ -1,5 +1,5 @@
 /**
- * bench:queue — queue operations (issue 4) on the real stack: 100 halls × 20
+ * bench:queue — queue operations (001 §1.1.1.15–16) on the real stack: 100 halls × 20
  * windows driving take / call next / complete through the queue service
  * (server/commands/queue-service.ts: one PostgreSQL transaction per
  * operation under the hall's lock, seq per event, outbox, socket and display

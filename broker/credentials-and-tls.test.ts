@@ -17,7 +17,7 @@ import {
 import { makeTestCert, type TestCert } from '../tests/helpers/tls-cert.ts';
 
 /**
- * Issue 3 device security at the broker: a refusal with its own reason (a
+ * Device security at the broker (docs/mqtt.md "Credentials lifecycle"): a refusal with its own reason (a
  * revoked device gets CONNACK 5), the throttled "device seen" hook behind
  * `last_seen_at`, and the TLS listener.
  */

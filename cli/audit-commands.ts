@@ -11,7 +11,7 @@ import { cliOperator } from './operator.ts';
 import { CliOutput } from './output.ts';
 
 /**
- * Audit log operator commands (issue 3; GB/T 22239-2019 8.1.4.3; docs/audit.md).
+ * Audit log operator commands (GB/T 22239-2019 8.1.4.3; docs/audit.md).
  * The CLI has no signed-in user: its audit rows name the operating-system
  * account that ran it (cli/operator.ts).
  */

@@ -8,7 +8,7 @@ import type { Db } from '../server/store/pool.ts';
 import { cliOperator } from './operator.ts';
 
 /**
- * Device security commands (issue 3; docs/operations.md "Devices"). They run
+ * Device security commands (docs/operations.md "Devices"). They run
  * beside a running server: rotate and revoke commit with a NOTIFY on
  * `device_revoked`, and every server listening on the database closes the
  * device's live MQTT connection at once. The same commands as REST

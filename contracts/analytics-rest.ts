@@ -3,7 +3,7 @@ import { idSchema, regionCodeSchema } from './ids.ts';
 
 /**
  * REST shapes of the leadership screens' series, rankings, region roll-up
- * and map (issue 5 "Leadership screens"; server/http/routes/analytics-routes.ts).
+ * and map (docs/leadership.md; server/http/routes/analytics-routes.ts).
  * A scope is a region (and the regions below it), one hall, or — neither
  * given — every hall the caller may see.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The audit log's REST shapes (issue 3; GB/T 22239-2019 8.1.4.3 security
+ * The audit log's REST shapes (GB/T 22239-2019 8.1.4.3 security
  * audit: who, when, what, with which result; seed 001 §1.1.1.48). See
  * docs/audit.md.
  */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roleSchema, usernameSchema } from './rest.ts';
 
 /**
- * REST bodies of sign-in hardening (issue 3; docs/authentication.md). The
+ * REST bodies of sign-in hardening (docs/authentication.md). The
  * login body and response are in rest.ts (`loginBodySchema` takes `totp`).
  */
 export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'six digits');

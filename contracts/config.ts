@@ -96,7 +96,7 @@ export const configSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(12 * 60),
-  // ── Sign-in hardening (issue 3; docs/authentication.md) ──
+  // ── Sign-in hardening (docs/authentication.md) ──
   /** Minutes without use after which a session ends (REST and sockets). */
   SESSION_IDLE_MIN: z.coerce
     .number()
@@ -138,7 +138,7 @@ export const configSchema = z.object({
     .min(1)
     .max(24 * 365)
     .default(24),
-  /** Outbox relay to ClickHouse (issue 5, ADR 0008): pause between steps when idle; 0 turns the timer off (steps only on demand). */
+  /** Outbox relay to ClickHouse (ADR 0008): pause between steps when idle; 0 turns the timer off (steps only on demand). */
   RELAY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** SEED=demo only: days of SYNTHETIC history written to ClickHouse on a fresh demo, so the leadership screens have trends (analytics/demo-history.ts); 0 = none. */
   DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(366).default(45),

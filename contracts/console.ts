@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The window console (呼叫端, issue 4 "Window console") and the citizen's
- * ticket page (issue 4 "Devices and screens": place in line, estimated wait,
+ * The window console (呼叫端, 001 §1.1.1.16) and the citizen's
+ * ticket page (docs/console.md: place in line, estimated wait,
  * a live "please go to window 5" notice). REST bodies as zod schemas; the
  * server parses requests with them and the e2e tests parse responses with
  * them, so a drift fails a test instead of a screen.
@@ -135,7 +135,7 @@ export const consoleFiguresSchema = z.object({
   served: z.number().int().nonnegative(),
   /** Mean of ended − started over those tickets, minutes; null before the first. */
   avgHandlingMin: z.number().nonnegative().nullable(),
-  /** Ratings (好差评) arrive with issue 6; null until then, never a made-up 0. */
+  /** Ratings (好差评) arrive with reviews (DOMAIN.md "Reviews"); null until then, never a made-up 0. */
   ratingsReceived: z.number().int().nonnegative().nullable(),
   ratingsNote: z.string().nullable(),
 });

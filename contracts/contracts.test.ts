@@ -260,7 +260,7 @@ describe('events and socket messages', () => {
         recentTickets: [],
         recentCalls: [],
         pressure: { waiting: 0, openWindows: 0, clearMin: null, level: 'clear' },
-        at: ev.at, // issue 4 wall fields
+        at: ev.at, // the wall's fields
       }).success,
     ).toBe(true);
     expect(

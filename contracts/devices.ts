@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { idSchema, itemCodeSchema, type DeviceKind } from './ids.ts';
 
 /**
- * Payloads of the five device kinds. Issue 2 handles `ticket.request` and the
- * device state; the rest are the agreed wire format that later capabilities
+ * Payloads of the five device kinds. `ticket.request` and the
+ * device state came first; the rest are the agreed wire format that later capabilities
  * implement, so devices and the simulator can already be written against them.
  * Seeds: 001 §1.1.1.15–16 (取号/叫号), §1.1.1.3–13 (评价器), 004 (视频汇聚).
  */
@@ -32,7 +32,7 @@ export const ticketRequestSchema = z
       .optional(),
     /** 预约取号: the appointment QR code. */
     appointmentCode: z.string().max(64).optional(),
-    /** 绿色通道 (elderly, disabled, pregnant): the machine's green-channel button (issue 4). */
+    /** 绿色通道 (elderly, disabled, pregnant): the machine's green-channel button. */
     class: z.enum(['walk-in', 'green']).optional(),
   })
   .strict();
@@ -44,7 +44,7 @@ export const ticketIssuedSchema = z.object({
   department: z.string().optional(),
   waitingAhead: z.number().int().nonnegative(),
   estimatedWaitMin: z.number().nonnegative().optional(),
-  /** The range behind the estimate (issue 4): 预计等候 lowMin–highMin 分钟. Absent when no open window serves the queue. */
+  /** The range behind the estimate: 预计等候 lowMin–highMin 分钟. Absent when no open window serves the queue. */
   estimatedWait: z.object({ lowMin: z.number().nonnegative(), highMin: z.number().nonnegative() }).optional(),
   class: z.enum(['walk-in', 'appointment', 'green', 'transferred-back']).optional(),
   /** Path of the citizen's ticket page; the slip prints it as a QR code with the server's public address. */
@@ -66,8 +66,8 @@ export const ticketerStatusSchema = z
 
 // ── window caller (呼叫器) ────────────────────────────────────────────────
 /**
- * The caller speaks the window operations of the console (issue 4
- * "Operations"; server/commands/window-ops.ts `windowOpSchema`): `call.{op}`
+ * The caller speaks the window operations of the console (001 §1.1.1.16;
+ * server/commands/window-ops.ts `windowOpSchema`): `call.{op}`
  * is the op with the window it acts at. Every message names its window; a
  * caller bound to a window (devices.window_id) may name only that one. Staff
  * sign in first (`caller.signin`, account + PIN or the console's QR token);
@@ -209,7 +209,7 @@ export const upMessages = {
 export const downMessages = {
   'ticket.issued': ticketIssuedSchema,
   'display.show': displayShowSchema,
-  /** Completion asks the window's rating terminal for the citizen's review (一次一评, issue 4 → issue 6). */
+  /** Completion asks the window's rating terminal for the citizen's review (一次一评, DOMAIN.md "Reviews"). */
   'rating.prompt': z.object({ ticketId: z.string(), ticketNo: z.string(), windowId: z.string(), windowNo: z.string() }),
   'caller.signedin': callerSignedInSchema,
   'caller.signedout': callerSignedOutSchema,

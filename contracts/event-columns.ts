@@ -1,6 +1,6 @@
 /**
  * Data fields of domain events that travel to ClickHouse beside the payload,
- * as columns of `events` (issue 5 "Schema"; ADR 0008/0009): the relay takes
+ * as columns of `events` (docs/analytics.md "Schema"; ADR 0008/0009): the relay takes
  * them out of the jsonb in PostgreSQL (server/store/relay-repo.ts), ClickHouse
  * creates them (analytics/clickhouse.ts) and the catalog and the screens group
  * and filter by them. One list, so a new column is one line here.

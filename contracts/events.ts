@@ -21,7 +21,7 @@ export const ticketIssuedEventSchema = z.object({
     waiting: z.number().int().nonnegative(),
     issuedToday: z.number().int().nonnegative(),
     applicantKey: z.string().nullable(),
-    /** Issue 4: the class the ticket was taken as, people ahead and the wait range on the slip. */
+    /** The class the ticket was taken as, people ahead and the wait range on the slip (001 §1.1.1.15). */
     class: ticketClassSchema.optional(),
     waitingAhead: z.number().int().nonnegative().optional(),
     estimate: waitRangeSchema.nullable().optional(),

@@ -12,7 +12,7 @@ export const queueStateSchema = z.object({
   issuedToday: z.number().int().nonnegative(),
   lastTicketNo: z.string().nullable(),
   /**
-   * Issue 4 (wall): the wait range a walk-in ticket taken now would get (the
+   * The wall: the wait range a walk-in ticket taken now would get (the
    * engine's estimateFor, server/domain/queue/wait-estimate.ts); null when no
    * open window serves the queue now.
    */
@@ -27,7 +27,7 @@ export const deviceStateRowSchema = z.object({
   lastSeenAt: z.string().nullable(),
   status: z.record(z.string(), z.unknown()).nullable(),
 });
-/** Window status (issue 4, 001 §1.1.1.16): only an open window calls. */
+/** Window status (001 §1.1.1.16): only an open window calls. */
 export const wallWindowStatusSchema = z.enum(['open', 'paused', 'closed']);
 export const windowStateSchema = z.object({
   id: z.string(),
@@ -35,7 +35,7 @@ export const windowStateSchema = z.object({
   name: z.string(),
   /** Queues the window is configured for all day (window_queues). */
   queueIds: z.array(z.string()),
-  // Issue 4 (wall):
+  // The wall:
   status: wallWindowStatusSchema,
   /** The ticket called to or served at the window now. */
   current: z.object({ ticketNo: z.string(), status: z.enum(['called', 'serving']) }).nullable(),
@@ -73,7 +73,7 @@ export const hallSnapshotSchema = z.object({
   windows: z.array(windowStateSchema),
   devices: z.array(deviceStateRowSchema),
   recentTickets: z.array(z.object({ ticketNo: z.string(), queueId: z.string(), issuedAt: z.string() })),
-  /** Issue 4: the last calls and recalls of the hall day, newest first. */
+  /** The last calls and recalls of the hall day, newest first. */
   recentCalls: z.array(recentCallSchema),
   pressure: hallPressureSchema,
   at: z.string(),

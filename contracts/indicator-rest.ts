@@ -5,7 +5,7 @@ import { periodChecks } from './analytics-rest.ts';
 import { regionCodeSchema } from './ids.ts';
 
 /**
- * REST shapes of the indicator catalog (issue 5; docs/indicators.md):
+ * REST shapes of the indicator catalog (docs/indicators.md):
  * `GET /api/indicators` lists it, `GET /api/indicators/values` evaluates it
  * for the halls of a region (or all halls in the caller's scope), and
  * `GET /api/halls/:hallId/indicators` for one hall.

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The indicator catalog's public shapes (issue 5 "Indicator catalog";
- * docs/indicators.md) and the events of the capabilities that have not landed
+ * The indicator catalog's public shapes (docs/indicators.md)
+ * and the events of the capabilities that have not landed
  * yet — reviews (好差评), appointments (预约) and case conclusion/upload (办件)
  * — which the catalog already consumes. Those event types are DEFINED HERE and
  * will be emitted when their capability lands; until then the indicators are

@@ -3,7 +3,7 @@ import { periodChecks } from './analytics-rest.ts';
 import { idSchema, regionCodeSchema } from './ids.ts';
 
 /**
- * REST shapes of the models on the leadership screens (issue 5 "Models";
+ * REST shapes of the models on the leadership screens (docs/models.md;
  * seed 001_8e9aa79f8e53624f.txt “好差评”评价结果应用模型: 服务效能、涉企服务效能、
  * 办件趋势、好差评评分量化、跑多次; server/http/routes/model-routes.ts;
  * docs/analytics.md). The scope is a region (and the regions below it), one

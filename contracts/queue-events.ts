@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Domain events of queue assignment and calling (issue 4; 001 §1.1.1.15–17).
+ * Domain events of queue assignment and calling (001 §1.1.1.15–17).
  * The engine (server/domain/queue/events.ts) says what happened; the adapter
  * wraps each as `{hallId, seq, at, type, data}` in the operation's
  * transaction. Only ticket numbers and ids travel here, never personal data.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, regionCodeSchema, deviceKindSchema } from './ids.ts';
 
-/** Staff roles (DOMAIN.md "Who uses it"; 三权分立 admins per issue 3). */
+/** Staff roles (DOMAIN.md "Who uses it"; 三权分立 admins per GB/T 22239-2019 8.1.4.2). */
 export const roles = [
   'sysadmin',
   'secadmin',
@@ -58,7 +58,7 @@ export const deviceCredentialsSchema = z.object({
 });
 export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>;
 
-/** `GET /api/devices?hallId=&kind=` and `devices:list` (issue 3 device security). */
+/** `GET /api/devices?hallId=&kind=` and `devices:list` (docs/mqtt.md "Credentials lifecycle"). */
 export const deviceListQuerySchema = z
   .object({ hallId: idSchema.optional(), kind: deviceKindSchema.optional() })
   .strict();

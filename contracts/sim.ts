@@ -18,7 +18,7 @@ export const simFileSchema = z.object({
   devices: z.array(deviceCredentialsSchema),
   /** Item codes per hall, for ticket requests. */
   items: z.record(z.string(), z.array(z.string())),
-  /** Window callers (呼叫器, issue 4) that sign in and serve; absent in files written before issue 4. */
+  /** Window callers (呼叫器, 001 §1.1.1.16) that sign in and serve; absent in files written before callers existed. */
   callers: z.array(simCallerSchema).default([]),
 });
 export type SimCaller = z.infer<typeof simCallerSchema>;

@@ -2,7 +2,7 @@ import { callResultSchema, downMessages, type CallResult, type SimCaller } from 
 import { nextIntervalMs, type Random } from './arrivals.ts';
 
 /**
- * One simulated window caller (呼叫器, issue 4): a clerk signs in with
+ * One simulated window caller (呼叫器, 001 §1.1.1.16): a clerk signs in with
  * account + PIN, opens the window and serves — call next, the citizen walks
  * up, start, serve for a while, complete (办结) — and now and then pauses
  * (暂停). It sends one request at a time and acts on the reply (`call.result`

@@ -22,7 +22,7 @@ import { createCallerLoop, type CallerLoop } from './caller-loop.ts';
  * arrivals at the demo pace (the hall's working day, or the peak at every
  * hour: arrivals.ts paceFactor) and paper running out (缺纸),
  * cameras (视频通道) publishing head counts, LED displays listening, and
- * window callers (呼叫器, issue 4) whose clerks sign in and serve the queue
+ * window callers (呼叫器, 001 §1.1.1.16) whose clerks sign in and serve the queue
  * (caller-loop.ts), so waiting counts go up and down. Raters come later.
  */
 export interface SimOptions {

@@ -48,10 +48,10 @@ export interface App {
   mqttUrl: string;
   db: Db;
   metrics: Metrics;
-  /** Queue operations (issue 4): the same service the caller devices and the console use. */
+  /** Queue operations (001 §1.1.1.15–16): the same service the caller devices and the console use. */
   queue: QueueService;
   analytics: Analytics;
-  /** Outbox → ClickHouse (issue 5): runs every RELAY_INTERVAL_MS by itself; `drain()` sends everything now. */
+  /** Outbox → ClickHouse (docs/analytics.md "Loading"): runs every RELAY_INTERVAL_MS by itself; `drain()` sends everything now. */
   relay: OutboxRelay;
   broker: RunningBroker | null;
   /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
@@ -125,7 +125,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       tz: config.HALL_TZ,
     });
     closers.push(() => analytics.close());
-    // Outbox → ClickHouse (issue 5, ADR 0008); stopped before ClickHouse and PostgreSQL close.
+    // Outbox → ClickHouse (ADR 0008); stopped before ClickHouse and PostgreSQL close.
     const relay = createOutboxRelay({
       db,
       client: analytics.client,

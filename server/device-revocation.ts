@@ -6,7 +6,7 @@ import type { Logger } from './logger.ts';
 
 /**
  * What this process does when a device is revoked or its secret rotated
- * (issue 3 device security), whichever process made the change:
+ * (docs/operations.md "Devices"), whichever process made the change:
  *
  * - embedded broker: the device's live connection is closed at once, so a
  *   revoked device is cut off and a rotated one must reconnect with its new

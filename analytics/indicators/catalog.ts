@@ -7,7 +7,7 @@ import { reviewIndicators } from './reviews.ts';
 import type { IndicatorDefinition } from './types.ts';
 
 /**
- * The indicator catalog (issue 5 "Indicator catalog"; docs/indicators.md):
+ * The indicator catalog (docs/indicators.md):
  * every indicator in one list, in screen order. Ids are unique — checked
  * here at load, so a duplicate fails at start-up rather than shadowing.
  */

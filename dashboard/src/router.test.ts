@@ -16,7 +16,7 @@ describe('hash router', () => {
     ['#/console/h-east/h-east-w5', { name: 'console', hallId: 'h-east', windowId: 'h-east-w5' }],
     ['#/admin', { name: 'admin' }],
     ['#/admin/h-city', { name: 'admin', hallId: 'h-city' }],
-    // issue 5: the leadership screen, its drill-down and one hall, and the hall operation report.
+    // The leadership screen, its drill-down and one hall, and the hall operation report.
     ['#/leader', { name: 'leader' }],
     ['#/leader/440902', { name: 'leader', region: '440902' }],
     ['#/leader/hall/h-east', { name: 'leaderHall', hallId: 'h-east' }],

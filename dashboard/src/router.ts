@@ -10,11 +10,11 @@ export type Route =
   | { name: 'login' }
   | { name: 'halls' }
   | { name: 'hall'; hallId: string }
-  // The window console (呼叫端, issue 4; docs/console.md): the window chooser, then one window.
+  // The window console (呼叫端, docs/console.md): the window chooser, then one window.
   | { name: 'console'; hallId: string; windowId?: string }
-  // The queue configuration admin (issue 4 "Admin"; docs/admin.md): #/admin or #/admin/{hallId}.
+  // The queue configuration admin (docs/admin.md): #/admin or #/admin/{hallId}.
   | { name: 'admin'; hallId?: string }
-  // The leadership screen (issue 5; docs/leadership.md): #/leader (the caller's whole scope),
+  // The leadership screen (docs/leadership.md): #/leader (the caller's whole scope),
   // #/leader/{regionCode} one level of the city → district → town → village drill-down.
   | { name: 'leader'; region?: string }
   // The leadership screen of one hall: #/leader/hall/{hallId}.

@@ -15,7 +15,7 @@ import { withTx, type Db } from '../store/pool.ts';
 import { findAuthUser, lockLockoutState, saveLockoutState, type AuthUser } from '../store/users-repo.ts';
 
 /**
- * One sign-in attempt and the account lockout (issue 3; GB/T 22239-2019
+ * One sign-in attempt and the account lockout (GB/T 22239-2019
  * 8.1.4.1 d: limit failed attempts; docs/authentication.md "Lockout"). The
  * lockout rule is server/domain/auth/lockout.ts; the rows users-repo.ts.
  * Every outcome is an audit row, never the secret.

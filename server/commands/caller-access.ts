@@ -4,7 +4,7 @@ import type { DeviceIdentity } from '../store/devices-repo.ts';
 import type { CommandDeps } from './issue-ticket.ts';
 
 /**
- * Which window a caller (呼叫器) may name (issue 4; 001 §1.1.1.17 "every
+ * Which window a caller (呼叫器) may name (001 §1.1.1.17 "every
  * service point manages only its own hardware"): a window of the device's
  * own hall, and, when the device is bound to a window (devices.window_id),
  * only that one. Returns the window's number.

@@ -25,7 +25,7 @@ export interface CallerSignInOptions {
 }
 
 /**
- * Signs a staff member in on a window caller (issue 4 calls this from the
+ * Signs a staff member in on a window caller (called from the
  * caller's MQTT protocol, caller-signin.ts): a single-use token from
  * `POST /api/auth/caller-token`, or user name + 6-digit PIN (`POST /api/auth/pin`).
  * PIN failures count toward the account lockout. Only roles with

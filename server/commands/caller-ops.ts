@@ -7,8 +7,8 @@ import { authorizeCallerOp } from './caller-access.ts';
 
 /**
  * `call.{op}` from a window caller (呼叫器) → the window op of the console
- * (window-ops.ts), issue 4 "Caller (呼叫器) MQTT protocol for all operations
- * above, with replies". The op runs through `runWindowOp`: one transaction
+ * (window-ops.ts): the caller speaks every window operation over MQTT, with
+ * replies (docs/mqtt.md "Window caller"). The op runs through `runWindowOp`: one transaction
  * with the inbox claim, the hall's seq, the outbox and the stored
  * `call.result` reply, so a redelivery gets that reply and calls nobody twice.
  * A refusal (HallError) rolls back and the ingest answers `down/error`.

@@ -7,7 +7,7 @@ import type { Actor } from './actor.ts';
 import { failedRules } from './failed-rules.ts';
 
 /**
- * The secrets a staff member signs in on a window caller with (issue 4;
+ * The secrets a staff member signs in on a window caller with (001 §1.1.1.16;
  * DOMAIN.md "staff log in by scanning a QR code"; docs/authentication.md
  * "Caller sign-in"): a single-use token shown as a QR code, or a 6-digit PIN.
  * Audited, never the token or the PIN.

@@ -13,8 +13,8 @@ import { callerWindowNo } from './caller-access.ts';
 import { signInCaller } from './caller-credentials.ts';
 
 /**
- * Staff sign-in and sign-out on a window caller (呼叫器, issue 4 "staff
- * sign-in on the caller (account + PIN, or a QR token from the console)";
+ * Staff sign-in and sign-out on a window caller (呼叫器, 001 §1.1.1.16: staff
+ * sign in on the caller with account + PIN, or a QR token from the console;
  * DOMAIN.md "staff log in by scanning a QR code").
  *
  * `signInCaller` (caller-credentials.ts) checks the PIN or the single-use token, the

@@ -9,7 +9,7 @@ import type { QueueService, RunResult } from './queue-service.ts';
 import { runWindowOp, type WindowOp } from './window-ops.ts';
 
 /**
- * A clerk operates the window they are signed in at (呼叫端 sign-in, issue 4;
+ * A clerk operates the window they are signed in at (呼叫端 sign-in, 001 §1.1.1.16;
  * docs/console.md), as on the caller: figures and cases are stamped with who
  * served, so nobody may act for another window. An unknown window is 404,
  * another's window HALL_ERR_NOT_AT_WINDOW.

@@ -3,7 +3,7 @@ import { deviceSecret, type DeviceIdentity } from '../store/devices-repo.ts';
 import type { Db } from '../store/pool.ts';
 
 /**
- * A device's MQTT credentials (issue 2 §5; docs/security.md "devices
+ * A device's MQTT credentials (docs/security.md "devices
  * authenticate too"): its id as user name and a 32-byte random secret, of
  * which only the SHA-256 is stored (high-entropy secrets need no slow hash;
  * ADR 0003), compared in constant time. Asked by the embedded broker

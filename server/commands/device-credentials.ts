@@ -12,7 +12,7 @@ import { withTx, type Db, type Tx } from '../store/pool.ts';
 import type { Actor } from './actor.ts';
 
 /**
- * Device security (issue 3; docs/security.md "devices authenticate too"):
+ * Device security (docs/security.md "devices authenticate too"):
  * rotate a device's secret or revoke it, from REST (server/http/routes/
  * device-routes.ts) or the CLI (cli/device-commands.ts) alike. Each is one
  * transaction with its audit row and the NOTIFY `device_revoked` every

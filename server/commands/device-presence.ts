@@ -6,7 +6,7 @@ import type { DeviceIdentity } from '../store/devices-repo.ts';
 import type { CommandDeps } from './issue-ticket.ts';
 
 /**
- * Retained `state` / last will → device online/offline (issue 2 §5). Only a
+ * Retained `state` / last will → device online/offline (docs/mqtt.md "Connecting"). Only a
  * change of presence becomes an event: the retained `online` a restarted
  * server receives again for every device is not news.
  */

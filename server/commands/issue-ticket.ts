@@ -22,7 +22,7 @@ export type CommandResult =
   | { duplicate: false; replyType: string | null; reply: unknown; event: DomainEvent | null }
   | { duplicate: true; replyType: string | null; reply: unknown };
 
-/** Where the citizen's phone opens the ticket page (the slip's QR code, issue 4). */
+/** Where the citizen's phone opens the ticket page (the slip's QR code; docs/console.md). */
 export const ticketPagePath = (ticketId: string) => `/t/${ticketId}`;
 
 /**
@@ -42,7 +42,7 @@ export async function issueTicket(
   req: TicketRequest,
   meta: CommandMeta = {},
 ): Promise<CommandResult> {
-  // The machine's item set (issue 4 "Admin", migration 010): an item it does not offer is refused like an unknown one.
+  // The machine's item set (docs/admin.md, migration 010): an item it does not offer is refused like an unknown one.
   if (device.itemCodes && !device.itemCodes.includes(req.itemCode))
     throw new HallError('HALL_ERR_UNKNOWN_ITEM', `item ${req.itemCode} is not offered at this ticket machine`);
   const idn = req.identity?.idNumber?.toUpperCase();

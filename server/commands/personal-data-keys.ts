@@ -104,7 +104,7 @@ export async function reencryptTickets(
   }
 }
 
-/** The TOTP secrets of staff accounts share the PII cipher (issue 3 second factor); few rows, one transaction. */
+/** The TOTP secrets of staff accounts share the PII cipher (the TOTP second factor, docs/authentication.md); few rows, one transaction. */
 async function reencryptTotpSecrets(db: Db, pii: PiiCipher): Promise<{ rewritten: number; failed: number }> {
   if (!(await hasTotpColumn(db))) return { rewritten: 0, failed: 0 };
   return withTx(db, async (tx) => {

@@ -30,9 +30,9 @@ import {
 
 /**
  * The adapter between the pure queue engine (server/domain/queue) and
- * PostgreSQL (issue 4: "Every operation: one PostgreSQL transaction, the
- * hall's seq, an outbox event. Safe when many windows and several server
- * processes act at once").
+ * PostgreSQL: every operation is one PostgreSQL transaction, the hall's seq,
+ * an outbox event; safe when many windows and several server processes act
+ * at once (docs/architecture.md "Queue assignment and calling").
  *
  * One operation = one transaction (ADR 0006, ADR 0007). A hall's operations
  * run one at a time in this process. When the process holds the hall's state
@@ -372,7 +372,7 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
 /**
  * Engine event → outbox event. The case gets its id here (the domain makes
  * no randomness); a take carries the issuing device and the applicant's keyed
- * hash, as ticket.issued did before issue 4.
+ * hash, as ticket.issued did before the queue engine.
  */
 function toDomainEvent(hallId: string, seq: number, qe: QueueEvent, ctx: RunContext): DomainEvent {
   const { type, at, ...rest } = qe;
@@ -381,7 +381,7 @@ function toDomainEvent(hallId: string, seq: number, qe: QueueEvent, ctx: RunCont
     data = { ...rest, deviceId: ctx.extras?.deviceId ?? null, applicantKey: ctx.extras?.applicantKey ?? null };
   if (type === 'case.opened') data = { ...rest, caseId: randomUUID() };
   // Who acted at the window: the staff dimension of the analytics (rankings and efficiency per staff,
-  // issue 5 "Schema"). An internal user id, not a name: no personal data leaves for ClickHouse.
+  // docs/analytics.md "Schema"). An internal user id, not a name: no personal data leaves for ClickHouse.
   if ('windowId' in rest && ctx.userId !== undefined && ctx.userId !== null)
     data = { ...data, staffId: String(ctx.userId) };
   return { hallId, seq, at, type, data } as DomainEvent;

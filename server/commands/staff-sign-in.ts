@@ -8,7 +8,7 @@ import type { Db } from '../store/pool.ts';
 import { authenticate, failSecondFactor, noteSuccess, type AuthContext } from './authenticate.ts';
 
 /**
- * Staff sign-in and sign-out on the web (issue 2 §9, issue 3; GB/T 22239-2019
+ * Staff sign-in and sign-out on the web (GB/T 22239-2019
  * 8.1.4.1; docs/authentication.md): password, lockout, TOTP for the roles in
  * TOTP_REQUIRED_ROLES (an administrator without one gets a session restricted
  * to enrolment), an opaque bearer token with idle and absolute timeouts.

@@ -4,7 +4,7 @@ import { findTicketByNo, type Command, type HallDayState } from '../domain/queue
 import type { QueueCommitted, QueueService, RunContext, RunResult } from './queue-service.ts';
 
 /**
- * What staff do at a window (呼叫端 / 呼叫器, issue 4 "Operations"), one shape
+ * What staff do at a window (呼叫端 / 呼叫器, 001 §1.1.1.16), one shape
  * for the window caller's MQTT messages and the console's REST calls. Tickets
  * are named by their number (what the clerk sees and the caller's keypad
  * types); the number is resolved to the ticket under the hall lock. Where the

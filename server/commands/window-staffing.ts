@@ -9,7 +9,7 @@ import type { QueueService } from './queue-service.ts';
 import { runWindowOp } from './window-ops.ts';
 
 /**
- * Who works at a window, from the console (呼叫端, issue 4 "Window console";
+ * Who works at a window, from the console (呼叫端, 001 §1.1.1.16;
  * docs/console.md): sign in (opening the window, taking over from a colleague
  * when asked, leaving the window one worked at before) and sign out. Both
  * audited (`window.signin`, `window.signout`). The caller's sign-in is

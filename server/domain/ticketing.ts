@@ -2,7 +2,7 @@ import { HallError } from '../../contracts/index.ts';
 import { minuteOfDay, parseTimeOfDay } from './hall-time.ts';
 
 /**
- * Pure rules of ticket taking (取号, 001 §1.1.1.15–16). Issue 4 grows these into
+ * Pure rules of ticket taking (取号, 001 §1.1.1.15–16). server/domain/queue grows these into
  * the full queue engine; the foundation needs numbering, opening hours, the
  * daily cap and a first wait estimate for the slip.
  */
@@ -36,7 +36,8 @@ export function assertQueueTakesTickets(q: QueueRule, issuedToday: number, at: D
 /**
  * First estimate of the wait printed on the slip: the people ahead share the
  * windows serving the queue, each taking the recent average service time.
- * Issue 4 replaces this with a range from recent service times.
+ * The queue engine replaces this with a range from recent service times
+ * (server/domain/queue/wait-estimate.ts).
  * @example estimateWaitMin(6, 2, 8) // 24
  */
 export function estimateWaitMin(
@@ -48,5 +49,5 @@ export function estimateWaitMin(
   return Math.ceil((waitingAhead * avgServiceMin) / servingWindows);
 }
 
-/** Average minutes per service until issue 4 measures them per queue. */
+/** Average minutes per service until the queue engine measures them per queue. */
 export const DEFAULT_SERVICE_MIN = 8;

@@ -92,7 +92,7 @@ export interface AuthorizeOptions {
 
 /**
  * Session + permission + scope, checked on the server for every endpoint
- * (issue 3; GB/T 22239-2019 8.1.4.2 access control). A missing permission is
+ * (GB/T 22239-2019 8.1.4.2 access control). A missing permission is
  * 403; a hall outside the scope is 404, the same answer as a hall that does
  * not exist, so scope does not leak which halls exist. Both denials are
  * audited.

@@ -30,7 +30,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // Strict CSP (issue 3; docs/authentication.md "Web hardening"): scripts and style sheets only from
+  // Strict CSP (docs/authentication.md "Web hardening"): scripts and style sheets only from
   // this origin, no inline script, no eval. The built dashboard has no inline <script> or <style>.
   // `style-src-attr 'unsafe-inline'` only lets ECharts' tooltip HTML keep its style="" attributes;
   // it allows no script. connect-src 'self' covers the same-origin ws(s):// Socket.IO uses (CSP3).

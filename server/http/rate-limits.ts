@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { HallError, type Config } from '../../contracts/index.ts';
 
 /**
- * Rate limits (issue 3; OWASP ASVS 5.0 V6.3.1 / V2.4 anti-automation). A
+ * Rate limits (OWASP ASVS 5.0 V6.3.1 / V2.4 anti-automation). A
  * refusal is the coded body `HALL_ERR_RATE_LIMITED` with status 429 and a
  * `Retry-After` header; it goes through the error handler, so it is counted in
  * `hall_refused_total{source="http",code="HALL_ERR_RATE_LIMITED"}` like every
@@ -93,7 +93,7 @@ export function secretCheckLimiter(config: Pick<Config, 'LOGIN_RATE_PER_IP'>): R
 }
 
 /**
- * Exports (issue 3: rate limits on exports): per signed-in user, after
+ * Exports: per signed-in user, after
  * `authorize`, so one account cannot pull the whole store in a loop. Every
  * export is also audited.
  */

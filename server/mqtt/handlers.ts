@@ -27,9 +27,9 @@ type Handler = (
 
 /**
  * What the ingest does with each `up/{type}`. Types the contracts define but
- * no capability handles yet (ratings: issue 6) are refused with
+ * no capability handles yet (ratings: DOMAIN.md "Reviews") are refused with
  * HALL_ERR_NOT_SUPPORTED, so a device learns it at once instead of waiting.
- * The window caller's sign-in and operations are issue 4 (server/commands/caller-*.ts).
+ * The window caller's sign-in and operations are server/commands/caller-*.ts (docs/mqtt.md "Window caller").
  */
 const HANDLERS: Partial<Record<string, Handler>> = {
   'ticketer/ticket.request': (deps, d, id, data, meta) => issueTicket(deps, d, id, data as TicketRequest, meta),
@@ -39,7 +39,7 @@ const HANDLERS: Partial<Record<string, Handler>> = {
     reply: null,
     event: await recordStatus(deps, d, id, data as TicketerStatus),
   }),
-  // People per zone: a hall event (zone.counted) so the relay takes it to ClickHouse (issue 5 "Schema").
+  // People per zone: a hall event (zone.counted) so the relay takes it to ClickHouse (docs/analytics.md "Schema").
   'camera/camera.count': async (deps, d, id, data) => ({
     duplicate: false,
     replyType: null,

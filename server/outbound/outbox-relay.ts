@@ -14,7 +14,7 @@ import {
 import { insertEvents, writeDimensions, type EventRow } from '../../analytics/events-writer.ts';
 
 /**
- * The outbox relay (issue 5 "Loading"; DESIGN.md: "outbox relay (at least
+ * The outbox relay (docs/analytics.md "Loading"; DESIGN.md: "outbox relay (at least
  * once)"; ADR 0008): moves committed events from PostgreSQL's outbox to
  * ClickHouse in batches.
  *

@@ -21,7 +21,7 @@ import { staffFiguresToday, type StaffFigures } from './staff-figures.ts';
 import { windowSummary } from './window-summaries.ts';
 
 /**
- * The window console's one screen (呼叫端, issue 4 "Window console"): the
+ * The window console's one screen (呼叫端, 001 §1.1.1.16; docs/console.md): the
  * window, the ticket it holds with the applicant's ID number MASKED, the
  * waiting lists of the queues it serves now in the order call-next would take
  * them (pick-next.ts `callOrderFor`) with each ticket's wait estimate

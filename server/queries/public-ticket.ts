@@ -5,9 +5,9 @@ import type { QueueService } from '../commands/queue-service.ts';
 import type { Db } from '../store/pool.ts';
 
 /**
- * The citizen's ticket page (/t/{ticketId}, the QR code on the slip; issue 4
- * "Citizen ticket page: place in line, estimated wait, and a live 'please go
- * to window 5' notice"). Public: the ticket id (a random uuid printed only on
+ * The citizen's ticket page (/t/{ticketId}, the QR code on the slip; docs/console.md):
+ * place in line, estimated wait, and a live 'please go to window 5'
+ * notice. Public: the ticket id (a random uuid printed only on
  * the slip) is the capability, and the answer holds nothing personal — no ID
  * number, no name, not even masked.
  *

@@ -1,13 +1,13 @@
 import type { Db } from '../store/pool.ts';
 
 /**
- * A staff member's own figures today on the console (issue 4: "own figures
- * today (served, average handling time, ratings received)"; DOMAIN.md: the
+ * A staff member's own figures today on the console (001 §1.1.1.16: own figures
+ * today — served, average handling time, ratings received; DOMAIN.md: the
  * caller shows current business, ratings, pressure value). Tickets carry the
  * user signed in when they were called / completed (`staff_user_id`,
  * migration 008), so "served" is the tickets this user completed (办结, any
  * outcome) in the hall day, and the handling time is ended − started over
- * those that were started. Ratings (好差评) are issue 6: null until then.
+ * those that were started. Ratings (好差评, DOMAIN.md "Reviews"): null until reviews land.
  */
 export interface StaffFigures {
   served: number;

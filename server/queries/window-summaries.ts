@@ -9,7 +9,7 @@ import {
 import type { WindowStaff } from '../store/window-staff-repo.ts';
 
 /**
- * The console's window chooser (呼叫端, issue 4): every window of the hall with
+ * The console's window chooser (呼叫端, docs/console.md): every window of the hall with
  * its status, the ticket it holds, today's completions, who is signed in and
  * the queues it serves now (its time period, 按时间段). Built from the queue
  * view (queue-service.ts `view`) and the `window_staff` rows; no I/O here.

@@ -9,7 +9,7 @@ export const MAIN_SCREEN = 'main';
 
 /**
  * What a committed queue operation sets in motion outside the database
- * (issue 4 "Devices and screens"), after commit, for MQTT and REST alike:
+ * after commit, for MQTT and REST alike:
  * - every event → the hall's Socket.IO room (delta with seq);
  * - a call or recall → `display.show` with the LED text and the voice line
  *   (请A001号到5号窗口办理, 001 §1.1.1.16) on the hall's main screen and the

@@ -140,7 +140,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   }
 
   /**
-   * Open sockets follow their sessions (issue 3): once a minute the sessions
+   * Open sockets follow their sessions (docs/authentication.md "Sessions"): once a minute the sessions
    * behind this process's sockets are checked in one query; a socket whose
    * session was revoked (logout, secadmin), expired or went idle is told
    * `session:ended` and closed. A connected screen counts as use.

@@ -1,7 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
 
 /**
- * TOTP second factor (RFC 6238; issue 3, GB/T 22239-2019 8.1.4.1 d "two or
+ * TOTP second factor (RFC 6238; GB/T 22239-2019 8.1.4.1 d "two or
  * more authentication techniques for administrators"; ASVS 5.0 V6.5/V6.6):
  * SHA-1, 6 digits, 30-second steps, ±1 step accepted for clock drift — the
  * parameters every authenticator app (Google/Microsoft Authenticator, 腾讯身份验证器)

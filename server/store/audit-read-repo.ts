@@ -2,7 +2,7 @@ import type { AuditExportQuery, AuditPage, AuditQuery, AuditRow } from '../../co
 import { AUDIT_COLUMNS, type AuditDbRow } from './audit-rows.ts';
 import type { Db } from './pool.ts';
 
-/** Reading the audit log (issue 3; GB/T 22239-2019 8.1.4.3 b: records are analysed and reported by the audit admin). */
+/** Reading the audit log (GB/T 22239-2019 8.1.4.3 b: records are analysed and reported by the audit admin). */
 
 export function toAuditRow(r: AuditDbRow): AuditRow {
   return {

@@ -3,7 +3,7 @@ import { sessionState, shouldTouch } from '../domain/auth/session-rules.ts';
 import type { Db, Tx } from './pool.ts';
 
 /**
- * Staff signed in on a window caller (呼叫器, issue 4; migration 009
+ * Staff signed in on a window caller (呼叫器, 001 §1.1.1.16; migration 009
  * `caller_sessions`): one row per caller device, pointing at the `caller`
  * session that `signInCaller` (server/commands/caller-credentials.ts) created. Only the session's
  * hash is kept, as in `sessions`.

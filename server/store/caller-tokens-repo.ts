@@ -3,7 +3,7 @@ import { hashToken } from './sessions-repo.ts';
 import type { Db } from './pool.ts';
 
 /**
- * Caller (呼叫器) sign-in tokens (issue 4; DOMAIN.md "staff log in by
+ * Caller (呼叫器) sign-in tokens (DOMAIN.md "staff log in by
  * scanning a QR code"): single use, short-lived, stored as SHA-256 only.
  */
 

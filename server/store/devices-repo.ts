@@ -6,14 +6,14 @@ export interface DeviceIdentity {
   deviceId: string;
   hallId: string;
   kind: DeviceKind;
-  /** A ticket machine's item set (migration 010, issue 4 "Admin"); null or absent = every item of the hall. */
+  /** A ticket machine's item set (migration 010, docs/admin.md); null or absent = every item of the hall. */
   itemCodes?: readonly string[] | null;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
- * Device registry (issue 2 §5). A device's MQTT username is its id and its
+ * Device registry (docs/mqtt.md "Connecting"). A device's MQTT username is its id and its
  * password a 32-byte random secret shown once; only the SHA-256 is stored
  * (high-entropy secrets need no slow hash; see docs/adr/0003).
  */
@@ -70,7 +70,7 @@ export async function findDevice(db: Db, deviceId: string): Promise<DeviceIdenti
   return row ? { deviceId: row.id, hallId: row.hall_id, kind: row.kind, itemCodes: row.item_codes } : null;
 }
 
-// ── Device security (issue 3): list, rotate, revoke, last seen ──
+// ── Device security (docs/mqtt.md "Credentials lifecycle"): list, rotate, revoke, last seen ──
 // The use cases (checks, audit, notice) are server/commands/device-credentials.ts.
 
 /**

@@ -71,7 +71,7 @@ export async function hallInScope(db: Db, scope: HallScope, hallId: string): Pro
 /**
  * Halls of a region and the regions below it (or every hall when `regionCode`
  * is null) that the scope may see: the halls an indicator query for that
- * region covers (issue 5). Null when the region does not exist or lies wholly
+ * region covers (docs/indicators.md). Null when the region does not exist or lies wholly
  * outside the scope, so the caller can answer like for a hall it may not see.
  */
 export async function hallsOfRegionInScope(
@@ -103,7 +103,7 @@ export const RECENT_CALLS_MAX = 10;
  * REPEATABLE READ snapshot so that the counts and the seq agree: every delta
  * with a higher seq is a change the snapshot does not contain yet.
  *
- * Issue 4 (wall): the queue configuration and the engine's hall-day state are
+ * The wall: the queue configuration and the engine's hall-day state are
  * loaded INSIDE this transaction (not from the queue service's cache, which
  * may be ahead of or behind this snapshot's seq), and the day is rolled
  * forward with the engine's rollDay so a new hall day shows empty before any

@@ -10,7 +10,7 @@ import { hallDay } from '../domain/hall-time.ts';
 import type { Db, Tx } from './pool.ts';
 
 /**
- * Where the queue engine's hall-day state lives between operations (issue 4,
+ * Where the queue engine's hall-day state lives between operations (001 §1.1.1.15–16,
  * migration 008): the tickets of the day in `tickets`, the rest (window
  * status, counters, recent service times) in one `hall_queue_state` row
  * whose `version` moves with every operation.

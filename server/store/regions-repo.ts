@@ -4,7 +4,7 @@ import { SCOPE_SQL, scopeArgs } from './halls-repo.ts';
 
 /**
  * The region tree (行政区划: 市 → 区县 → 镇街 → 村社区) as far as a caller's
- * scope reaches, for the leadership screens' drill-down (issue 5; 001
+ * scope reaches, for the leadership screens' drill-down (001
  * §1.1.1.17 scope). Small tables: read whole and shaped in memory.
  */
 export interface RegionRow {

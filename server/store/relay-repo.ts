@@ -3,7 +3,7 @@ import type { Db } from './pool.ts';
 import { EVENT_COLUMNS, type EventColumnValues } from '../../contracts/event-columns.ts';
 
 /**
- * PostgreSQL side of the outbox relay (issue 5 "Loading", migration 013,
+ * PostgreSQL side of the outbox relay (docs/analytics.md "Loading", migration 013,
  * ADR 0008): plan a batch as seq ranges per hall, keep the plan until it is
  * acknowledged, read its rows, move the cursors.
  */

@@ -4,13 +4,13 @@ import { addDevice } from './devices-repo.ts';
 import { addUser, setPin, userIdByName } from './users-repo.ts';
 
 /**
- * The demo city seeded on first start with an empty database (issue 2 §6):
+ * The demo city seeded on first start with an empty database:
  * a city hall, two district halls, a town centre and a village point
  * (市/县/镇/村, DOMAIN.md), with departments, items, queues, windows and devices.
  * Names and codes are invented; the region codes follow the GB/T 2260 shape.
  */
 export const DEMO_PASSWORD = 'Demo#2026';
-/** Caller (呼叫器) PIN of every demo staff account (issue 4); demo only, like the password. */
+/** Caller (呼叫器) PIN of every demo staff account; demo only, like the password. */
 export const DEMO_PIN = '730415';
 /** Demo hall staff (window staff, queue.operate) with a PIN; the simulator's callers use their own `sim-clerk-*` accounts. */
 export const DEMO_STAFF: Readonly<Record<string, string>> = {
@@ -173,7 +173,7 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
       }
       for (let w = 1; w <= h.windows; w++) {
         const wid = `${h.id}-w${w}`;
-        // The window belongs to the department of its own line (窗口 → 部门, issue 4 configuration).
+        // The window belongs to the department of its own line (窗口 → 部门, 001 §1.1.1.17 窗口配置).
         await tx.query('INSERT INTO windows (id, hall_id, no, name, department_id) VALUES ($1, $2, $3, $4, $5)', [
           wid,
           h.id,
@@ -212,7 +212,7 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
   await addUser(db, { username: 'east-leader', password: DEMO_PASSWORD, role: 'leader', regionCode: '440902' });
   await addUser(db, { username: 'sup-city', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-city' });
   await addUser(db, { username: 'sup-east', password: DEMO_PASSWORD, role: 'supervisor', hallId: 'h-east' });
-  // 三权分立 (issue 3): system, security and audit administration are three accounts.
+  // 三权分立 (GB/T 22239-2019 8.1.4.2): system, security and audit administration are three accounts.
   await addUser(db, { username: 'security', password: DEMO_PASSWORD, role: 'secadmin' });
   await addUser(db, { username: 'auditor', password: DEMO_PASSWORD, role: 'auditadmin' });
   await addUser(db, { username: 'staff-east', password: DEMO_PASSWORD, role: 'staff', hallId: 'h-east' });
@@ -221,7 +221,7 @@ export async function seedDemoCity(db: Db): Promise<SeedResult> {
 }
 
 /**
- * Window callers (呼叫器, issue 4): every window of the city, district and
+ * Window callers (呼叫器, 001 §1.1.1.16): every window of the city, district and
  * town halls gets a caller bound to it (devices.window_id). Each hall has a
  * demo staff account with a PIN for people trying the caller or the console
  * (DEMO_STAFF), and each simulated caller its own clerk account: one person

@@ -5,7 +5,7 @@ import { sessionState, shouldTouch } from '../domain/auth/session-rules.ts';
 import type { Db } from './pool.ts';
 
 /**
- * Staff sessions (issue 3; docs/authentication.md "Sessions"): opaque bearer
+ * Staff sessions (docs/authentication.md "Sessions"): opaque bearer
  * tokens of which only the SHA-256 is stored, so a database leak gives no
  * usable sessions. Idle and absolute timeouts are the domain's
  * (server/domain/auth/session-rules.ts), applied to the row read here.

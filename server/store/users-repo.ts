@@ -6,7 +6,7 @@ import { generatePassword, hashSecret } from '../security/secret-hash.ts';
 import type { Db, Tx } from './pool.ts';
 
 /**
- * Staff accounts (issue 2 §9, issue 3; GB/T 22239-2019 8.1.4.1;
+ * Staff accounts (GB/T 22239-2019 8.1.4.1;
  * docs/authentication.md): the rows sign-in reads and the columns it writes.
  * Secrets are stored only as argon2id hashes (server/security/secret-hash.ts);
  * the TOTP secret is encrypted by the caller with the PII cipher. Sign-in

@@ -12,7 +12,7 @@ const SHOTS = 'test-results/screenshots';
 const POLL = { timeout: 15_000 };
 
 /**
- * The queue configuration admin page (issue 4 "Admin", docs/admin.md) in a
+ * The queue configuration admin page (docs/admin.md) in a
  * real browser against the real stack: the system administrator signs in
  * with TOTP, sets a window's time periods through the period editor, and the
  * server holds exactly them; an overlapping period is refused with a

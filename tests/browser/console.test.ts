@@ -11,7 +11,7 @@ const W3 = 'h-east-w3';
 const ID = '11010519491231002X';
 
 /**
- * The window console (呼叫端, issue 4; docs/console.md) in a real browser
+ * The window console (呼叫端, docs/console.md) in a real browser
  * (Playwright driving Debian's chromium) against the real embedded stack:
  * staff-east signs in, lands on the window chooser, signs in at a window and
  * serves three tickets taken over MQTT — call next (once by the F1 shortcut),

@@ -14,8 +14,8 @@ const poll: typeof expect.poll = (fn, opts) =>
   expect.poll(fn, { timeout: 15_000, ...(typeof opts === 'number' ? { timeout: opts } : opts) });
 
 /**
- * The leadership screen and the hall operation report (issue 5 "Leadership
- * screens"; docs/leadership.md) in a real browser against the real embedded
+ * The leadership screen and the hall operation report (docs/leadership.md)
+ * in a real browser against the real embedded
  * stack: the demo city's synthetic history (DEMO_HISTORY_DAYS) plus queue
  * operations run today through the queue service and relayed to ClickHouse,
  * so the tiles, map, ranking and trend have something to show.
@@ -96,7 +96,7 @@ describe('leadership screen in chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // The strict CSP (issue 3) must hold here too: ECharts' map, tooltips and the scaled stage set styles only through the CSSOM.
+    // The strict CSP must hold here too: ECharts' map, tooltips and the scaled stage set styles only through the CSSOM.
     page.on('console', (m) => {
       if (/Content.Security.Policy/i.test(m.text())) errors.push(m.text());
     });

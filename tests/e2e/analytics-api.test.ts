@@ -8,7 +8,7 @@ import { runWindowOp } from '../../server/commands/window-ops.ts';
 import type { RankingResponse, RegionsResponse, TrendResponse } from '../../contracts/index.ts';
 
 /**
- * The leadership screens' data on the real stack (issue 5): queue
+ * The leadership screens' data on the real stack (docs/analytics.md "REST"): queue
  * operations → relay → chDB's hourly table → trend, ranking and region
  * roll-up, with names and the region tree from PostgreSQL, in the caller's
  * scope; the map from a deployment's GeoJSON or the synthetic tiles.

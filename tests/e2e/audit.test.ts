@@ -12,7 +12,7 @@ import { AUDIT_CSV_HEADER } from '../../server/store/audit-csv.ts';
 import type { AuditPage, AuditVerifyResult } from '../../contracts/index.ts';
 
 /**
- * Issue 3, the audit log (GB/T 22239-2019 8.1.4.3; seed 001 §1.1.1.48):
+ * The audit log (GB/T 22239-2019 8.1.4.3; seed 001 §1.1.1.48):
  * the chain holds under concurrent appends, a superuser's edit or deletion
  * made around the trigger is found, the application cannot change rows,
  * only the audit admin reads and exports (and exports are audited), and

@@ -7,7 +7,7 @@ import { totpCode } from '../../server/security/totp.ts';
 import { HallError } from '../../contracts/index.ts';
 
 /**
- * Issue 3, identification and authentication (GB/T 22239-2019 8.1.4.1; OWASP
+ * Identification and authentication (GB/T 22239-2019 8.1.4.1; OWASP
  * ASVS 5.0 V6/V7) on the real stack. The server's clock is the test's, so
  * lockouts, idle and absolute timeouts and TOTP steps are tested without
  * sleeping. Rate limits count real time (express-rate-limit) and get their

@@ -13,7 +13,7 @@ import {
 } from '../helpers/stack.ts';
 
 /**
- * Issue 3's authorization matrix: every role × every endpoint, socket room
+ * The authorization matrix (GB/T 22239-2019 8.1.4.2): every role × every endpoint, socket room
  * and device command, in and out of scope, asserting allow or deny.
  *
  * The expectations are written out here by hand, NOT read from the code's
@@ -21,7 +21,7 @@ import {
  * endpoint fails it too until someone decides here who may call it.
  */
 
-/** Role → permissions as issue 3 and 三权分立 demand (GB/T 22239-2019 8.1.4.2). */
+/** Role → permissions as 三权分立 demands (GB/T 22239-2019 8.1.4.2). */
 const EXPECTED_ROLES: Record<Role, string[]> = {
   sysadmin: ['hall.read', 'permission.read', 'device.manage', 'config.manage', 'indicator.read'],
   secadmin: ['permission.read', 'user.manage', 'security.manage'],
@@ -74,7 +74,7 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'GET /api/devices': 'device.manage',
   'POST /api/devices/:deviceId/rotate': 'device.manage',
   'POST /api/devices/:deviceId/revoke': 'device.manage',
-  // Issue 4: queue assignment and calling.
+  // Queue assignment and calling (001 §1.1.1.15–16).
   'POST /api/halls/:hallId/windows/:windowId/ops': 'queue.operate',
   'POST /api/halls/:hallId/windows/:windowId/supervise': 'queue.supervise',
   // Window console (docs/console.md): the chooser names the staff at each window, so queue.operate, not hall.read.
@@ -102,17 +102,17 @@ const EXPECTED_ENDPOINTS: Record<string, string> = {
   'PUT /api/halls/:hallId/windows/:windowId/periods': 'config.manage',
   'PUT /api/halls/:hallId/devices/:deviceId/items': 'config.manage',
   'PUT /api/halls/:hallId/devices/:deviceId/window': 'config.manage',
-  // Issue 5: the indicator catalog and its values (docs/indicators.md).
+  // The indicator catalog and its values (docs/indicators.md).
   'GET /api/indicators': 'indicator.read',
   'GET /api/indicators/values': 'indicator.read',
   'GET /api/halls/:hallId/indicators': 'indicator.read',
-  // Issue 5: the leadership screens' series, rankings, region roll-up and map.
+  // The leadership screens' series, rankings, region roll-up and map.
   'GET /api/analytics/trend': 'indicator.read',
   'GET /api/analytics/ranking': 'indicator.read',
   'GET /api/analytics/regions': 'indicator.read',
   'GET /api/analytics/map': 'indicator.read',
   'GET /api/analytics/forecast': 'indicator.read',
-  // Issue 5: the models on the screens (service efficiency, case trend, review scores, multiple visits).
+  // The models on the screens (service efficiency, case trend, review scores, multiple visits).
   'GET /api/analytics/efficiency': 'indicator.read',
   'GET /api/analytics/case-trend': 'indicator.read',
   'GET /api/analytics/review-scores': 'indicator.read',

@@ -15,7 +15,7 @@ import {
 import { topics } from '../../contracts/index.ts';
 
 /**
- * Issue 2 §7 / DESIGN.md principle 7: malformed, oversized, unknown-type and
+ * DESIGN.md principle 7: malformed, oversized, unknown-type and
  * unauthorised messages get a coded error on down/error, land in the
  * dead-letter table, are counted, and change nothing.
  */

@@ -19,9 +19,9 @@ import { DEMO_PIN } from '../../server/store/seed-demo.ts';
 import { callResultSchema, downMessages, simFileSchema, topics, type CallResult } from '../../contracts/index.ts';
 
 /**
- * The window caller (呼叫器) over MQTT on the real stack (issue 4: "Tests for
- * each operation over MQTT (caller) … and for bad input: a coded error and
- * no change"). The seeded caller of 城东区 window 1 (bound to it) signs in by
+ * The window caller (呼叫器) over MQTT on the real stack (docs/mqtt.md
+ * "Window caller"): each operation over MQTT, and bad input: a coded error and
+ * no change. The seeded caller of 城东区 window 1 (bound to it) signs in by
  * PIN; a second caller, provisioned unbound, signs in with the console's
  * QR token at window 2.
  */

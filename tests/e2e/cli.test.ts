@@ -6,7 +6,7 @@ import type { DeviceCredentials, HallSummary } from '../../contracts/index.ts';
 
 const run = promisify(execFile);
 
-/** Issue 2 §6: the CLI works beside a running server with the same configuration, embedded database included. */
+/** The CLI works beside a running server with the same configuration, embedded database included. */
 describe('provisioning CLI beside a running server', () => {
   let s: Stack;
   beforeAll(async () => {

@@ -13,7 +13,7 @@ import {
 } from '../helpers/stack.ts';
 
 /**
- * The queue configuration admin (issue 4 "Admin", docs/admin.md) on the real
+ * The queue configuration admin (docs/admin.md) on the real
  * stack: CRUD round trips; every refusal coded with its problems and nothing
  * changed (configuration, version, audit); a period change takes effect for
  * the very next call; machine item sets are enforced at the ticket machine;

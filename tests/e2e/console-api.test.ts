@@ -21,7 +21,7 @@ import {
 } from '../helpers/stack.ts';
 
 /**
- * The window console's REST API (呼叫端, issue 4; docs/console.md) and the
+ * The window console's REST API (呼叫端, docs/console.md) and the
  * citizen's ticket page endpoint on the real embedded stack: tickets are taken
  * over MQTT by a ticket machine, staff sign in at a window and serve them.
  * Every response is parsed with its contract, and every response text is

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startStack, type Stack } from '../helpers/stack.ts';
 
-/** Issue 3: exports are rate-limited per user (EXPORT_RATE_PER_HOUR) after authorization; every export is audited. */
+/** Exports are rate-limited per user (EXPORT_RATE_PER_HOUR) after authorization; every export is audited. */
 describe('export rate limit', () => {
   let s: Stack;
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { staffingAdvice } from '../../server/domain/models/index.ts';
 import type { ForecastResponse } from '../../contracts/index.ts';
 
 /**
- * The models on the screen (issue 5): the next-hour pressure forecast and
+ * The models on the screen (docs/models.md): the next-hour pressure forecast and
  * the staffing advice for a hall, from same-weekday same-hour history in
  * ClickHouse and the live line in PostgreSQL, worked out by hand.
  *

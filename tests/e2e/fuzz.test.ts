@@ -18,7 +18,7 @@ import { errorBodySchema, topics, type DeviceCredentials } from '../../contracts
 import type { EndpointRule } from '../../server/http/endpoint-table.ts';
 
 /**
- * Fuzzing the three boundaries of the real stack with fast-check (issue 3):
+ * Fuzzing the three boundaries of the real stack with fast-check (GB/T 22239-2019 8.1.4.4 input validation):
  * random and hostile REST requests against every `/api/*` route, random
  * Socket.IO events and payloads, random MQTT payloads and topics from a
  * provisioned ticket machine. The answers are coded refusals (HTTP 4xx with

@@ -5,7 +5,7 @@ import { runWindowOp } from '../../server/commands/window-ops.ts';
 import type { IndicatorDescription, IndicatorValuesResponse } from '../../contracts/index.ts';
 
 /**
- * The indicator catalog over REST on the real stack (issue 5): queue
+ * The indicator catalog over REST on the real stack (docs/indicators.md): queue
  * operations in PostgreSQL → the outbox relay → chDB → the catalog's SQL →
  * `GET /api/halls/:hallId/indicators` and `GET /api/indicators/values`, with
  * the permission and the hall / region scope of the caller, and coded

@@ -10,7 +10,7 @@ import { FIXTURE_SCOPE, eventRows, fixtureEvents } from '../../analytics/indicat
 import { indicatorDescriptionSchema, indicatorResultSchema, type IndicatorResult } from '../../contracts/indicators.ts';
 
 /**
- * The indicator catalog (issue 5) on the real embedded engine (chDB): the
+ * The indicator catalog on the real embedded engine (chDB): the
  * hand-built fixture events (analytics/indicators/fixtures.ts, told in
  * docs/indicators.md) go into the `events` table, every indicator runs, and
  * each value must equal the one worked out by hand below. The fixtures go in

@@ -15,7 +15,7 @@ import {
 } from '../../contracts/index.ts';
 
 /**
- * The models on the screens (issue 5; seed 001 “好差评”评价结果应用模型: 服务效能、
+ * The models on the screens (seed 001 “好差评”评价结果应用模型: 服务效能、
  * 涉企服务效能、办件趋势、好差评评分量化、跑多次) on the real stack: known events
  * inserted into ClickHouse, the demo city's items (standards of migration 014)
  * and users in PostgreSQL, every figure worked out by hand below.

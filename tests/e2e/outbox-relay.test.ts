@@ -8,7 +8,7 @@ import { runWindowOp } from '../../server/commands/window-ops.ts';
 import { createLogger } from '../../server/logger.ts';
 
 /**
- * The outbox relay (issue 5 "Loading", ADR 0008) on the real stack:
+ * The outbox relay (docs/analytics.md "Loading", ADR 0008) on the real stack:
  * embedded PostgreSQL → chDB. Events arrive once each in `events` and in the
  * views it feeds; a crash between the ClickHouse insert and the cursor
  * update re-sends the same batch, which ClickHouse drops; while ClickHouse

@@ -18,7 +18,7 @@ import { loadConfig } from '../../server/config.ts';
 import type { DeviceKind, TicketIdentity } from '../../contracts/index.ts';
 
 /**
- * Personal data end to end (issue 3; GB/T 22239-2019 8.1.4.8, 8.1.4.11;
+ * Personal data end to end (GB/T 22239-2019 8.1.4.8, 8.1.4.11;
  * docs/personal-data.md), once per cipher: a ticket machine sends an ID
  * number with an X, a name and a phone; the database holds ciphertext only;
  * the device reply, the socket delta, the snapshot, the logs, the inbox, the

@@ -16,7 +16,7 @@ import { runWindowOp } from '../../server/commands/window-ops.ts';
 import { HallError, topics } from '../../contracts/index.ts';
 
 /**
- * The queue engine's adapter (issue 4) on the real embedded stack: every
+ * The queue engine's adapter on the real embedded stack: every
  * operation is one transaction with consecutive hall seqs and outbox rows,
  * the wall gets the deltas, the displays get the call text, completion opens
  * a case and prompts the rater, a refusal changes nothing, and a restart
@@ -72,7 +72,7 @@ describe('queue adapter: engine state in PostgreSQL', () => {
     await runWindowOp(s.app.queue, hall, w1, { op: 'open' });
     const called = await runWindowOp(s.app.queue, hall, w1, { op: 'next' });
     if (called.duplicate) throw new Error('unexpected duplicate');
-    // Green channel goes first (class priority, issue 4).
+    // Green channel goes first (class priority).
     expect(called.reply).toMatchObject({
       current: { ticketNo: t2.data.ticketNo, status: 'called', class: 'green' },
       window: { status: 'open' },

@@ -10,8 +10,8 @@ import { systemClock } from '../../server/domain/clock.ts';
 import type { WindowOpReply } from '../../server/commands/window-ops.ts';
 
 /**
- * Issue 4: "A concurrency test with two server processes on one database
- * calling next from 50 windows at once: no double assignment."
+ * A concurrency test with two server processes on one database calling
+ * next from 50 windows at once: no double assignment.
  *
  * Two real server processes (server/main.ts) share one embedded PostgreSQL
  * (the second is pointed at it with DATABASE_URL, as a second node would be). The hall gets 50

@@ -8,7 +8,7 @@ import { commandOf, type WindowOp } from '../../server/commands/window-ops.ts';
 import type { Clock } from '../../server/domain/clock.ts';
 
 /**
- * Issue 4, the adapter's half of the property tests: random operation
+ * The adapter's half of the property tests: random operation
  * sequences from the hall's windows run through the queue service on the
  * real embedded PostgreSQL, with time moving across a midnight. After each
  * sequence a SECOND service (a cold process: no cache) reads the hall from

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startStack, provisionDevice, connectDevice, login, api, until, type Stack } from '../helpers/stack.ts';
 import { topics, type HallSnapshot } from '../../contracts/index.ts';
 
-/** Issue 2: restart keeps all data; graceful shutdown loses nothing already acknowledged. */
+/** Restart keeps all data; graceful shutdown loses nothing already acknowledged. */
 describe('restart and graceful shutdown', () => {
   let s: Stack;
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, until, type Stack } from '../helpers/stack.ts';
 
 /**
- * `npm start` shows a living hall (issue 4): with the simulator on, the
+ * `npm start` shows a living hall: with the simulator on, the
  * seeded callers' clerks sign in, open their windows and serve, so tickets
  * are not only taken but also called and completed — waiting counts go up
  * and down. Times are the simulator's own; the test only waits for effects.

@@ -13,7 +13,7 @@ class TestClock implements Clock {
 }
 const MIN = 60_000;
 
-/** An open socket follows its session (issue 3): logout, revocation and the lifetime close it; a live screen counts as use. */
+/** An open socket follows its session (docs/authentication.md "Sessions"): logout, revocation and the lifetime close it; a live screen counts as use. */
 describe('sockets follow their sessions', () => {
   const clock = new TestClock();
   let s: Stack;

@@ -15,7 +15,7 @@ import {
 } from '../helpers/stack.ts';
 import type { HallSnapshot } from '../../contracts/index.ts';
 
-/** Issue 2 §8: ticket.request over MQTT → ticket in PostgreSQL → reply → delta on the hall's screen. */
+/** 001 §1.1.1.15: ticket.request over MQTT → ticket in PostgreSQL → reply → delta on the hall's screen. */
 describe('first real path: a ticket machine asks, the hall screen shows it', () => {
   let s: Stack, dev: TestDevice, screen: Screen, snap: HallSnapshot;
 
@@ -42,7 +42,7 @@ describe('first real path: a ticket machine asks, the hall screen shows it', () 
       hallName: '城东区政务服务中心',
       queue: { prefix: 'A' },
     });
-    // Every window starts the day closed: with no open window serving the queue nobody can say how long (issue 4).
+    // Every window starts the day closed: with no open window serving the queue nobody can say how long.
     expect(reply.data.estimatedWaitMin).toBeUndefined();
     expect(reply.data).toMatchObject({ class: 'walk-in', ticketPage: `/t/${String(reply.data.ticketId)}` });
 

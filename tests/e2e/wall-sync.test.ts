@@ -21,7 +21,7 @@ import type { DomainEvent, HallDelta, HallSnapshot } from '../../contracts/index
 import { applyDelta, deltaExactPart } from '../../dashboard/src/live/apply-delta.ts';
 
 /**
- * Issue 4, live wall: on the real stack, a screen joins the hall, tickets are
+ * The live wall: on the real stack, a screen joins the hall, tickets are
  * taken over MQTT and windows call, recall, skip, transfer, pause, close,
  * re-activate and complete through the queue service; the wall's state built
  * from the join snapshot plus the deltas it received (the dashboard's own

@@ -7,7 +7,7 @@ import { insertEvents } from '../../analytics/events-writer.ts';
 import { evaluateIndicator } from '../../analytics/indicators/evaluate.ts';
 
 /**
- * The ClickHouse server path (CLICKHOUSE_URL, issue 5 "Loading";
+ * The ClickHouse server path (CLICKHOUSE_URL;
  * docs/external-engines.md): the same schema, relay and catalog over HTTP.
  * It runs only where a current ClickHouse server is reachable:
  *

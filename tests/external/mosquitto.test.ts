@@ -15,7 +15,7 @@ import { EXTERNAL, requirePort } from '../helpers/external.ts';
 import { topics } from '../../contracts/index.ts';
 
 /**
- * Issue 2: Mosquitto (127.0.0.1:1883 on the CI machine) as the external
+ * Mosquitto (127.0.0.1:1883 on the CI machine) as the external
  * broker (MQTT_URL). The server speaks MQTT 5 there, shares the ingest with
  * `$share/{group}/`, and honours a device's response topic and correlation data.
  * Stock Mosquitto enforces no device ACL here: in production it calls the

@@ -12,7 +12,7 @@ import {
 } from '../helpers/stack.ts';
 import { freshDatabase } from '../helpers/external.ts';
 
-/** Issue 2: the same code on the external PostgreSQL server (127.0.0.1:5432 on the CI machine). */
+/** The same code on the external PostgreSQL server (127.0.0.1:5432 on the CI machine). */
 describe('external PostgreSQL (DATABASE_URL)', () => {
   let s: Stack, db: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {

@@ -116,7 +116,7 @@ export async function api<T = unknown>(
   return { status: res.status, body: parsed as T, text };
 }
 
-/** Signs in; administrators enrol and then use TOTP (issue 3) through tests/helpers/totp.ts. */
+/** Signs in; administrators enrol and then use TOTP through tests/helpers/totp.ts. */
 export async function login(s: Stack, username: string, password = DEMO_PASSWORD): Promise<string> {
   return signIn(s.base, s.dataDir, username, password, () => s.clock.now().getTime());
 }

@@ -2,7 +2,7 @@ import { totpCode, totpStep } from '../../server/security/totp.ts';
 
 /**
  * Signing in as an account that needs a second factor, for tests and the
- * benchmark (issue 3: administrators must use TOTP). The first sign-in of an
+ * benchmark (GB/T 22239-2019 8.1.4.1 d: administrators must use TOTP). The first sign-in of an
  * admin gets a session restricted to enrolment; this enrols a TOTP secret
  * (setup + confirm) and keeps it, so later sign-ins send a fresh code.
  *

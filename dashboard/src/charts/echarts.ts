@@ -7,7 +7,7 @@ import { CanvasRenderer } from 'echarts/renderers';
  * ECharts registered piece by piece: only the bar, line and map charts, grid,
  * legend, tooltip, visual map and the canvas renderer reach the bundle (the
  * full build is about 3× larger). The line chart, legend, map and visual map
- * serve the leadership screens (issue 5: trends, the region map coloured by a
+ * serve the leadership screens (trends, the region map coloured by a
  * measure; docs/leadership.md).
  */
 use([

@@ -134,7 +134,7 @@ describe('applyDelta: device events', () => {
 });
 
 /**
- * Issue 4: a recorded sequence of every queue event type, applied to a
+ * A recorded sequence of every queue event type, applied to a
  * snapshot, must give what a fresh snapshot at the last seq shows (the part
  * deltas determine; the server figures are refreshed from the server).
  * Built by hand to the contracts (the e2e test tests/e2e/wall-sync.test.ts

@@ -11,7 +11,7 @@ import type { DomainEvent, HallDelta } from '../../../contracts/socket.ts';
  * Only type imports from contracts: they are erased, so the bundle carries no
  * zod and the root vitest config needs no `@contracts` alias.
  *
- * Issue 4 (live wall). Every queue event is applied so that the wall equals a
+ * The live wall: every queue event is applied so that the wall equals a
  * fresh snapshot taken at the same seq in everything a delta determines:
  * waiting / issued / last number per queue, each window's status, current
  * ticket and served count, the recent calls and tickets, and the pressure's

@@ -131,7 +131,7 @@ export function queueEvent<T extends QueueEventType>(
   return { hallId, seq, event: { hallId, seq, at: at(seq), type, data } as DomainEvent };
 }
 
-/** ticket.issued as issue 4's engine sends it: class, people ahead and the slip's wait range. */
+/** ticket.issued as the queue engine sends it: class, people ahead and the slip's wait range. */
 export function ticketTaken(
   seq: number,
   ticketNo: string,

@@ -80,7 +80,7 @@ const en: typeof zhCN = {
     demoPaceHint:
       "Simulated devices send citizens at the demo rate at every hour, not following the hall's opening hours (DEMO_PACE=always)",
   },
-  // Issue 4: the live wall's queue view (helper E's block).
+  // The live wall's queue view.
   wall: {
     windows: 'Windows',
     status: { open: 'Open', paused: 'Paused', closed: 'Closed' },
@@ -106,7 +106,7 @@ const en: typeof zhCN = {
     noEstimate: 'n/a',
     queuesNow: 'Queues now',
   },
-  // Issue 4: the window console (呼叫端) and the citizen's ticket page (helper B's block; docs/console.md).
+  // The window console (呼叫端) and the citizen's ticket page (docs/console.md).
   console: {
     title: 'Window console',
     chooseWindow: 'Choose your window',
@@ -244,7 +244,7 @@ const en: typeof zhCN = {
     printerFault: 'Printer fault',
     readerFault: 'Card reader fault',
   },
-  // Issue 4: the queue configuration admin (helper C's block; docs/admin.md).
+  // The queue configuration admin (docs/admin.md).
   admin: {
     title: 'Queue configuration',
     hall: 'Hall',
@@ -333,7 +333,7 @@ const en: typeof zhCN = {
       HALL_ERR_FORBIDDEN: 'You may not change the configuration',
     },
   },
-  // Issue 5: the leadership screen and the hall operation report (docs/leadership.md).
+  // The leadership screen and the hall operation report (docs/leadership.md).
   leader: {
     open: 'Leadership screen',
     title: 'Service Hall Monitoring',

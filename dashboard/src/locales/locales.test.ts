@@ -64,7 +64,7 @@ describe('locales', () => {
       'live.state': ['live', 'connecting', 'offline'],
       'devices.kind': deviceKinds,
       'devices.paper': ['ok', 'low', 'out'],
-      // issue 5: built from the indicator catalog's enums (contracts/indicators.ts) and the period presets.
+      // Built from the indicator catalog's enums (contracts/indicators.ts) and the period presets.
       'leader.units': indicatorUnitSchema.options,
       'leader.level': indicatorLevelSchema.options,
       'leader.area': indicatorAreaSchema.options,

@@ -124,7 +124,7 @@ export default {
     demoPace: '演示节奏 · 不按营业时间',
     demoPaceHint: '模拟设备全天按演示速率取号，不按大厅营业时间（DEMO_PACE=always）',
   },
-  // Issue 4: the live wall's queue view (helper E's block).
+  // The live wall's queue view.
   wall: {
     windows: '窗口状态',
     status: { open: '开放', paused: '暂停', closed: '关闭' },
@@ -150,7 +150,7 @@ export default {
     noEstimate: '暂无',
     queuesNow: '当前队列',
   },
-  // Issue 4: the window console (呼叫端) and the citizen's ticket page (helper B's block; docs/console.md).
+  // The window console (呼叫端) and the citizen's ticket page (docs/console.md).
   console: {
     title: '窗口呼叫端',
     chooseWindow: '选择窗口',
@@ -281,7 +281,7 @@ export default {
     printerFault: '打印机故障',
     readerFault: '读卡器故障',
   },
-  // Issue 4: the queue configuration admin (helper C's block; docs/admin.md).
+  // The queue configuration admin (docs/admin.md).
   admin: {
     title: '队列配置管理',
     hall: '大厅',
@@ -369,7 +369,7 @@ export default {
       HALL_ERR_FORBIDDEN: '您没有配置管理权限',
     },
   },
-  // Issue 5: the leadership screen and the hall operation report (docs/leadership.md).
+  // The leadership screen and the hall operation report (docs/leadership.md).
   leader: {
     open: '领导驾驶舱',
     title: '政务服务运行监测',

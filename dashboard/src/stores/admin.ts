@@ -5,7 +5,7 @@ import { ApiError, codeOf } from '../api/client.ts';
 import { hallConfig, type ConfigChange } from '../api/admin-config.ts';
 
 /**
- * The queue configuration admin page (issue 4 "Admin"; docs/admin.md): one
+ * The queue configuration admin page (docs/admin.md): one
  * hall's configuration as `GET /api/halls/:hallId/config` returns it, and
  * every change sent to the REST endpoints. A change answers with the new
  * configuration, so the page always shows what the server now holds. A

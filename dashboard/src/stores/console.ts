@@ -18,7 +18,7 @@ import {
 import { useHallSocket } from '../live/use-hall-socket.ts';
 
 /**
- * The window console (呼叫端, issue 4; docs/console.md). The screen is the
+ * The window console (呼叫端, 001 §1.1.1.16; docs/console.md). The screen is the
  * server's console read model (GET …/console); every operation is a POST
  * to …/ops and is followed by a fresh read. Live: the console joins the
  * hall's Socket.IO room like the wall does (stores/hall-live.ts) but does not

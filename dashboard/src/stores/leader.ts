@@ -21,7 +21,7 @@ import { useAuthStore } from './auth.ts';
 import { useHallsStore } from './halls.ts';
 
 /**
- * The leadership screen's data (issue 5 "Leadership screens"; 004 常态化监测;
+ * The leadership screen's data (004 常态化监测;
  * docs/leadership.md): one scope — a region level of the drill-down or one
  * hall — and one period; every panel reads from here. A newer load wins: the
  * answers of a superseded one are dropped, so a fast double click on the map
@@ -40,7 +40,7 @@ export interface Crumb {
   hallId?: string;
 }
 
-/** The KPI tiles (004 常态化监测 queue, reviews, cases, devices; issue 5 catalog list). */
+/** The KPI tiles (004 常态化监测 queue, reviews, cases, devices; docs/indicators.md). */
 export const KPI_IDS = [
   'queue.waiting.now',
   'queue.wait.avg',
@@ -66,7 +66,7 @@ export const useLeaderStore = defineStore('leader', () => {
   const ranking = shallowRef<RankingResponse | null>(null);
   /** Next hour per hall: pressure forecast and staffing advice (the models, docs/models.md); independent of the period. */
   const forecast = shallowRef<ForecastResponse | null>(null);
-  /** The models of issue 5 (docs/models.md "On the screens"): efficiency and review scores follow the period; the case trend is the last 8 weeks and the next 7 days; multiple visits the last 30 days. */
+  /** The models (docs/models.md "On the screens"): efficiency and review scores follow the period; the case trend is the last 8 weeks and the next 7 days; multiple visits the last 30 days. */
   const efficiency = shallowRef<EfficiencyResponse | null>(null);
   const effBy = ref<EfficiencyBy>('window');
   const effEnterprise = ref(false);

@@ -1,7 +1,7 @@
 import type { Role } from '../../../contracts/index.ts';
 
 /**
- * THE permission table (issue 3): what each role may do. Every REST endpoint,
+ * THE permission table (GB/T 22239-2019 8.1.4.2): what each role may do. Every REST endpoint,
  * Socket.IO room and command names one permission from here and checks it on
  * the server, together with the user's scope (scope.ts). Listed at
  * `GET /api/permissions` and in docs/security.md.
@@ -51,5 +51,5 @@ export function can(role: Role, p: Permission): boolean {
   return rolePermissions[role].includes(p);
 }
 
-/** Roles that must sign in with a second factor (TOTP) once one is enrolled or required (issue 3). */
+/** Roles that must sign in with a second factor (TOTP) once one is enrolled or required (GB/T 22239-2019 8.1.4.1 d). */
 export const adminRoles: readonly Role[] = ['sysadmin', 'secadmin', 'auditadmin'];

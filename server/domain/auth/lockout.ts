@@ -1,5 +1,5 @@
 /**
- * Account lockout with back-off (issue 3; GB/T 22239-2019 8.1.4.1 b "end the
+ * Account lockout with back-off (GB/T 22239-2019 8.1.4.1 b "end the
  * session, limit illegal sign-in attempts"; OWASP ASVS 5.0 V6.3.1). Pure
  * functions of (state, now): after `maxFailures` consecutive failures the
  * account locks for `baseLockMs`; each further lock doubles, up to

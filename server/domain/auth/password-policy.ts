@@ -1,7 +1,7 @@
 import { HallError } from '../../../contracts/index.ts';
 
 /**
- * Password rules (issue 3; GB/T 22239-2019 8.1.4.1 a "identity ... passwords
+ * Password rules (GB/T 22239-2019 8.1.4.1 a "identity ... passwords
  * with complexity requirements and changed regularly"; OWASP ASVS 5.0 V6.2).
  * Pure: no I/O, the caller passes the user name. Refusals are
  * HALL_ERR_WEAK_PASSWORD with the names of the failed rules in `details.failed`,

@@ -1,5 +1,5 @@
 /**
- * Session timeouts (issue 3; GB/T 22239-2019 8.1.4.1 b "login-failure handling
+ * Session timeouts (GB/T 22239-2019 8.1.4.1 b "login-failure handling
  * and session timeout"; OWASP ASVS 5.0 V7.3): a session ends after `idleMin`
  * minutes without use and, whatever its use, at its absolute `expiresAt`.
  * Pure functions of (session, now).

@@ -1,6 +1,6 @@
 /**
- * A synthetic region map for the demo (issue 5: "a region map from a GeoJSON
- * the deployment supplies, a synthetic one for the demo"). The children of a
+ * A synthetic region map for the demo (docs/leadership.md "Supplying the region map": a region map
+ * from a GeoJSON the deployment supplies, a synthetic one for the demo). The children of a
  * region become tiles of a grid inside a fixed box, so the leadership screen
  * can draw and click them like a real map. A deployment puts its own
  * GeoJSON files in MAP_GEOJSON_DIR (`{regionCode}.geojson`, each feature's

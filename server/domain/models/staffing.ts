@@ -2,7 +2,7 @@ import { HallError } from '../../../contracts/errors.ts';
 
 /**
  * Staffing advice: how many windows to open next hour per hall so that the
- * 90th percentile wait stays under a target — issue 5 "Models"; it acts on the
+ * 90th percentile wait stays under a target — docs/models.md "Staffing advice"; it acts on the
  * pressure model's forecast (seed 001_8e9aa79f8e53624f.txt “好差评”评价结果应用模型:
  * 压力模型, 为…流程优化…提供支撑) and on 004_894aaa4ee2cebbc3.txt lines 1086–1089
  * (效能监督: 实时效能) and line 1058 (人员工作量分析).
@@ -24,7 +24,7 @@ import { HallError } from '../../../contracts/errors.ts';
  * cautious side for service times less variable than exponential.
  */
 
-export const DEFAULT_TARGET_P90_MIN = 30; // the over-time wait (>30 min) of issue 5's indicator catalog
+export const DEFAULT_TARGET_P90_MIN = 30; // the over-time wait (>30 min) of the indicator catalog (docs/indicators.md)
 export const DEFAULT_QUANTILE = 0.9;
 
 function check(cond: boolean, message: string): void {

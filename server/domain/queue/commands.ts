@@ -1,7 +1,7 @@
 import type { Outcome } from './state.ts';
 
 /**
- * Commands to the queue engine, as plain data (issue 4 "Operations"). The
+ * Commands to the queue engine, as plain data (001 §1.1.1.16). The
  * adapter builds them from caller / ticket machine messages
  * (contracts/devices.ts: call.next, call.pick, call.recall, call.skip,
  * call.transfer, call.pause, call.resume, call.start, call.complete) after

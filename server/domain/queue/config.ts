@@ -11,7 +11,7 @@ import { DEFAULT_SERVICE_MIN } from '../ticketing.ts';
  * PostgreSQL and hand it to every pure operation.
  */
 
-/** Ticket classes (issue 4). Green channel (绿色通道) is for the elderly, disabled and pregnant. */
+/** Ticket classes. Green channel (绿色通道) is for the elderly, disabled and pregnant. */
 export type TicketClass = 'walk-in' | 'appointment' | 'green' | 'transferred-back';
 export const TICKET_CLASSES: readonly TicketClass[] = ['green', 'appointment', 'transferred-back', 'walk-in'];
 

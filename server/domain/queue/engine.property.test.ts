@@ -16,7 +16,7 @@ import type { QueueEvent } from './events.ts';
 import { initialState, rollDay, type HallDayState, type Ticket } from './state.ts';
 
 /**
- * Issue 4 "How it is shown": random operation sequences from six windows over
+ * Random operation sequences from six windows over
  * four queues, with time advancing across period boundaries and midnight, and
  * a random calling policy. After every step:
  *

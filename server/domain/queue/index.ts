@@ -1,5 +1,5 @@
 /**
- * The queue engine (排队叫号, issue 4; 001 §1.1.1.15–17, DOMAIN.md "Queue and
+ * The queue engine (排队叫号, 001 §1.1.1.15–17, DOMAIN.md "Queue and
  * calling"): pure functions of (state, command, now, config). What the
  * persistence / MQTT adapter uses.
  */

@@ -3,9 +3,9 @@ import type { QueueEvent } from './events.ts';
 import type { HallDayState, OpResult, Ticket } from './state.ts';
 
 /**
- * The calling rule (叫号, 001 §1.1.1.16; issue 4 "calling picks by class
+ * The calling rule (叫号, 001 §1.1.1.16): calling picks by class
  * priority, then by weighted waiting time across the window's queues, with a
- * starvation guard"). A window at `now` may call:
+ * starvation guard. A window at `now` may call:
  *
  *   - waiting tickets of the queues its current time period serves, that are
  *     not transferred to a particular window, and

@@ -3,8 +3,8 @@ import type { HallDayState } from './state.ts';
 import { serviceStats } from './wait-estimate.ts';
 
 /**
- * The hall's live pressure value (压力值, issue 4 console; the full pressure
- * model with its forecast is issue 5, DOMAIN.md "Indicators and models"):
+ * The hall's live pressure value (压力值 on the console, 001 §1.1.1.16; the full pressure
+ * model with its forecast: docs/models.md, DOMAIN.md "Indicators and models"):
  *
  *   load     = minutes of service waiting = Σ over waiting tickets of the
  *              median service time of their queue (recent K completions)
@@ -15,7 +15,7 @@ import { serviceStats } from './wait-estimate.ts';
  *
  * Levels (畅通 / 正常 / 繁忙 / 拥挤 / 饱和) by clearing time: < 10, < 20, < 30
  * (the over-time wait of DOMAIN.md), < 60 minutes, and beyond. A pure function
- * of the state so the console, the wall and issue 5's model agree on today.
+ * of the state so the console, the wall and the pressure model agree on today.
  */
 export type PressureLevel = 'clear' | 'normal' | 'busy' | 'crowded' | 'saturated';
 export const PRESSURE_LEVELS: readonly PressureLevel[] = ['clear', 'normal', 'busy', 'crowded', 'saturated'];
@@ -29,7 +29,7 @@ export const PRESSURE_LABELS_ZH: Readonly<Record<PressureLevel, string>> = {
 /** Upper bounds (exclusive) of 畅通, 正常, 繁忙, 拥挤 in clearing minutes; beyond the last is 饱和. */
 export const PRESSURE_BOUNDS_MIN: readonly number[] = [10, 20, 30, 60];
 
-/** The level of a clearing time: the one rule the wall, the console and issue 5's forecast share. */
+/** The level of a clearing time: the one rule the wall, the console and the pressure forecast share. */
 export function pressureLevelOfClearMin(clearMin: number): PressureLevel {
   const i = PRESSURE_BOUNDS_MIN.findIndex((b) => clearMin < b);
   return PRESSURE_LEVELS[i === -1 ? PRESSURE_LEVELS.length - 1 : i]!;

@@ -4,7 +4,7 @@ import { policyOf, windowById, type HallQueueConfig, type TicketClass, type Wind
 import type { QueueEvent } from './events.ts';
 
 /**
- * The in-memory state of one hall day (issue 4; 001 §1.1.1.15–16), as plain
+ * The in-memory state of one hall day (001 §1.1.1.15–16), as plain
  * JSON-able data: times are ISO strings, maps are records. Operations never
  * change a state: they return a new one that shares what did not change
  * (copy-on-write), so the adapter can keep the old state on a refusal and

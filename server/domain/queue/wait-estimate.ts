@@ -5,7 +5,7 @@ import { candidateOf, compareCandidates, type Candidate } from './pick-next.ts';
 import type { HallDayState, Ticket } from './state.ts';
 
 /**
- * Estimated wait per ticket as a range (issue 4; the slip's 前面等候人数,
+ * Estimated wait per ticket as a range (the slip's 前面等候人数,
  * DOMAIN.md "Queue and calling"), recomputed from the state whenever the hall
  * changes:
  *

@@ -22,7 +22,7 @@ import { loginLimiters, secretCheckLimiter } from '../rate-limits.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
- * Staff sign-in and its hardening (issue 2 §9, issue 3; GB/T 22239-2019
+ * Staff sign-in and its hardening (GB/T 22239-2019
  * 8.1.4.1; docs/authentication.md): argon2id password → opaque bearer token,
  * lockout with back-off, TOTP for administrators, idle and absolute session
  * timeouts, password rules, revocation, caller sign-in tokens and PINs.

@@ -11,7 +11,7 @@ import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
- * Device security (issue 3; seed 001 §1.1.1.17: every service point manages
+ * Device security (seed 001 §1.1.1.17: every service point manages
  * only its own software and hardware). `device.manage`, and only devices of
  * halls in the caller's scope: a device of another hall is 404, the same
  * answer as a device that does not exist (the denial is audited).

@@ -7,7 +7,7 @@ import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
-/** Halls the user may see, and one hall's live state with its seq (issue 2 §9). */
+/** Halls the user may see, and one hall's live state with its seq. */
 export function hallRoutes({ db, clock, config }: RouteDeps): Router {
   const r = Router();
   r.get('/api/halls', authorize(db, clock, 'hall.read'), async (req, res) => {

@@ -6,7 +6,7 @@ import { authorize } from '../auth.ts';
 import { endpointTable } from '../endpoint-table.ts';
 import type { RouteDeps } from './deps.ts';
 
-/** The one permission table, as data (issue 3): roles, what each may do, and which check each endpoint and room makes. */
+/** The one permission table, as data (GB/T 22239-2019 8.1.4.2): roles, what each may do, and which check each endpoint and room makes. */
 export function permissionRoutes({ db, clock }: RouteDeps): Router {
   const r = Router();
   r.get('/api/permissions', authorize(db, clock, 'permission.read'), (req, res) => {

@@ -10,7 +10,7 @@ import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
- * Provisioning (issue 2 §6), the REST twin of `npm run cli -- devices:add / users:add`.
+ * Provisioning, the REST twin of `npm run cli -- devices:add / users:add`.
  * Secrets are shown once in the response and stored only as hashes.
  */
 export function provisioningRoutes({ db, clock }: RouteDeps): Router {

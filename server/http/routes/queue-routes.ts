@@ -36,7 +36,7 @@ const PUBLIC_PER_TICKET_PER_MIN = 60;
 const PUBLIC_PER_IP_PER_MIN = 3000;
 
 /**
- * The window console's REST side (呼叫端, issue 4 "Window console"; docs/console.md).
+ * The window console's REST side (呼叫端, 001 §1.1.1.16; docs/console.md).
  *
  * - `POST …/windows/:windowId/ops`: the same ops as the window caller's MQTT
  *   protocol (server/commands/window-ops.ts), one transaction each; the reply
