@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { idSchema, itemCodeSchema, deviceKindSchema } from './ids.ts';
 
 /**
- * The queue configuration admin (001 §1.1.1.15–16 队列配置 /
- * 窗口配置, device item sets 001 §1.1.1.16 "per-machine item set"): REST
+ * The queue configuration admin (001 §1.1.1.17 队列配置 /
+ * 窗口配置, device item sets 001 §1.1.1.17 取号终端配置): REST
  * bodies and the configuration view of `GET /api/halls/:hallId/config`.
  * docs/admin.md lists the endpoints and when a change takes effect.
  */

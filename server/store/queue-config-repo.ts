@@ -2,7 +2,7 @@ import type { CallingPolicy, HallQueueConfig, QueueWeight, WindowConfig, WindowP
 import type { Db, Tx } from './pool.ts';
 
 /**
- * Reads a hall's queue configuration (001 §1.1.1.15–16) into the
+ * Reads a hall's queue configuration (001 §1.1.1.17 队列配置 / 窗口配置) into the
  * engine's plain shape. Windows with rows in `window_periods` get those
  * periods; windows without serve their `window_queues` all day. A queue or
  * window without a department takes the department of its first item /

@@ -11,7 +11,7 @@ import type { Actor } from '../actor.ts';
 import { refuse, translatePg } from './refuse.ts';
 
 /**
- * The queue configuration admin's writes (docs/admin.md; 001 §1.1.1.15–16
+ * The queue configuration admin's writes (docs/admin.md; 001 §1.1.1.17
  * 队列配置 / 窗口配置). Every change is ONE transaction:
  *
  *   lock the hall's queue state row, then the hall row (the queue service's

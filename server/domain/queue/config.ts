@@ -3,7 +3,7 @@ import { minuteOfDay, parseTimeOfDay } from '../hall-time.ts';
 import { DEFAULT_SERVICE_MIN } from '../ticketing.ts';
 
 /**
- * A hall's queue configuration (队列配置 / 窗口配置, 001 §1.1.1.15–16; DOMAIN.md
+ * A hall's queue configuration (队列配置 / 窗口配置, 001 §1.1.1.17; DOMAIN.md
  * "Queue and calling"): hall → departments → service items (事项); queues with
  * a ticket prefix, their items, a daily cap and ticketing hours; windows (窗口)
  * serving a set of queues with a weight each, and that set may differ by time

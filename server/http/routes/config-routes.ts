@@ -45,7 +45,7 @@ import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
 /**
- * The queue configuration admin (docs/admin.md; 001 §1.1.1.15–16): halls,
+ * The queue configuration admin (docs/admin.md; 001 §1.1.1.17 取号系统管理): halls,
  * departments, items, queues, windows, a window's time periods (按时间段) and
  * device item sets, by `config.manage` (the system administrator) in the
  * hall's scope. Each change is one transaction that validates the hall's
