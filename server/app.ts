@@ -31,6 +31,8 @@ import { loadPiiKeys } from './security/keys.ts';
 import { createPiiCipher } from './security/pii.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createReadModels } from './queries/read-models.ts';
+import { createSessionCache, type SessionCache } from './queries/session-cache.ts';
+import { startSessionInvalidation } from './session-invalidation.ts';
 import { createRealtime } from './realtime/socket-server.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { queueEffects } from './realtime/queue-effects.ts';
@@ -48,6 +50,8 @@ export interface App {
   mqttUrl: string;
   db: Db;
   metrics: Metrics;
+  /** Session look-ups from memory, kept true by NOTIFY session_changed (docs/authentication.md "Sessions"). */
+  sessions: SessionCache;
   /** Queue operations (001 §1.1.1.15–16): the same service the caller devices and the console use. */
   queue: QueueService;
   analytics: Analytics;
@@ -210,6 +214,10 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     // Revoke/rotate (REST or CLI, any process) → NOTIFY device_revoked → this process closes the device's connection.
     revocation = await startDeviceRevocation({ db, broker, kickUrl: config.BROKER_KICK_URL, logger });
     closers.push(() => revocation!.close());
+    // Session look-ups from memory; any process's change → NOTIFY session_changed → dropped here.
+    const sessions = createSessionCache({ db, count: (result) => metrics.sessionLookups.inc({ result }) });
+    const sessionInvalidation = await startSessionInvalidation({ db, cache: sessions, logger });
+    closers.push(() => sessionInvalidation.close());
     const client = await connectServerClient(mqttUrl, serverCreds, !!config.MQTT_URL);
     closers.push(() => client.endAsync());
 
@@ -237,6 +245,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         metrics,
         pii,
         queue,
+        sessions,
         readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
         readiness: async () => ({
           ready,
@@ -253,6 +262,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     let simulated: { halls: ReadonlySet<string>; pace: DemoPace } | null = null;
     const realtime = createRealtime(http, {
       db,
+      sessions,
       clock,
       tz: config.HALL_TZ,
       metrics,
@@ -345,6 +355,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       mqttUrl,
       db,
       metrics,
+      sessions,
       analytics,
       broker,
       queue,

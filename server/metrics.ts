@@ -47,6 +47,12 @@ export function createMetrics() {
       help: 'Failed outbox relay steps (ClickHouse or PostgreSQL unavailable); the batch is retried',
       registers: [registry],
     }),
+    sessionLookups: new Counter({
+      name: 'hall_session_cache_lookups_total',
+      help: 'Session look-ups (REST requests, socket handshakes) by where the answer came from: hit (memory), miss (PostgreSQL), idle_reread (looked idle in memory, read again)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     relayLag: new Gauge({
       name: 'hall_relay_lag_events',
       help: 'Committed events not yet in ClickHouse, as of the last relay step',

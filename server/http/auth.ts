@@ -5,6 +5,7 @@ import { hallScope } from '../domain/access/scope.ts';
 import { can, type Permission } from '../domain/access/permissions.ts';
 import type { Clock } from '../domain/clock.ts';
 import { lookupSession, type SessionInfo } from '../store/sessions-repo.ts';
+import type { SessionCache } from '../queries/session-cache.ts';
 import { hallInScope } from '../store/halls-repo.ts';
 import { recordDenial } from '../commands/record-denial.ts';
 import type { Db } from '../store/pool.ts';
@@ -15,7 +16,21 @@ declare module 'express-serve-static-core' {
     user?: StaffPrincipal;
     token?: string;
     authSession?: SessionInfo;
+    /** This process's session cache, set by `useSessionCache` for every request. */
+    sessions?: SessionCache;
   }
+}
+
+/**
+ * Makes session checks answer from memory (docs/authentication.md "Sessions"):
+ * `requireUser` and `authorize` take the cache from the request, so the
+ * routes keep their `(db, clock, …)` signatures.
+ */
+export function useSessionCache(cache: SessionCache | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (cache) req.sessions = cache;
+    next();
+  };
 }
 
 export function bearer(req: Request): string | null {
@@ -57,7 +72,7 @@ export function requireUser(
   return (req, _res, next) => {
     const token = bearer(req);
     if (!token) return next(new HallError('HALL_ERR_UNAUTHENTICATED'));
-    lookupSession(db, token, clock.now()).then((r) => {
+    (req.sessions ? req.sessions.lookup(token, clock.now()) : lookupSession(db, token, clock.now())).then((r) => {
       if (r.status === 'expired' || r.status === 'idle')
         return next(
           new HallError(

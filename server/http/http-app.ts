@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HallError } from '../../contracts/index.ts';
 import { errorHandler } from './errors.ts';
+import { useSessionCache } from './auth.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { hallRoutes } from './routes/hall-routes.ts';
 import { provisioningRoutes } from './routes/provisioning-routes.ts';
@@ -30,6 +31,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(useSessionCache(deps.sessions));
   // Strict CSP (docs/authentication.md "Web hardening"): scripts and style sheets only from
   // this origin, no inline script, no eval. The built dashboard has no inline <script> or <style>.
   // `style-src-attr 'unsafe-inline'` only lets ECharts' tooltip HTML keep its style="" attributes;

@@ -18,6 +18,7 @@ import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
 import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
 import { hashToken, liveSessions, sessionUser } from '../store/sessions-repo.ts';
+import type { SessionCache } from '../queries/session-cache.ts';
 import { recordDeadLetter } from '../store/dead-letters-repo.ts';
 import type { Db } from '../store/pool.ts';
 import type { Metrics } from '../metrics.ts';
@@ -32,6 +33,8 @@ export type HallIo = Server<ClientToServerEvents, ServerToClientEvents, Record<s
 
 export interface RealtimeDeps {
   db: Db;
+  /** Handshakes answer from memory (docs/authentication.md "Sessions"); without it they read PostgreSQL. */
+  sessions?: SessionCache;
   clock: Clock;
   tz: string;
   metrics: Metrics;
@@ -58,7 +61,10 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string' || token.length > 200) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
-    sessionUser(deps.db, token, deps.clock.now()).then(
+    (deps.sessions
+      ? deps.sessions.sessionUser(token, deps.clock.now())
+      : sessionUser(deps.db, token, deps.clock.now())
+    ).then(
       (u) => {
         if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
         socket.data.user = u;

@@ -9,7 +9,13 @@ import type { Db } from './pool.ts';
  * tokens of which only the SHA-256 is stored, so a database leak gives no
  * usable sessions. Idle and absolute timeouts are the domain's
  * (server/domain/auth/session-rules.ts), applied to the row read here.
+ * Every change of a session or of its user's facts sends a notice on
+ * SESSION_CHANGED_CHANNEL from a trigger (migration 015), which the
+ * per-process session caches listen to.
  */
+
+/** Payload: a token hash, or `user:<id>`; delivered at commit. */
+export const SESSION_CHANGED_CHANNEL = 'session_changed';
 
 /** The stored form of a bearer token (sockets keep this, never the token's use elsewhere). */
 export const hashToken = (t: string): string => createHash('sha256').update(t).digest('hex');
@@ -53,12 +59,19 @@ export interface SessionInfo {
 export type SessionLookup =
   { status: 'ok'; session: SessionInfo } | { status: 'unknown' | 'revoked' | 'expired' | 'idle' };
 
+/** What a session look-up needs of the session row and its user, as stored. */
+export interface SessionRow {
+  info: SessionInfo;
+  lastSeenAt: Date;
+  revoked: boolean;
+}
+
 /**
- * The session behind a bearer token at `now`: unknown, revoked, past its
- * absolute end (`expired`), unused for its idle time (`idle`), or ok. An ok
- * lookup marks the session used, at most once a minute.
+ * The session row behind a token hash with its user, or null when there is
+ * none or the user is disabled. Reads only; `lookupSession` and the
+ * per-process cache (server/queries/session-cache.ts) apply the rules.
  */
-export async function lookupSession(db: Db, token: string, now: Date): Promise<SessionLookup> {
+export async function readSession(db: Db, tokenHash: string): Promise<SessionRow | null> {
   const r = await db.query<{
     created_at: Date;
     expires_at: Date;
@@ -80,25 +93,14 @@ export async function lookupSession(db: Db, token: string, now: Date): Promise<S
             u.id, u.username, u.role, u.hall_id, u.region_code, u.department_id, u.totp_enabled_at, u.must_change_password
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND u.disabled_at IS NULL`,
-    [hashToken(token)],
+    [tokenHash],
   );
   const row = r.rows[0];
-  if (!row) return { status: 'unknown' };
-  if (row.revoked_at) return { status: 'revoked' };
-  const state = sessionState(
-    { createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, idleMin: row.idle_min },
-    now,
-  );
-  if (state !== 'active') return { status: state };
-  if (shouldTouch(row.last_seen_at, now)) {
-    await db.query('UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = $1', [
-      hashToken(token),
-      now,
-    ]);
-  }
+  if (!row) return null;
   return {
-    status: 'ok',
-    session: {
+    lastSeenAt: row.last_seen_at,
+    revoked: row.revoked_at !== null,
+    info: {
       user: {
         userId: row.id,
         username: row.username,
@@ -116,6 +118,30 @@ export async function lookupSession(db: Db, token: string, now: Date): Promise<S
       mustChangePassword: row.must_change_password,
     },
   };
+}
+
+/** Marks a session used at `now` (never moving it back); returns the stored `last_seen_at`, or null for no row. */
+export async function touchSession(db: Db, tokenHash: string, now: Date): Promise<Date | null> {
+  const r = await db.query<{ last_seen_at: Date }>(
+    'UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE token_hash = $1 RETURNING last_seen_at',
+    [tokenHash, now],
+  );
+  return r.rows[0]?.last_seen_at ?? null;
+}
+
+/**
+ * The session behind a bearer token at `now`: unknown, revoked, past its
+ * absolute end (`expired`), unused for its idle time (`idle`), or ok. An ok
+ * lookup marks the session used, at most once a minute.
+ */
+export async function lookupSession(db: Db, token: string, now: Date): Promise<SessionLookup> {
+  const row = await readSession(db, hashToken(token));
+  if (!row) return { status: 'unknown' };
+  if (row.revoked) return { status: 'revoked' };
+  const state = sessionState({ ...row.info, lastSeenAt: row.lastSeenAt }, now);
+  if (state !== 'active') return { status: state };
+  if (shouldTouch(row.lastSeenAt, now)) await touchSession(db, hashToken(token), now);
+  return { status: 'ok', session: row.info };
 }
 
 /**

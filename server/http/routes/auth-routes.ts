@@ -33,7 +33,7 @@ import type { RouteDeps } from './deps.ts';
  * never sends it on its own with a cross-site request; there is nothing for
  * CSRF to ride on. Adding cookie sessions needs CSRF protection first.
  */
-export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
+export function authRoutes({ db, clock, config, pii, sessions }: RouteDeps): Router {
   const r = Router();
   const lockout = lockoutPolicyOf(config);
   const webCtx = (req: Request): AuthContext => ({ ip: req.ip ?? null, via: 'web', lockout });
@@ -55,6 +55,8 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
     const token = bearer(req);
     if (!token) throw new HallError('HALL_ERR_UNAUTHENTICATED');
     await signOutStaff(db, token, clock.now(), req.ip ?? null);
+    // Other processes drop it on NOTIFY session_changed; this one must not answer its next request from memory first.
+    sessions?.forgetToken(token);
     res.status(204).end();
   });
 
@@ -77,7 +79,9 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
     secretLimit,
     retryAfter(async (req, res) => {
       const b = parse(passwordChangeBodySchema, req.body);
-      res.json(await changePassword(db, actorOf(req), req.user!.userId, req.token, b, clock.now(), lockout));
+      const out = await changePassword(db, actorOf(req), req.user!.userId, req.token, b, clock.now(), lockout);
+      sessions?.forgetUser({ userId: req.user!.userId });
+      res.json(out);
     }),
   );
 
@@ -88,17 +92,23 @@ export function authRoutes({ db, clock, config, pii }: RouteDeps): Router {
 
   r.post('/api/auth/totp/confirm', enrolling, secretLimit, async (req, res) => {
     const b = parse(totpConfirmBodySchema, req.body);
-    res.json(await confirmTotp({ db, pii }, actorOf(req), req.user!.userId, req.token!, b.code, clock.now()));
+    const out = await confirmTotp({ db, pii }, actorOf(req), req.user!.userId, req.token!, b.code, clock.now());
+    sessions?.forgetUser({ userId: req.user!.userId });
+    res.json(out);
   });
 
   r.post('/api/auth/sessions/revoke', authorize(db, clock, 'security.manage'), async (req, res) => {
     const { username } = parse(usernameBodySchema, req.body);
-    res.json(await revokeSessionsOf(db, actorOf(req), req.user!, username, clock.now()));
+    const out = await revokeSessionsOf(db, actorOf(req), req.user!, username, clock.now());
+    sessions?.forgetUser({ username: out.username });
+    res.json(out);
   });
 
   r.post('/api/auth/totp/reset', authorize(db, clock, 'security.manage'), async (req, res) => {
     const { username } = parse(usernameBodySchema, req.body);
-    res.json(await resetTotpOf(db, actorOf(req), req.user!, username, clock.now()));
+    const out = await resetTotpOf(db, actorOf(req), req.user!, username, clock.now());
+    sessions?.forgetUser({ username: out.username });
+    res.json(out);
   });
 
   r.post('/api/auth/caller-token', authorize(db, clock, 'queue.operate'), async (req, res) => {

@@ -6,6 +6,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { PiiCipher } from '../../security/pii.ts';
 import type { QueueService } from '../../commands/queue-service.ts';
 import type { ReadModels } from '../../queries/read-models.ts';
+import type { SessionCache } from '../../queries/session-cache.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -17,4 +18,6 @@ export interface RouteDeps {
   queue: QueueService;
   /** The leadership screens' read models (server/queries/read-models.ts): the analytics, indicator and model routes answer from them. */
   readModels: ReadModels;
+  /** Session look-ups from memory (docs/authentication.md "Sessions"); without it every request reads PostgreSQL. */
+  sessions?: SessionCache;
 }
