@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import { listenChannel } from './channel-listener.ts';
 import type { Db } from './pool.ts';
 import { SESSION_CHANGED_CHANNEL } from './sessions-repo.ts';
 
@@ -29,76 +29,15 @@ export interface SessionNoticeListener {
  * until LISTEN is in place again (`onListening`).
  */
 export async function listenSessionChanges(db: Db, o: SessionNoticeListenerOptions): Promise<SessionNoticeListener> {
-  const heartbeatMs = o.heartbeatMs ?? 30_000;
-  const retryMs = o.retryMs ?? 1_000;
-  let current: { client: pg.PoolClient; stop(): boolean } | null = null;
-  let started = false;
-  let retry: NodeJS.Timeout | undefined;
-  let closed = false;
-
-  const onNotification = (m: pg.Notification): void => {
-    if (m.channel === SESSION_CHANGED_CHANNEL && m.payload) o.onNotice(m.payload);
-  };
-
-  const connect = async (): Promise<void> => {
-    const c = await db.connect();
-    const timer: { heartbeat?: NodeJS.Timeout } = {};
-    let done = false;
-    const detach = (): boolean => {
-      if (done) return false;
-      done = true;
-      clearInterval(timer.heartbeat);
-      c.off('notification', onNotification);
-      if (current?.client === c) current = null;
-      return true;
-    };
-    const lost = (err?: unknown): void => {
-      if (!detach()) return;
-      c.release(err instanceof Error ? err : true);
-      if (closed || !started) return;
-      o.onLost();
-      o.log.warn({ err }, 'session change listener lost its database connection; cache cleared, reconnecting');
-      scheduleRetry();
-    };
-    try {
-      c.on('notification', onNotification);
-      c.on('error', lost);
-      c.on('end', () => lost(new Error('connection ended')));
-      await c.query(`LISTEN ${SESSION_CHANGED_CHANNEL}`);
-    } catch (err) {
-      lost(err);
-      throw err;
-    }
-    current = { client: c, stop: detach };
-    o.onListening();
-    // Named, so an operator sees in pg_stat_activity what this connection is for.
-    timer.heartbeat = setInterval(() => {
-      c.query('SELECT 1 AS session_changed_listener').catch(lost);
-    }, heartbeatMs);
-    timer.heartbeat.unref();
-  };
-
-  const scheduleRetry = (): void => {
-    clearTimeout(retry);
-    retry = setTimeout(() => {
-      if (closed) return;
-      connect().catch(() => {
-        if (!closed) scheduleRetry();
-      });
-    }, retryMs);
-    retry.unref();
-  };
-
-  await connect();
-  started = true;
-  return {
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      const cur = current;
-      if (!cur || !cur.stop()) return;
-      await cur.client.query(`UNLISTEN ${SESSION_CHANGED_CHANNEL}`).catch(() => undefined);
-      cur.client.release();
-    },
-  };
+  return listenChannel(db, {
+    channel: SESSION_CHANGED_CHANNEL,
+    onPayload: o.onNotice,
+    onListening: () => o.onListening(),
+    onLost: o.onLost,
+    log: o.log,
+    lostMessage: 'session change listener lost its database connection; cache cleared, reconnecting',
+    heartbeatQuery: 'SELECT 1 AS session_changed_listener',
+    ...(o.heartbeatMs === undefined ? {} : { heartbeatMs: o.heartbeatMs }),
+    ...(o.retryMs === undefined ? {} : { retryMs: o.retryMs }),
+  });
 }
