@@ -52,6 +52,7 @@ describe('provisioning CLI beside a running server', () => {
     expect(halls.body.halls.map((h) => h.id)).toEqual(['h-west']);
   });
 
+  // DOMAIN.md "Security and operations": operation logs say who, which function, IP and time, whatever the channel.
   it('users:add is the same audited command as POST /api/users, under the operating-system account', async () => {
     const u = (await cli('users:add', '--role', 'supervisor', '--hall', 'h-east')) as {
       username: string;

@@ -6,7 +6,8 @@ import { addUser } from '../../server/store/users-repo.ts';
 import type { App } from '../../server/app.ts';
 
 /**
- * Session look-ups from memory (docs/authentication.md "Sessions"), on two
+ * Session look-ups from memory (docs/authentication.md "Sessions"; DOMAIN.md:
+ * "20,000 online at once and 1,000 operating concurrently"), on two
  * application instances sharing one PostgreSQL, as two processes or boxes
  * would: repeated requests do not read the session row, and logout,
  * revocation, a password change and a disabled account end a session at once
