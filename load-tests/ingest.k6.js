@@ -1,10 +1,13 @@
 /*
  * k6 load test for the HTTP side of the hall control center: staff log in,
  * list their halls and read hall snapshots, at a given number of virtual users.
+ * The whole working-morning mix (walls over Socket.IO, consoles, citizens,
+ * leaders) with seed 001's thresholds is load-tests/mix.k6.js; the Node-only
+ * suite that holds tens of thousands of sockets is `npm run load`
+ * (load-tests/README.md).
  *
- * k6 is NOT installed on the development machine: it is a Go binary, not an
- * npm package (the npm package "k6" is only a stub for editor completion),
- * and Debian bookworm's apt has no k6 package. Install it from
+ * k6 is a Go binary, not an npm package (the npm package "k6" is only a stub
+ * for editor completion), and Debian has no k6 package. Install it from
  * https://grafana.com/docs/k6/latest/set-up/install-k6/ (e.g. the k6 apt
  * repository, the release tarball, or the grafana/k6 container image).
  *
