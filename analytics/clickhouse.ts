@@ -3,6 +3,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EVENT_COLUMNS } from '../contracts/event-columns.ts';
+import { createIpcConnection, serveIpcConnection } from './ipc-connection.ts';
 
 /**
  * The one adapter between the product and ClickHouse (DESIGN.md principle 5).
@@ -14,7 +15,9 @@ import { EVENT_COLUMNS } from '../contracts/event-columns.ts';
  */
 export interface Analytics {
   client: ClickHouseClient;
-  mode: 'embedded' | 'server';
+  mode: 'embedded' | 'server' | 'via-owner';
+  /** Several server processes on embedded chDB: answer the other processes' reads (ipc-connection.ts). */
+  serveOthers(channel: Parameters<typeof serveIpcConnection>[1]): void;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -23,22 +26,34 @@ export async function createAnalytics(opts: {
   url?: string | undefined;
   dataDir: string;
   tz?: string;
+  /** Embedded, in a process that is not the owner: reads go to the owner over this channel. */
+  viaOwner?: Parameters<typeof createIpcConnection>[0];
 }): Promise<Analytics> {
   let client: ClickHouseClient;
   let mode: Analytics['mode'];
+  let chdb: ReturnType<typeof createChdbConnection> | null = null;
   if (opts.url) {
     client = createClient({ url: opts.url, request_timeout: 30_000 });
     mode = 'server';
+  } else if (opts.viaOwner) {
+    const connection = createIpcConnection(opts.viaOwner);
+    client = createClient({ connection } as Parameters<typeof createClient>[0]);
+    mode = 'via-owner';
   } else {
     const dir = path.resolve(opts.dataDir, 'clickhouse');
     await mkdir(dir, { recursive: true });
-    client = createClient({ connection: createChdbConnection({ path: dir }) } as Parameters<typeof createClient>[0]);
+    chdb = createChdbConnection({ path: dir });
+    client = createClient({ connection: chdb } as Parameters<typeof createClient>[0]);
     mode = 'embedded';
   }
-  await migrateAnalytics(client, opts.tz);
+  // The owner (or a server) migrates; a process reading through the owner finds it done.
+  if (mode !== 'via-owner') await migrateAnalytics(client, opts.tz);
   return {
     client,
     mode,
+    serveOthers(channel) {
+      if (chdb) serveIpcConnection(chdb as never, channel);
+    },
     async ping() {
       try {
         return (await client.ping()).success;

@@ -149,6 +149,16 @@ export const configSchema = z.object({
   /** Outbox rows already in ClickHouse and older than this are deleted by the relay (hourly); 0 keeps them forever. */
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(500).default(32),
+  /** Socket handshakes one server process admits per second; past it a client is told HALL_ERR_BUSY with a time to come back (docs/scaling.md). */
+  SOCKET_ADMIT_PER_SEC: z.coerce.number().int().min(1).max(1_000_000).default(1500),
+  /** Event-loop delay (ms) above which a process turns new sockets away with HALL_ERR_BUSY, whatever the rate. */
+  SOCKET_ADMIT_MAX_LAG_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Open sockets one sign-in session may hold in one process (a wall PC with its tabs); more are HALL_ERR_TOO_MANY_SOCKETS. */
+  SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** `hall:join` + `hall:resync` one socket may send per second, after a burst of ten seconds' worth; more get HALL_ERR_RATE_LIMITED. */
+  SOCKET_JOINS_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(2),
+  /** Server processes sharing HTTP_PORT (docs/scaling.md): 1 = one process; 0 = one per core. */
+  WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   MAX_PACKET_BYTES: z.coerce
     .number()
     .int()

@@ -38,6 +38,11 @@ export const ERROR_CATALOG = {
   HALL_ERR_BAD_SECOND_FACTOR: { status: 401, message: 'the one-time code is wrong or expired' },
   HALL_ERR_WEAK_PASSWORD: { status: 400, message: 'the password does not meet the password rules' },
   HALL_ERR_RATE_LIMITED: { status: 429, message: 'too many requests; try again later' },
+  HALL_ERR_BUSY: {
+    status: 503,
+    message: 'the server is admitting clients at its own pace; come back after retryAfterMs',
+  },
+  HALL_ERR_TOO_MANY_SOCKETS: { status: 429, message: 'this session holds too many open sockets' },
   HALL_ERR_SESSION_EXPIRED: { status: 401, message: 'the session timed out; sign in again' },
   HALL_ERR_DEVICE_REVOKED: { status: 403, message: 'the device is revoked' },
   HALL_ERR_NOT_AT_WINDOW: {

@@ -32,16 +32,47 @@ import { createPiiCipher } from './security/pii.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createReadModels } from './queries/read-models.ts';
 import { createSessionCache, type SessionCache } from './queries/session-cache.ts';
+import { createHallViews } from './queries/hall-views.ts';
+import { createHallDirectory } from './queries/hall-directory.ts';
+import { listenHallFeed } from './store/hall-feed.ts';
 import { startSessionInvalidation } from './session-invalidation.ts';
 import { createRealtime } from './realtime/socket-server.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { queueEffects } from './realtime/queue-effects.ts';
+import { setupWorker } from '@socket.io/sticky';
+import type { HallIo } from './realtime/socket-server.ts';
 import { createQueueService, type QueueService } from './commands/queue-service.ts';
+
+/** What the owner process started, for the other processes of one box (server/cluster, docs/scaling.md). */
+export interface OwnerInfo {
+  databaseUrl: string;
+  mqttUrl: string;
+  mqttUsername: string;
+  mqttPassword: string;
+  demo: { halls: string[]; pace: DemoPace } | null;
+}
+
+/** The IPC channel to the cluster primary (process.send / process.on('message')). */
+export interface ClusterChannel {
+  send(m: unknown): unknown;
+  on(ev: 'message', fn: (m: unknown) => void): unknown;
+}
 
 export interface AppOptions {
   config: Config;
   logger?: Logger;
   clock?: Clock;
+  /**
+   * One of several processes sharing HTTP_PORT (WORKERS, docs/scaling.md). The owner runs what must
+   * have one owner — embedded PostgreSQL, migrations, the embedded broker and the device ingest,
+   * chDB and the relay, the simulator, housekeeping — and serves HTTP and sockets like the rest; a
+   * web process serves HTTP and sockets only, on the owner's database and broker, and reads
+   * ClickHouse through the owner. Connections come from the primary (@socket.io/sticky), so no
+   * process listens on HTTP_PORT itself.
+   */
+  cluster?: { role: 'owner' } | { role: 'web'; owner: OwnerInfo; channel: ClusterChannel };
+  /** For the owner: where the other processes' ClickHouse reads arrive. */
+  ownerChannel?: ClusterChannel;
 }
 export interface App {
   config: Config;
@@ -60,6 +91,10 @@ export interface App {
   broker: RunningBroker | null;
   /** Closes sockets whose session ended (runs every minute by itself); returns how many. */
   sweepSocketSessions(): Promise<number>;
+  /** The Socket.IO server (the cluster wiring hands it connections). */
+  io: HallIo;
+  /** Set in an owner process: what the other processes need from it. */
+  ownerInfo: OwnerInfo | null;
   /** Deletes inbox rows past INBOX_RETENTION_HOURS (runs every 10 minutes by itself); returns how many. */
   pruneInbox(): Promise<number>;
   close(): Promise<void>;
@@ -99,7 +134,8 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     closers.push(async () => pii.wipe());
 
     // ── PostgreSQL ──
-    let dbUrl = config.DATABASE_URL;
+    const web = opts.cluster?.role === 'web' ? opts.cluster : null;
+    let dbUrl = web ? web.owner.databaseUrl : config.DATABASE_URL;
     let embedded: EmbeddedPg | null = null;
     if (!dbUrl) {
       embedded = await startEmbeddedPostgres(config.DATA_DIR, (m) => logger.warn({ pg: m }, 'embedded postgres'));
@@ -108,9 +144,12 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     }
     const db = createPool(dbUrl, config.PG_POOL_MAX);
     closers.push(() => db.end());
-    const mig = await migrate(db);
-    logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');
-    if (config.SEED === 'demo') {
+    // A web process finds the schema and the seed in place: the owner started first and did them.
+    if (!web) {
+      const mig = await migrate(db);
+      logger.info({ applied: mig.applied, timescale: mig.timescale, embedded: !!embedded }, 'database ready');
+    }
+    if (config.SEED === 'demo' && !web) {
       const seed = await seedDemoCity(db);
       if (seed.seeded)
         await writeSimFile(config.DATA_DIR, {
@@ -127,8 +166,10 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       url: config.CLICKHOUSE_URL,
       dataDir: config.DATA_DIR,
       tz: config.HALL_TZ,
+      ...(web ? { viaOwner: web.channel } : {}),
     });
     closers.push(() => analytics.close());
+    if (opts.ownerChannel) analytics.serveOthers(opts.ownerChannel);
     // Outbox → ClickHouse (ADR 0008); stopped before ClickHouse and PostgreSQL close.
     const relay = createOutboxRelay({
       db,
@@ -155,7 +196,11 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     let mqttUrl: string;
     let serverCreds: { username: string; password: string };
     let revocation: Awaited<ReturnType<typeof startDeviceRevocation>> | null = null;
-    if (config.MQTT_URL) {
+    if (web) {
+      // The owner's broker, with the owner's server login (it never leaves the box: IPC, not the environment).
+      mqttUrl = web.owner.mqttUrl;
+      serverCreds = { username: web.owner.mqttUsername, password: web.owner.mqttPassword };
+    } else if (config.MQTT_URL) {
       mqttUrl = config.MQTT_URL;
       serverCreds = { username: config.MQTT_USERNAME ?? '', password: config.MQTT_PASSWORD ?? '' };
     } else {
@@ -218,7 +263,38 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     const sessions = createSessionCache({ db, count: (result) => metrics.sessionLookups.inc({ result }) });
     const sessionInvalidation = await startSessionInvalidation({ db, cache: sessions, logger });
     closers.push(() => sessionInvalidation.close());
+    // Hall snapshots from memory, fed by every process's commits through NOTIFY hall_feed (migration 016).
+    // Set once the simulator runs (below): the walls of the halls it drives show its pace.
+    let simulated: { halls: ReadonlySet<string>; pace: DemoPace } | null = null;
+    let watched: (hallId: string) => boolean = () => false;
+    const halls = createHallDirectory({ db });
+    const views = createHallViews({
+      db,
+      clock,
+      tz: config.HALL_TZ,
+      demoPaceOf: (hallId) => (simulated?.halls.has(hallId) ? simulated.pace : undefined),
+      isWatched: (hallId) => watched(hallId),
+      count: (result) => metrics.hallViews.inc({ result }),
+      warn: (obj, msg) => logger.warn(obj, msg),
+    });
+    closers.push(async () => views.close());
+    const hallFeed = await listenHallFeed(db, {
+      onNotice: (n) => {
+        if (n.kind === 'changed' && n.table === 'halls') halls.invalidate();
+        views.notice(n);
+      },
+      onListening: (reconnect) => {
+        if (reconnect) {
+          halls.invalidate();
+          views.feedResumed();
+        }
+      },
+      onLost: () => undefined,
+      log: logger.child({ module: 'hall-feed' }),
+    });
+    closers.push(() => hallFeed.close());
     const client = await connectServerClient(mqttUrl, serverCreds, !!config.MQTT_URL);
+    if (web?.owner.demo) simulated = { halls: new Set(web.owner.demo.halls), pace: web.owner.demo.pace };
     closers.push(() => client.endAsync());
 
     // ── HTTP + Socket.IO ── Express must be the server's request listener before Socket.IO
@@ -246,6 +322,8 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         pii,
         queue,
         sessions,
+        views,
+        halls,
         readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
         readiness: async () => ({
           ready,
@@ -258,8 +336,6 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         }),
       }),
     );
-    // Set once the simulator runs (below): the walls of the halls it drives show its pace.
-    let simulated: { halls: ReadonlySet<string>; pace: DemoPace } | null = null;
     const realtime = createRealtime(http, {
       db,
       sessions,
@@ -267,20 +343,33 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       tz: config.HALL_TZ,
       metrics,
       logger,
-      demoPaceOf: (hallId) => (simulated?.halls.has(hallId) ? simulated.pace : undefined),
+      views,
+      halls,
+      limits: {
+        admitPerSec: config.SOCKET_ADMIT_PER_SEC,
+        maxLagMs: config.SOCKET_ADMIT_MAX_LAG_MS,
+        socketsPerSession: config.SOCKETS_PER_SESSION,
+        joinsPerSec: config.SOCKET_JOINS_PER_SEC,
+      },
     });
+    watched = (hallId) => (realtime.io.of('/').adapter.rooms.get(`hall:${hallId}`)?.size ?? 0) > 0;
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', (e: NodeJS.ErrnoException) =>
-        reject(
-          e.code === 'EADDRINUSE'
-            ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
-            : e,
-        ),
-      );
-      http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
-    });
+    if (opts.cluster) {
+      // Connections arrive from the primary, which holds HTTP_PORT (@socket.io/sticky: a polling
+      // client's requests all reach the process that holds its Socket.IO session).
+      setupWorker(realtime.io);
+    } else
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', (e: NodeJS.ErrnoException) =>
+          reject(
+            e.code === 'EADDRINUSE'
+              ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
+              : e,
+          ),
+        );
+        http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
+      });
     closers.push(
       () =>
         new Promise<void>((r) => {
@@ -289,29 +378,32 @@ export async function createApplication(opts: AppOptions): Promise<App> {
           http.closeAllConnections?.();
         }),
     );
-    const httpPort = (http.address() as { port: number }).port;
+    const httpPort = opts.cluster ? config.HTTP_PORT : (http.address() as { port: number }).port;
 
-    // ── Ingest ── (last to close before the HTTP side: drain what was taken in)
-    const ingest: Ingest = await startIngest({
-      mqtt: client,
-      db,
-      clock,
-      tz: config.HALL_TZ,
-      pii,
-      metrics,
-      logger,
-      queue,
-      shareGroup: config.MQTT_URL ? config.MQTT_SHARE_GROUP : undefined,
-      maxPayloadBytes: undefined,
-      onEvent(event: DomainEvent, receivedAt: number) {
-        realtime.publish(event);
-        metrics.mqttToSocket.observe((performance.now() - receivedAt) / 1000);
-      },
-    });
-    closers.push(() => ingest.stop());
+    // ── Ingest ── (last to close before the HTTP side: drain what was taken in). Devices talk to
+    // the owner's broker; with several processes the owner takes their messages in.
+    const ingest: Ingest | null = web
+      ? null
+      : await startIngest({
+          mqtt: client,
+          db,
+          clock,
+          tz: config.HALL_TZ,
+          pii,
+          metrics,
+          logger,
+          queue,
+          shareGroup: config.MQTT_URL ? config.MQTT_SHARE_GROUP : undefined,
+          maxPayloadBytes: undefined,
+          onEvent(event: DomainEvent, receivedAt: number) {
+            realtime.publish(event);
+            metrics.mqttToSocket.observe((performance.now() - receivedAt) / 1000);
+          },
+        });
+    if (ingest) closers.push(() => ingest.stop());
 
     // ── Simulator ──
-    if (config.SIM === 'on') {
+    if (config.SIM === 'on' && !web) {
       const sim = await startSim(config, mqttUrl, logger, clock);
       if (sim) {
         closers.push(() => sim.running.stop());
@@ -325,16 +417,18 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       if (n > 0) logger.info({ deleted: n, retentionHours: config.INBOX_RETENTION_HOURS }, 'inbox pruned');
       return n;
     };
-    const pruneTimer = setInterval(() => {
-      pruneInboxNow().catch((err: unknown) => logger.warn({ err }, 'inbox prune failed'));
-    }, 10 * 60_000);
-    pruneTimer.unref();
-    closers.push(async () => clearInterval(pruneTimer));
+    if (!web) {
+      const pruneTimer = setInterval(() => {
+        pruneInboxNow().catch((err: unknown) => logger.warn({ err }, 'inbox prune failed'));
+      }, 10 * 60_000);
+      pruneTimer.unref();
+      closers.push(async () => clearInterval(pruneTimer));
+    }
 
-    if (config.RELAY_INTERVAL_MS > 0) relay.start();
+    if (config.RELAY_INTERVAL_MS > 0 && !web) relay.start();
 
     // ── Demo history ── a synthetic past for the leadership screens' trends, once, in the background.
-    if (config.SEED === 'demo' && config.DEMO_HISTORY_DAYS > 0) {
+    if (config.SEED === 'demo' && config.DEMO_HISTORY_DAYS > 0 && !web) {
       const history = seedDemoHistory(db, analytics.client, clock.now(), config.DEMO_HISTORY_DAYS)
         .then((n) => {
           if (n > 0)
@@ -361,6 +455,17 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       queue,
       relay,
       sweepSocketSessions: () => realtime.sweepSessions(),
+      io: realtime.io,
+      ownerInfo:
+        opts.cluster?.role === 'owner'
+          ? {
+              databaseUrl: dbUrl,
+              mqttUrl,
+              mqttUsername: serverCreds.username,
+              mqttPassword: serverCreds.password,
+              demo: simulated ? { halls: [...simulated.halls], pace: simulated.pace } : null,
+            }
+          : null,
       pruneInbox: pruneInboxNow,
       async close() {
         ready = false;

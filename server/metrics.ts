@@ -53,6 +53,18 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    hallViews: new Counter({
+      name: 'hall_view_reads_total',
+      help: 'Hall snapshots (socket join/resync, REST) by how they were answered: read (memory), build (first read of a hall), refresh (figures re-read), repair (missing events read from the outbox)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    socketRefusals: new Counter({
+      name: 'hall_socket_admission_refusals_total',
+      help: 'Socket handshakes and joins turned away to come back later: busy (admission rate), token_cap (too many sockets on one session), join_flood (too many joins on one socket)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     relayLag: new Gauge({
       name: 'hall_relay_lag_events',
       help: 'Committed events not yet in ClickHouse, as of the last relay step',

@@ -4,6 +4,7 @@ import type { StaffPrincipal } from '../domain/access/scope.ts';
 import { hallScope } from '../domain/access/scope.ts';
 import { can, type Permission } from '../domain/access/permissions.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { HallDirectory } from '../queries/hall-directory.ts';
 import { lookupSession, type SessionInfo } from '../store/sessions-repo.ts';
 import type { SessionCache } from '../queries/session-cache.ts';
 import { hallInScope } from '../store/halls-repo.ts';
@@ -18,6 +19,7 @@ declare module 'express-serve-static-core' {
     authSession?: SessionInfo;
     /** This process's session cache, set by `useSessionCache` for every request. */
     sessions?: SessionCache;
+    halls?: HallDirectory;
   }
 }
 
@@ -26,9 +28,11 @@ declare module 'express-serve-static-core' {
  * `requireUser` and `authorize` take the cache from the request, so the
  * routes keep their `(db, clock, …)` signatures.
  */
-export function useSessionCache(cache: SessionCache | undefined): RequestHandler {
+export function useSessionCache(cache: SessionCache | undefined, halls?: HallDirectory): RequestHandler {
   return (req, _res, next) => {
     if (cache) req.sessions = cache;
+    // The hall-scope check of `authorize` from memory too (queries/hall-directory.ts).
+    if (halls) req.halls = halls;
     next();
   };
 }
@@ -132,7 +136,7 @@ export function authorize(db: Db, clock: Clock, permission: Permission, opts: Au
         return next(
           new HallError('HALL_ERR_BAD_REQUEST', `hallId ${JSON.stringify(hallId.slice(0, 70))} is not an id`),
         );
-      hallInScope(db, hallScope(user), hallId).then((ok) => {
+      (req.halls ? req.halls.inScope(hallScope(user), hallId) : hallInScope(db, hallScope(user), hallId)).then((ok) => {
         if (ok) return next();
         void deny('HALL_ERR_NOT_FOUND', `hall:${hallId}`, `no hall ${hallId}`);
       }, next);

@@ -31,7 +31,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(useSessionCache(deps.sessions));
+  app.use(useSessionCache(deps.sessions, deps.halls));
   // Strict CSP (docs/authentication.md "Web hardening"): scripts and style sheets only from
   // this origin, no inline script, no eval. The built dashboard has no inline <script> or <style>.
   // `style-src-attr 'unsafe-inline'` only lets ECharts' tooltip HTML keep its style="" attributes;

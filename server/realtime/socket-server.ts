@@ -7,16 +7,16 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
   type DomainEvent,
-  type HallSnapshot,
   type Ack,
-  type DemoPace,
+  type ErrorCode,
 } from '../../contracts/index.ts';
 import { hallScope, type StaffPrincipal } from '../domain/access/scope.ts';
 import { can } from '../domain/access/permissions.ts';
 import { recordDenial } from '../commands/record-denial.ts';
-import { hallDay } from '../domain/hall-time.ts';
 import type { Clock } from '../domain/clock.ts';
-import { hallInScope, hallSnapshot } from '../store/halls-repo.ts';
+import type { HallDirectory } from '../queries/hall-directory.ts';
+import type { HallViews } from '../queries/hall-views.ts';
+import { createAdmission } from './admission.ts';
 import { hashToken, liveSessions, sessionUser } from '../store/sessions-repo.ts';
 import type { SessionCache } from '../queries/session-cache.ts';
 import { recordDeadLetter } from '../store/dead-letters-repo.ts';
@@ -40,8 +40,12 @@ export interface RealtimeDeps {
   metrics: Metrics;
   logger: Logger;
   sessionSweepMs?: number;
-  /** The pace of the device simulator driving the hall, if one does (the snapshot's `demoPace`). */
-  demoPaceOf?: (hallId: string) => DemoPace | undefined;
+  /** Each hall's live view in this process (snapshots and the ordered deltas). */
+  views: HallViews;
+  /** Halls and regions in memory, for the room scope check. */
+  halls: HallDirectory;
+  /** Storm admission and per-session limits (contracts/config.ts SOCKET_*). */
+  limits?: { admitPerSec: number; maxLagMs: number; socketsPerSession: number; joinsPerSec: number };
 }
 
 /**
@@ -58,7 +62,23 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     pingTimeout: 20_000,
   });
 
+  const limits = deps.limits ?? { admitPerSec: 1500, maxLagMs: 250, socketsPerSession: 100, joinsPerSec: 2 };
+  const joinBurst = limits.joinsPerSec * 10;
+  const admission = createAdmission({ perSec: limits.admitPerSec, maxLagMs: limits.maxLagMs });
+  /** Open sockets per session token hash in this process. */
+  const perSession = new Map<string, number>();
+  const refuse = (reason: 'busy' | 'token_cap' | 'join_flood', code: ErrorCode) => {
+    deps.metrics.socketRefusals.inc({ reason });
+    deps.metrics.refused.inc({ source: 'socket', code });
+  };
+
   io.use((socket, next) => {
+    // A storm is admitted at the rate this process can serve; the rest are told when to come back.
+    const busy = admission.admit();
+    if (busy) {
+      refuse('busy', 'HALL_ERR_BUSY');
+      return next(codedError('HALL_ERR_BUSY', busy));
+    }
     const token = (socket.handshake.auth as { token?: unknown }).token;
     if (typeof token !== 'string' || token.length > 200) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
     (deps.sessions
@@ -67,26 +87,76 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     ).then(
       (u) => {
         if (!u) return next(codedError('HALL_ERR_UNAUTHENTICATED'));
+        const tokenHash = hashToken(token);
+        if ((perSession.get(tokenHash) ?? 0) >= limits.socketsPerSession) {
+          refuse('token_cap', 'HALL_ERR_TOO_MANY_SOCKETS');
+          return next(codedError('HALL_ERR_TOO_MANY_SOCKETS'));
+        }
         socket.data.user = u;
-        socket.data.tokenHash = hashToken(token);
+        socket.data.tokenHash = tokenHash;
         next();
       },
       () => next(codedError('HALL_ERR_UNAVAILABLE')),
     );
   });
 
+  // Every process sends its own sockets the deltas of its own views (fed by every process's
+  // commits through the hall feed), so the broadcast stays local even with an adapter.
+  deps.views.onDelta((d) => {
+    io.local.to(`hall:${d.hallId}`).emit('hall:delta', d);
+    deps.metrics.deltas.inc();
+  });
+
   io.on('connection', (socket: HallSocket) => {
     deps.metrics.sockets.inc();
-    socket.on('disconnect', () => deps.metrics.sockets.dec());
+    const hash = socket.data.tokenHash;
+    perSession.set(hash, (perSession.get(hash) ?? 0) + 1);
+    socket.on('disconnect', () => {
+      deps.metrics.sockets.dec();
+      const n = (perSession.get(hash) ?? 1) - 1;
+      if (n > 0) perSession.set(hash, n);
+      else perSession.delete(hash);
+    });
+    // Joins and resyncs per socket: a burst of ten seconds' worth, then `joinsPerSec` (a wall switching
+    // halls and resyncing for figures stays far below; a client looping on join is limited and counted).
+    const joins = { tokens: joinBurst, at: performance.now() };
+    socket.use((packet, next) => {
+      const [event] = packet;
+      if (event !== 'hall:join' && event !== 'hall:resync') return next();
+      const t = performance.now();
+      joins.tokens = Math.min(joinBurst, joins.tokens + ((t - joins.at) / 1000) * limits.joinsPerSec);
+      joins.at = t;
+      if (joins.tokens >= 1) {
+        joins.tokens -= 1;
+        return next();
+      }
+      refuse('join_flood', 'HALL_ERR_RATE_LIMITED');
+      // Answered on the ack (the client waits for it), and the event goes no further.
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack === 'function')
+        (ack as Ack<never>)({
+          ok: false,
+          ...errorBody('HALL_ERR_RATE_LIMITED', 'too many joins on this socket; try again in a second', {
+            retryAfterSec: 1,
+          }),
+        });
+    });
     socket.on('hall:join', (req, ack) =>
       command(socket, 'hall:join', req, ack, async (hallId) => {
-        const snap = await snapshotFor(socket, hallId);
-        await socket.join(`hall:${hallId}`);
+        await checkRoom(socket, hallId);
+        const built = await deps.views.snapshot(hallId);
+        // The view as it is now and the room entered in the same tick: no delta falls between.
+        const snap = deps.views.peek(hallId) ?? built;
+        void socket.join(`hall:${hallId}`);
         return snap;
       }),
     );
     socket.on('hall:resync', (req, ack) =>
-      command(socket, 'hall:resync', req, ack, (hallId) => snapshotFor(socket, hallId)),
+      command(socket, 'hall:resync', req, ack, async (hallId) => {
+        await checkRoom(socket, hallId);
+        // The wall resyncs for the figures deltas do not carry (contracts/apply-delta.ts).
+        return deps.views.snapshot(hallId, { fresh: true });
+      }),
     );
     socket.on('hall:leave', (req, ack) =>
       command(socket, 'hall:leave', req, ack, async (hallId) => {
@@ -97,24 +167,18 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   });
 
   /** Room `hall:{id}`: permission `hall.read` and the hall in the user's scope (domain/access/socket-rooms.ts); denials are audited. */
-  async function snapshotFor(socket: HallSocket, hallId: string): Promise<HallSnapshot> {
+  async function checkRoom(socket: HallSocket, hallId: string): Promise<void> {
     const user = socket.data.user;
-    const allowed = can(user.role, 'hall.read') && (await hallInScope(deps.db, hallScope(user), hallId));
-    if (!allowed) {
-      await recordDenial(
-        deps.db,
-        deps.clock.now(),
-        { userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address },
-        `room:hall:${hallId}`,
-        { permission: 'hall.read' },
-      );
-      throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
-    }
-    const now = deps.clock.now();
-    const snap = await hallSnapshot(deps.db, hallId, hallDay(now, deps.tz), now, deps.tz);
-    if (!snap) throw new HallError('HALL_ERR_NOT_FOUND');
-    const demoPace = deps.demoPaceOf?.(hallId);
-    return demoPace ? { ...snap, demoPace } : snap;
+    const allowed = can(user.role, 'hall.read') && (await deps.halls.inScope(hallScope(user), hallId));
+    if (allowed) return;
+    await recordDenial(
+      deps.db,
+      deps.clock.now(),
+      { userId: user.userId, username: user.username, role: user.role, ip: socket.handshake.address },
+      `room:hall:${hallId}`,
+      { permission: 'hall.read' },
+    );
+    throw new HallError('HALL_ERR_FORBIDDEN', `hall ${hallId} is outside your scope`);
   }
 
   /** Validates, runs, and always acks: bad socket input is a coded error ack, counted and kept. */
@@ -167,25 +231,32 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
     sweepSessions().catch((err: unknown) => deps.logger.warn({ err }, 'socket session sweep failed'));
   }, deps.sessionSweepMs ?? 60_000);
   sweepTimer.unref();
-  io.engine.on('close', () => clearInterval(sweepTimer));
+  io.engine.on('close', () => {
+    clearInterval(sweepTimer);
+    admission.close();
+  });
 
   return {
     io,
     sweepSessions,
     stop() {
       clearInterval(sweepTimer);
+      admission.close();
     },
-    /** Emits a committed event to its hall's room (across nodes when the Redis adapter is on). */
+    /** A committed event of this process: into its hall's view, which sends it on in seq order. */
     publish(event: DomainEvent) {
-      io.to(`hall:${event.hallId}`).emit('hall:delta', { hallId: event.hallId, seq: event.seq, event });
-      deps.metrics.deltas.inc();
+      deps.views.accept(event);
     },
   };
 }
 
-function codedError(code: 'HALL_ERR_UNAUTHENTICATED' | 'HALL_ERR_UNAVAILABLE'): Error {
+function codedError(
+  code: 'HALL_ERR_UNAUTHENTICATED' | 'HALL_ERR_UNAVAILABLE' | 'HALL_ERR_BUSY' | 'HALL_ERR_TOO_MANY_SOCKETS',
+  details?: { retryAfterMs: number },
+): Error {
   const e = new Error(code) as Error & { data: unknown };
-  e.data = errorBody(code);
+  // `retryAfterMs` at the top too: clients read err.data.retryAfterMs without knowing the error shape.
+  e.data = details ? { ...errorBody(code, undefined, details), ...details } : errorBody(code);
   return e;
 }
 

@@ -302,3 +302,18 @@ function pressureRow(p: Pressure): HallSnapshot['pressure'] {
     level: p.level,
   };
 }
+
+/** Every hall's region and every region's parent: what scope checks need, read once into memory. */
+export async function loadHallDirectory(db: Db): Promise<{
+  halls: { id: string; regionCode: string }[];
+  regions: { code: string; parentCode: string | null }[];
+}> {
+  const [h, r] = await Promise.all([
+    db.query<{ id: string; region_code: string }>('SELECT id, region_code FROM halls'),
+    db.query<{ code: string; parent_code: string | null }>('SELECT code, parent_code FROM regions'),
+  ]);
+  return {
+    halls: h.rows.map((x) => ({ id: x.id, regionCode: x.region_code })),
+    regions: r.rows.map((x) => ({ code: x.code, parentCode: x.parent_code })),
+  };
+}

@@ -18,7 +18,7 @@ import { hallDay } from '../../server/domain/hall-time.ts';
 import { estimateFor, hallPressure, type Ticket } from '../../server/domain/queue/index.ts';
 import type { Clock } from '../../server/domain/clock.ts';
 import type { DomainEvent, HallDelta, HallSnapshot } from '../../contracts/index.ts';
-import { applyDelta, deltaExactPart } from '../../dashboard/src/live/apply-delta.ts';
+import { applyDelta, deltaExactPart } from '../../contracts/apply-delta.ts';
 
 /**
  * The live wall: on the real stack, a screen joins the hall, tickets are
@@ -133,10 +133,14 @@ describe('live wall: snapshot + deltas = fresh snapshot (issue 4)', () => {
       (await s.app.db.query<{ seq: string }>('SELECT seq FROM halls WHERE id = $1', [HALL])).rows[0]!.seq,
     );
     await until(() => screen.deltas.some((d) => d.seq === lastSeq));
+    // The fresh snapshot is read from PostgreSQL; the server's in-memory view (hall:resync) must
+    // agree with it in everything deltas determine, as the wall must.
     const r = await screen.emitWithAck('hall:resync', { hallId: HALL });
     if (!r.ok) throw new Error(JSON.stringify(r));
-    const fresh = r.data;
+    expect(r.data.seq).toBe(lastSeq);
+    const fresh = (await hallSnapshot(s.app.db, HALL, hallDay(clock.now(), 'Asia/Shanghai'), clock.now()))!;
     expect(fresh.seq).toBe(lastSeq);
+    expect(deltaExactPart(r.data)).toEqual(deltaExactPart(fresh));
 
     const wall = replay(joined, screen.deltas, lastSeq);
     expect(deltaExactPart(wall)).toEqual(deltaExactPart(fresh));

@@ -7,7 +7,7 @@ import {
   deltaExactPart,
   RECENT_CALLS_MAX,
   RECENT_TICKETS_MAX,
-} from './apply-delta.ts';
+} from '../../../contracts/apply-delta.ts';
 import {
   at,
   deviceEvent,

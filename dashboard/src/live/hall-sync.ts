@@ -1,6 +1,6 @@
 import type { HallSnapshot } from '@contracts/hall.ts';
 import type { HallDelta } from '@contracts/socket.ts';
-import { applyDelta } from './apply-delta.ts';
+import { applyDelta } from '../../../contracts/apply-delta.ts';
 
 /**
  * Keeps one hall's state in step with the server: snapshot on join, deltas in

@@ -20,6 +20,12 @@ function connectErrorCode(err: Error & { data?: unknown }): string {
   return /HALL_ERR_[A-Z_]+/.exec(err.message)?.[0] ?? 'NETWORK';
 }
 
+/** When a busy server asked us to come back (err.data.retryAfterMs), bounded; 2 s if it did not say. */
+function retryAfterOf(err: Error & { data?: unknown }): number {
+  const ms = (err.data as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' && ms > 0 ? Math.min(ms, 30_000) : 2_000;
+}
+
 export interface HallSocketEvents {
   /** Connected, first time or again: join the hall now (deltas sent while the socket was down are not replayed). */
   connected(): void;
@@ -46,6 +52,7 @@ export function useHallSocket(on: HallSocketEvents) {
   const state = ref<LiveState>('offline');
   let socket: HallSocket | null = null;
   let token: string | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   /** A snapshot over an ack; a refusal becomes an ApiError, and a refused session ends here. */
   async function ask(event: 'hall:join' | 'hall:resync', hallId: string): Promise<HallSnapshot> {
@@ -65,7 +72,9 @@ export function useHallSocket(on: HallSocketEvents) {
     token = sessionToken();
     if (!token) return false;
     state.value = 'connecting';
-    const s: HallSocket = io({ auth: { token } });
+    // WebSocket first: no polling session to keep on one process of several (docs/scaling.md); polling
+    // stays as the fallback for networks that block WebSockets.
+    const s: HallSocket = io({ auth: { token }, transports: ['websocket', 'polling'] });
     s.on('connect', () => {
       state.value = 'connecting';
       on.connected();
@@ -77,8 +86,18 @@ export function useHallSocket(on: HallSocketEvents) {
     });
     s.on('connect_error', (err) => {
       if (s.active) return; // a network blip: socket.io retries, state stays `connecting`
-      state.value = 'offline';
       const code = connectErrorCode(err);
+      if (code === 'HALL_ERR_BUSY') {
+        // The server admits a reconnect storm at its own pace (docs/scaling.md): come back when it
+        // says, plus jitter so the refused do not return together. Nothing to show but `connecting`.
+        state.value = 'connecting';
+        const wait = retryAfterOf(err) + Math.random() * 1000;
+        retry = setTimeout(() => {
+          if (socket === s) s.connect();
+        }, wait);
+        return;
+      }
+      state.value = 'offline';
       on.refused?.(code);
       if (endsSession(code)) sessionRefused(token);
     });
@@ -93,6 +112,7 @@ export function useHallSocket(on: HallSocketEvents) {
   }
 
   function close(): void {
+    clearTimeout(retry);
     if (socket) {
       socket.removeAllListeners();
       socket.disconnect();

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import type { HallSnapshot } from '@contracts/hall.ts';
 import { codeOf } from '../api/client.ts';
 import { HallSync } from '../live/hall-sync.ts';
-import { changesServerFigures } from '../live/apply-delta.ts';
+import { changesServerFigures } from '../../../contracts/apply-delta.ts';
 import { useHallSocket, type LiveState } from '../live/use-hall-socket.ts';
 
 export type { LiveState };
@@ -11,7 +11,7 @@ export type { LiveState };
 /**
  * The server figures deltas do not determine (wait ranges, longest waits, the
  * pressure level, staff at windows, the queues a window serves now; see
- * live/apply-delta.ts) come from a fresh snapshot (`hall:resync`): after an
+ * contracts/apply-delta.ts) come from a fresh snapshot (`hall:resync`): after an
  * event that changes them, at most once per SERVER_FIGURES_REFRESH_MS, so a
  * busy hall costs the server one snapshot per wall every few seconds; and
  * every SERVER_FIGURES_MAX_AGE_MS in any case, because waits grow, time

@@ -26,3 +26,32 @@ export function hallScope(u: StaffPrincipal): HallScope {
   if (['sysadmin', 'leader', 'secadmin'].includes(u.role)) return { kind: 'all' };
   return { kind: 'none' };
 }
+
+/**
+ * Whether a scope covers a hall, from the region tree in memory: the same
+ * answer as halls-repo.ts SCOPE_SQL for a hall that exists. `parentOf` gives a
+ * region's parent code (null at the top, undefined for an unknown code).
+ */
+export function scopeCoversHall(
+  scope: HallScope,
+  hall: { id: string; regionCode: string },
+  parentOf: (code: string) => string | null | undefined,
+): boolean {
+  switch (scope.kind) {
+    case 'none':
+      return false;
+    case 'all':
+      return true;
+    case 'hall':
+      return scope.hallId === hall.id;
+    case 'region': {
+      // Bounded: a cycle in bad region data must not hang the process.
+      let code: string | null | undefined = hall.regionCode;
+      for (let depth = 0; code != null && depth < 16; depth++) {
+        if (code === scope.regionCode) return true;
+        code = parentOf(code);
+      }
+      return false;
+    }
+  }
+}

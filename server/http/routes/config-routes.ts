@@ -56,7 +56,7 @@ import type { RouteDeps } from './deps.ts';
  * process drops its cached configuration; other processes see the new
  * version on their next operation. docs/admin.md.
  */
-export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
+export function configRoutes({ db, clock, config, queue, views }: RouteDeps): Router {
   const r = Router();
   const tz = config.HALL_TZ;
   const guard = (): RequestHandler => authorize(db, clock, 'config.manage', { hallParam: 'hallId' });
@@ -72,6 +72,7 @@ export function configRoutes({ db, clock, config, queue }: RouteDeps): Router {
     const configVersion = await changeHallConfig({ db, tz, now: clock.now(), actor: actorOf(req) }, hallId, change);
     // Changes take effect for the next operation of this process at once; others reload on the version.
     queue.invalidate(hallId);
+    views.invalidate(hallId); // the feed notice follows; a read right after this answer must not be older
     const body: ConfigChangeResult & Record<string, unknown> = {
       ...extra,
       configVersion,

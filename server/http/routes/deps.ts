@@ -7,6 +7,8 @@ import type { PiiCipher } from '../../security/pii.ts';
 import type { QueueService } from '../../commands/queue-service.ts';
 import type { ReadModels } from '../../queries/read-models.ts';
 import type { SessionCache } from '../../queries/session-cache.ts';
+import type { HallViews } from '../../queries/hall-views.ts';
+import type { HallDirectory } from '../../queries/hall-directory.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -20,4 +22,8 @@ export interface RouteDeps {
   readModels: ReadModels;
   /** Session look-ups from memory (docs/authentication.md "Sessions"); without it every request reads PostgreSQL. */
   sessions?: SessionCache;
+  /** Hall snapshots from memory (docs/architecture.md "Reads from memory"). */
+  views: HallViews;
+  /** Halls and regions in memory: the hall-scope check of every hall-scoped route. */
+  halls: HallDirectory;
 }

@@ -1,24 +1,21 @@
 import { Router } from 'express';
-import { HallError, hallParamsSchema } from '../../../contracts/index.ts';
+import { hallParamsSchema } from '../../../contracts/index.ts';
 import { hallScope } from '../../domain/access/scope.ts';
-import { hallDay } from '../../domain/hall-time.ts';
-import { listHalls, hallSnapshot } from '../../store/halls-repo.ts';
+import { listHalls } from '../../store/halls-repo.ts';
 import { authorize } from '../auth.ts';
 import { parse } from '../validate.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** Halls the user may see, and one hall's live state with its seq. */
-export function hallRoutes({ db, clock, config }: RouteDeps): Router {
+export function hallRoutes({ db, clock, views }: RouteDeps): Router {
   const r = Router();
   r.get('/api/halls', authorize(db, clock, 'hall.read'), async (req, res) => {
     res.json({ halls: await listHalls(db, hallScope(req.user!)) });
   });
   r.get('/api/halls/:hallId/snapshot', authorize(db, clock, 'hall.read', { hallParam: 'hallId' }), async (req, res) => {
     const { hallId } = parse(hallParamsSchema, req.params);
-    const now = clock.now();
-    const snap = await hallSnapshot(db, hallId, hallDay(now, config.HALL_TZ), now, config.HALL_TZ);
-    if (!snap) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
-    res.json(snap);
+    // From this process's view of the hall, serialised once per seq (queries/hall-views.ts).
+    res.type('application/json').send(await views.snapshotJson(hallId, { fresh: true }));
   });
   return r;
 }

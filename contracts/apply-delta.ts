@@ -1,15 +1,14 @@
-// Relative, not @contracts: tests/e2e/wall-sync.test.ts runs this file on the server side's
-// TypeScript project, which has no @contracts alias.
-import type { HallSnapshot } from '../../../contracts/hall.ts';
-import type { DomainEvent, HallDelta } from '../../../contracts/socket.ts';
+// Shared by the wall (dashboard/src/live/hall-sync.ts) and each server process's hall views
+// (server/queries/hall-views.ts): one set of delta rules on both sides of the socket.
+import type { HallSnapshot } from './hall.ts';
+import type { DomainEvent, HallDelta } from './socket.ts';
 
 /**
  * Applies one `hall:delta` to a hall snapshot. Pure and Vue-free so the
  * sequencing rules (DESIGN.md principle 2: every event carries the hall's
  * `seq`) can be tested without a browser or a socket.
  *
- * Only type imports from contracts: they are erased, so the bundle carries no
- * zod and the root vitest config needs no `@contracts` alias.
+ * Only type imports: they are erased, so the bundle carries no zod.
  *
  * The live wall: every queue event is applied so that the wall equals a
  * fresh snapshot taken at the same seq in everything a delta determines:
