@@ -261,7 +261,14 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     closers.push(() => revocation!.close());
     // Session look-ups from memory; any process's change → NOTIFY session_changed → dropped here.
     const sessions = createSessionCache({ db, count: (result) => metrics.sessionLookups.inc({ result }) });
-    const sessionInvalidation = await startSessionInvalidation({ db, cache: sessions, logger });
+    // Set once Socket.IO runs (below): a notice also closes the session's open sockets at once.
+    let socketsOfSession: (key: string) => void = () => undefined;
+    const sessionInvalidation = await startSessionInvalidation({
+      db,
+      cache: sessions,
+      logger,
+      onNotice: (key) => socketsOfSession(key),
+    });
     closers.push(() => sessionInvalidation.close());
     // Hall snapshots from memory, fed by every process's commits through NOTIFY hall_feed (migration 016).
     // Set once the simulator runs (below): the walls of the halls it drives show its pace.
@@ -363,6 +370,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       await new Promise<void>((resolve, reject) => {
         http.once('error', (e: NodeJS.ErrnoException) =>
           reject(
+    socketsOfSession = (key) => realtime.sessionChanged(key);
             e.code === 'EADDRINUSE'
               ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
               : e,

@@ -20,12 +20,17 @@ export async function startSessionInvalidation(o: {
   db: Db;
   cache: SessionCache;
   logger: Logger;
+  /** After the cache dropped `key` (a token hash or `user:<id>`): open sockets of it are checked at once. */
+  onNotice?: (key: string) => void;
   heartbeatMs?: number;
   retryMs?: number;
 }): Promise<SessionInvalidation> {
   const log = o.logger.child({ module: 'session-invalidation' });
   const listener = await listenSessionChanges(o.db, {
-    onNotice: (key) => o.cache.forget(key),
+    onNotice: (key) => {
+      o.cache.forget(key);
+      o.onNotice?.(key);
+    },
     onListening: () => o.cache.setListening(true),
     onLost: () => o.cache.setListening(false),
     log,

@@ -215,8 +215,9 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
    * session was revoked (logout, secadmin), expired or went idle is told
    * `session:ended` and closed. A connected screen counts as use.
    */
-  async function sweepSessions(): Promise<number> {
-    const sockets = [...io.of('/').sockets.values()];
+  async function sweepSessions(only?: (s: HallSocket) => boolean): Promise<number> {
+    const sockets = [...io.of('/').sockets.values()].filter((s) => !only || only(s));
+    if (sockets.length === 0) return 0;
     const live = await liveSessions(deps.db, [...new Set(sockets.map((s) => s.data.tokenHash))], deps.clock.now());
     let closed = 0;
     for (const s of sockets) {
@@ -238,7 +239,17 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
 
   return {
     io,
-    sweepSessions,
+    sweepSessions: () => sweepSessions(),
+    /**
+     * A session notice (NOTIFY session_changed, any process): the sockets of that session, or of
+     * that user, are checked now rather than at the minute's sweep — a logout closes them at once.
+     */
+    sessionChanged(key: string) {
+      const userId = key.startsWith('user:') ? Number(key.slice(5)) : null;
+      sweepSessions((s) => (userId !== null ? s.data.user?.userId === userId : s.data.tokenHash === key)).catch(
+        (err: unknown) => deps.logger.warn({ err }, 'socket session check failed'),
+      );
+    },
     stop() {
       clearInterval(sweepTimer);
       admission.close();
