@@ -157,6 +157,8 @@ export const configSchema = z.object({
   SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** `hall:join` + `hall:resync` one socket may send per second, after a burst of ten seconds' worth; more get HALL_ERR_RATE_LIMITED. */
   SOCKET_JOINS_PER_SEC: z.coerce.number().min(0.1).max(100_000).default(2),
+  /** Leadership reads: callers with the same scope asking the same question within this many ms share one answer; 0 = every call computes (docs/scaling.md). */
+  READ_SHARE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Server processes sharing HTTP_PORT (docs/scaling.md): 1 = one process; 0 = one per core. */
   WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   MAX_PACKET_BYTES: z.coerce

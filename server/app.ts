@@ -331,7 +331,16 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         sessions,
         views,
         halls,
-        readModels: createReadModels({ db, analytics: analytics.client, clock, config, queue, logger }),
+        readModels: createReadModels({
+          db,
+          analytics: analytics.client,
+          clock,
+          config,
+          queue,
+          logger,
+          shareMs: config.READ_SHARE_MS,
+          countShared: (result) => metrics.sharedReads.inc({ result }),
+        }),
         readiness: async () => ({
           ready,
           db: await db.query('SELECT 1').then(

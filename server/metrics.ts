@@ -59,6 +59,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    sharedReads: new Counter({
+      name: 'hall_shared_reads_total',
+      help: 'Leadership reads by whether they ran (miss), joined one running (shared) or took a recent answer (hit)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     socketRefusals: new Counter({
       name: 'hall_socket_admission_refusals_total',
       help: 'Socket handshakes and joins turned away to come back later: busy (admission rate), token_cap (too many sockets on one session), join_flood (too many joins on one socket)',

@@ -28,6 +28,7 @@ import { loadReviewScores, type ReviewScoresQuery } from './review-scores.ts';
 import { loadRanking, type RankingQuery } from './screen-ranking.ts';
 import { loadTrend, type TrendQuery } from './screen-trend.ts';
 import { loadServiceEfficiency, type EfficiencyQuery } from './service-efficiency.ts';
+import { createSharedReads } from './shared-reads.ts';
 
 export type { ReadModelDeps } from './read-model-deps.ts';
 
@@ -56,19 +57,42 @@ export interface ReadModels {
   hallIndicators(hallId: string, q: IndicatorPeriodQuery): Promise<IndicatorValuesResponse>;
 }
 
-export function createReadModels(deps: ReadModelDeps): ReadModels {
+/**
+ * Callers with the same scope asking the same question within `shareMs` share one answer
+ * (shared-reads.ts; READ_SHARE_MS, docs/scaling.md): the leaders' 9:00 is one query per scope.
+ */
+export function createReadModels(
+  deps: ReadModelDeps & { shareMs?: number; countShared?: (r: 'hit' | 'shared' | 'miss') => void },
+): ReadModels {
+  const shareMs = deps.shareMs ?? 10_000;
+  const shared = createSharedReads({
+    ttlMs: shareMs,
+    max: 2_000,
+    ...(deps.countShared ? { count: deps.countShared } : {}),
+  });
+  /** The scope a caller's answer depends on: role and bindings, not the person. */
+  const scopeKey = (u: StaffPrincipal) => `${u.role}|${u.hallId ?? ''}|${u.regionCode ?? ''}|${u.departmentId ?? ''}`;
+  const byUser =
+    <Q, R>(name: string, load: (deps: ReadModelDeps, user: StaffPrincipal, q: Q) => Promise<R>) =>
+    (user: StaffPrincipal, q: Q): Promise<R> =>
+      shareMs > 0
+        ? shared.share(`${name}|${scopeKey(user)}|${JSON.stringify(q)}`, () => load(deps, user, q))
+        : load(deps, user, q);
   return {
-    trend: (user, q) => loadTrend(deps, user, q),
-    ranking: (user, q) => loadRanking(deps, user, q),
-    regions: (user, q) => loadRegionRollup(deps, user, q),
-    forecast: (user, q) => loadHallForecast(deps, user, q),
-    map: (user, q) => loadRegionMap(deps, user, q),
-    efficiency: (user, q) => loadServiceEfficiency(deps, user, q),
-    caseTrend: (user, q) => loadCaseTrend(deps, user, q),
-    reviewScores: (user, q) => loadReviewScores(deps, user, q),
-    multipleVisits: (user, q) => loadMultipleVisits(deps, user, q),
+    trend: byUser('trend', loadTrend),
+    ranking: byUser('ranking', loadRanking),
+    regions: byUser('regions', loadRegionRollup),
+    forecast: byUser('forecast', loadHallForecast),
+    map: byUser('map', loadRegionMap),
+    efficiency: byUser('efficiency', loadServiceEfficiency),
+    caseTrend: byUser('caseTrend', loadCaseTrend),
+    reviewScores: byUser('reviewScores', loadReviewScores),
+    multipleVisits: byUser('multipleVisits', loadMultipleVisits),
     indicatorCatalog,
-    indicatorValues: (user, q) => loadIndicatorValues(deps, user, q),
-    hallIndicators: (hallId, q) => loadHallIndicators(deps, hallId, q),
+    indicatorValues: byUser('indicatorValues', loadIndicatorValues),
+    hallIndicators: (hallId, q) =>
+      shareMs > 0
+        ? shared.share(`hallIndicators|${hallId}|${JSON.stringify(q)}`, () => loadHallIndicators(deps, hallId, q))
+        : loadHallIndicators(deps, hallId, q),
   };
 }

@@ -55,6 +55,9 @@ export async function startStack(
     HTTP_HOST: '127.0.0.1',
     MQTT_HOST: '127.0.0.1',
     DEMO_HISTORY_DAYS: '0',
+    // Tests read, change and read again within seconds: shared leadership answers (READ_SHARE_MS) would
+    // hide the change. tests/e2e/read-path.test.ts passes it to test the sharing itself.
+    READ_SHARE_MS: '0',
     ...env,
   };
   const logs: string[] = [];

@@ -19,6 +19,8 @@ describe('leadership periods (hall days in Asia/Shanghai)', () => {
     expect(hallDayStart(new Date('2026-03-09T18:00:00Z')).toISOString()).toBe('2026-03-09T16:00:00.000Z');
     expect(hallDate(new Date('2026-03-09T18:00:00Z'))).toBe('2026-03-10');
     expect(periodOf('today', now)).toEqual({ from: '2026-03-09T16:00:00.000Z', to: now.toISOString(), bucket: 'hour' });
+    // "Now" ends on a whole 10 s, so leaders opening the screen together ask the same question.
+    expect(periodOf('today', new Date('2026-03-10T01:30:07.456Z')).to).toBe('2026-03-10T01:30:00.000Z');
   });
 
   it('7 and 30 days are whole hall days up to now', () => {

@@ -32,12 +32,20 @@ export function dateStart(ymd: string): Date | null {
   return Number.isFinite(t) ? new Date(t) : null;
 }
 
+/**
+ * "Now" as the screens send it: the last whole PERIOD_END_STEP_MS. Leaders who open the screen
+ * at 9:00 together then ask the same question, and the server answers it once
+ * (server/queries/shared-reads.ts) instead of once per leader.
+ */
+export const PERIOD_END_STEP_MS = 10_000;
+
 /** Today: hall day so far, by hour (004 常态化监测 real time); 7 and 30 days: whole hall days up to now, by day. */
 export function periodOf(preset: PeriodPreset, now: Date = new Date()): Period {
   const days = preset === 'today' ? 0 : preset === '7d' ? 6 : 29;
+  const end = new Date(Math.floor(now.getTime() / PERIOD_END_STEP_MS) * PERIOD_END_STEP_MS);
   return {
     from: hallDayStart(now, -days).toISOString(),
-    to: now.toISOString(),
+    to: end.toISOString(),
     bucket: preset === 'today' ? 'hour' : 'day',
   };
 }
