@@ -288,15 +288,17 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     const hallFeed = await listenHallFeed(db, {
       onNotice: (n) => {
         if (n.kind === 'changed' && n.table === 'halls') halls.invalidate();
+        queue.hallChanged(n.kind === 'event' ? n.event.hallId : n.hallId);
         views.notice(n);
       },
       onListening: (reconnect) => {
+        queue.feedLive(true);
         if (reconnect) {
           halls.invalidate();
           views.feedResumed();
         }
       },
-      onLost: () => undefined,
+      onLost: () => queue.feedLive(false),
       log: logger.child({ module: 'hall-feed' }),
     });
     closers.push(() => hallFeed.close());
@@ -368,6 +370,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
         joinsPerSec: config.SOCKET_JOINS_PER_SEC,
       },
     });
+    socketsOfSession = (key) => realtime.sessionChanged(key);
     watched = (hallId) => (realtime.io.of('/').adapter.rooms.get(`hall:${hallId}`)?.size ?? 0) > 0;
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
@@ -379,7 +382,6 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       await new Promise<void>((resolve, reject) => {
         http.once('error', (e: NodeJS.ErrnoException) =>
           reject(
-    socketsOfSession = (key) => realtime.sessionChanged(key);
             e.code === 'EADDRINUSE'
               ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
               : e,

@@ -107,12 +107,23 @@ export interface QueueService {
   onCommitted(fn: (c: QueueCommitted) => void): void;
   /** Drops what this process keeps of a hall (after a configuration change made here). */
   invalidate(hallId: string): void;
+  /**
+   * The hall feed (NOTIFY hall_feed) says the hall changed: the next `view` checks the stored
+   * version again. While the feed is live and says nothing, `view` answers from memory without a
+   * query (the console, the citizen's ticket page; docs/scaling.md).
+   */
+  hallChanged(hallId: string): void;
+  /** The feed is listening (true) or was lost (false: every view checks the version until it is back). */
+  feedLive(live: boolean): void;
 }
 
 export function createQueueService(deps: QueueServiceDeps): QueueService {
   const cache = new Map<string, Cached>();
   const ensured = new Set<string>();
   const listeners: ((c: QueueCommitted) => void)[] = [];
+  /** Halls whose cached view the feed has said nothing against since it was checked. */
+  const trusted = new Set<string>();
+  let feed = false;
 
   async function ensure(hallId: string, now: Date): Promise<void> {
     if (ensured.has(hallId)) return;
@@ -329,9 +340,12 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
   async function view(hallId: string): Promise<QueueView> {
     const now = deps.clock.now();
     await ensure(hallId, now);
+    let c = cache.get(hallId);
+    if (c && feed && trusted.has(hallId)) return viewOf(c, now);
     const v = await queueStateVersion(deps.db, hallId);
     if (!v) throw new HallError('HALL_ERR_NOT_FOUND', `no hall ${hallId}`);
-    let c = cache.get(hallId);
+    // Trusted from here: a change after the version read sends a notice, which untrusts again.
+    trusted.add(hallId);
     if (!c || c.version !== v.version || c.loaded.version !== v.configVersion) {
       // One snapshot for the version, the configuration and the state, so they agree.
       const client = await deps.db.connect();
@@ -352,6 +366,10 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
         client.release();
       }
     }
+    return viewOf(c, now);
+  }
+
+  function viewOf(c: Cached, now: Date): QueueView {
     // A new hall day that no operation has started yet still shows as empty.
     const state = liveState(rollDay(c.state, now, c.loaded.config).state, now, c.loaded.config);
     return { state, config: c.loaded.config, hallName: c.loaded.hallName, version: c.version };
@@ -365,6 +383,14 @@ export function createQueueService(deps: QueueServiceDeps): QueueService {
     },
     invalidate(hallId) {
       cache.delete(hallId);
+      trusted.delete(hallId);
+    },
+    hallChanged(hallId) {
+      trusted.delete(hallId);
+    },
+    feedLive(live) {
+      feed = live;
+      trusted.clear();
     },
   };
 }

@@ -11,8 +11,8 @@
 --   event from the outbox;
 --   {"hallId","changed":"<table>"} when something a hall's snapshot shows
 --   changed without an event: its windows, queues, devices (added,
---   revoked, moved), the staff signed in at a window, the hall's name or
---   region. Device presence (online, last_seen_at) is an event already and
+--   revoked, moved), the staff signed in at a window, the hall's name,
+--   region or queue configuration version. Device presence (online, last_seen_at) is an event already and
 --   is not repeated here.
 CREATE OR REPLACE FUNCTION notify_hall_event() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -59,8 +59,11 @@ $$;
 
 -- halls.seq moves with every event: only the columns a snapshot shows.
 DROP TRIGGER IF EXISTS halls_feed ON halls;
-CREATE TRIGGER halls_feed AFTER UPDATE OF name, region_code ON halls
-  FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.region_code IS DISTINCT FROM NEW.region_code)
+-- config_version: a queue configuration change (items, periods, …) that every process's queue
+-- service must reload (server/commands/hall-config).
+CREATE TRIGGER halls_feed AFTER UPDATE OF name, region_code, config_version ON halls
+  FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.region_code IS DISTINCT FROM NEW.region_code
+    OR OLD.config_version IS DISTINCT FROM NEW.config_version)
   EXECUTE FUNCTION notify_hall_changed();
 DROP TRIGGER IF EXISTS halls_added_feed ON halls;
 CREATE TRIGGER halls_added_feed AFTER INSERT ON halls FOR EACH ROW EXECUTE FUNCTION notify_hall_changed();
