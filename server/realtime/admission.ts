@@ -21,7 +21,7 @@ export function createAdmission(o: {
   maxLagMs: number;
   now?: () => number;
   random?: () => number;
-  /** Event-loop delay in ms; default from perf_hooks, sampled over the last 500 ms. */
+  /** Event-loop delay in ms; default from perf_hooks: the 75th percentile of the last 500 ms. */
   lagMs?: () => number;
 }): Admission {
   const now = o.now ?? (() => performance.now());
@@ -34,8 +34,10 @@ export function createAdmission(o: {
   if (!o.lagMs) {
     hist = monitorEventLoopDelay({ resolution: 20 });
     hist.enable();
+    // The 75th percentile over the last half second: a storm keeps the loop behind, while one
+    // long task (a password hash, a large answer) is a single sample and must not turn clients away.
     timer = setInterval(() => {
-      lag = hist!.max / 1e6;
+      lag = hist!.percentile(75) / 1e6;
       hist!.reset();
     }, 500);
     timer.unref();
