@@ -39,7 +39,6 @@ import { startSessionInvalidation } from './session-invalidation.ts';
 import { createRealtime } from './realtime/socket-server.ts';
 import { attachRedisAdapter } from './realtime/redis-adapter.ts';
 import { queueEffects } from './realtime/queue-effects.ts';
-import { setupWorker } from '@socket.io/sticky';
 import type { HallIo } from './realtime/socket-server.ts';
 import { createQueueService, type QueueService } from './commands/queue-service.ts';
 
@@ -67,8 +66,8 @@ export interface AppOptions {
    * have one owner — embedded PostgreSQL, migrations, the embedded broker and the device ingest,
    * chDB and the relay, the simulator, housekeeping — and serves HTTP and sockets like the rest; a
    * web process serves HTTP and sockets only, on the owner's database and broker, and reads
-   * ClickHouse through the owner. Connections come from the primary (@socket.io/sticky), so no
-   * process listens on HTTP_PORT itself.
+   * ClickHouse through the owner. All listen on HTTP_PORT (the cluster shares it); Socket.IO is
+   * WebSocket-only, so no request needs a particular process.
    */
   cluster?: { role: 'owner' } | { role: 'web'; owner: OwnerInfo; channel: ClusterChannel };
   /** For the owner: where the other processes' ClickHouse reads arrive. */
@@ -363,6 +362,8 @@ export async function createApplication(opts: AppOptions): Promise<App> {
       logger,
       views,
       halls,
+      // Polling would need every request of a Socket.IO session on one process (docs/scaling.md).
+      websocketOnly: !!opts.cluster,
       limits: {
         admitPerSec: config.SOCKET_ADMIT_PER_SEC,
         maxLagMs: config.SOCKET_ADMIT_MAX_LAG_MS,
@@ -374,21 +375,17 @@ export async function createApplication(opts: AppOptions): Promise<App> {
     watched = (hallId) => (realtime.io.of('/').adapter.rooms.get(`hall:${hallId}`)?.size ?? 0) > 0;
     if (config.REDIS_URL) closers.push(await attachRedisAdapter(realtime.io, config.REDIS_URL));
     queue.onCommitted(queueEffects({ mqtt: client, publish: (e) => realtime.publish(e), metrics }));
-    if (opts.cluster) {
-      // Connections arrive from the primary, which holds HTTP_PORT (@socket.io/sticky: a polling
-      // client's requests all reach the process that holds its Socket.IO session).
-      setupWorker(realtime.io);
-    } else
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', (e: NodeJS.ErrnoException) =>
-          reject(
-            e.code === 'EADDRINUSE'
-              ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
-              : e,
-          ),
-        );
-        http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
-      });
+    // With WORKERS > 1 every worker listens on HTTP_PORT and the cluster primary shares the port.
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          e.code === 'EADDRINUSE'
+            ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
+            : e,
+        ),
+      );
+      http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
+    });
     closers.push(
       () =>
         new Promise<void>((r) => {
@@ -397,7 +394,7 @@ export async function createApplication(opts: AppOptions): Promise<App> {
           http.closeAllConnections?.();
         }),
     );
-    const httpPort = opts.cluster ? config.HTTP_PORT : (http.address() as { port: number }).port;
+    const httpPort = (http.address() as { port: number }).port;
 
     // ── Ingest ── (last to close before the HTTP side: drain what was taken in). Devices talk to
     // the owner's broker; with several processes the owner takes their messages in.

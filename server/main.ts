@@ -21,11 +21,6 @@ try {
 }
 const logger = createLogger(config.LOG_LEVEL);
 const workers = config.WORKERS === 0 ? availableParallelism() : config.WORKERS;
-if (workers > 1 && config.HTTPS === 'on') {
-  // The primary reads the first bytes of each connection to pick the worker: it cannot under TLS.
-  process.stderr.write('HALL_ERR_CONFIG: WORKERS > 1 needs HTTPS=off (terminate TLS in front, docs/scaling.md)\n');
-  process.exit(2);
-}
 const role = process.env.HALL_ROLE === 'owner' || process.env.HALL_ROLE === 'web' ? process.env.HALL_ROLE : null;
 
 if (workers > 1 && cluster.isPrimary) {

@@ -1,18 +1,18 @@
 import cluster, { type Worker } from 'node:cluster';
-import { createServer } from 'node:http';
-import { setupMaster } from '@socket.io/sticky';
 import type { Config } from '../../contracts/index.ts';
 import type { OwnerInfo } from '../app.ts';
 import type { Logger } from '../logger.ts';
 
 /**
  * Several server processes on one box (WORKERS, docs/scaling.md, ADR 0012).
- * This process holds HTTP_PORT and hands each connection to a worker
- * (@socket.io/sticky: a Socket.IO polling session's requests all reach the
- * worker that holds it; everything else goes round robin). It runs no
- * product code itself: it starts the owner, waits until it is ready, starts
- * the web workers with what the owner started, carries the web workers'
- * ClickHouse reads to the owner, and restarts a web worker that dies. When
+ * Every worker listens on HTTP_PORT; Node's cluster module hands each new
+ * connection to the next worker that listens (round robin), and a
+ * keep-alive connection stays with its worker. Socket.IO is WebSocket-only
+ * in this mode, so no request of a socket ever needs a particular worker.
+ * This process runs no product code: it starts the owner, waits until it
+ * is ready, starts the web workers with what the owner started, carries the
+ * web workers' ClickHouse reads to the owner, and restarts a web worker that
+ * dies (connections go to the others meanwhile). When
  * the owner dies (it holds the embedded database and the broker), the whole
  * group stops with a non-zero code so the supervisor (systemd, the container
  * runtime) starts it again.
@@ -22,8 +22,7 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
   const env = (role: 'owner' | 'web') => ({ HALL_ROLE: role });
   let stopping = false;
 
-  // @socket.io/sticky passes each connection's first bytes as a Buffer: JSON would mangle it.
-  cluster.setupPrimary({ serialization: 'advanced' });
+  cluster.schedulingPolicy = cluster.SCHED_RR;
   const owner = cluster.fork(env('owner'));
   const info = await new Promise<OwnerInfo>((resolve, reject) => {
     owner.on('message', (m: { t?: string; info?: OwnerInfo }) => {
@@ -76,20 +75,6 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
     });
   });
 
-  const http = createServer();
-  // Round robin, not least-connection: the counts least-connection goes by arrive from the workers
-  // after each handshake, so a storm of simultaneous connections would all land on one worker.
-  setupMaster(http, { loadBalancingMethod: 'round-robin' });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new Error(`HTTP_PORT ${config.HTTP_PORT} is in use: set HTTP_PORT to a free port`)
-          : e,
-      ),
-    );
-    http.listen(config.HTTP_PORT, config.HTTP_HOST, resolve);
-  });
   log.info({ workers, httpPort: config.HTTP_PORT }, `open http://localhost:${config.HTTP_PORT}`);
 
   // Graceful stop: the web processes first (they hold sockets), then the owner (it drains the
@@ -99,7 +84,6 @@ export async function runPrimary(config: Config, logger: Logger, workers: number
       if (stopping) return;
       stopping = true;
       log.info({ sig }, 'shutting down all processes');
-      http.close();
       const force = setTimeout(() => process.exit(1), 30_000);
       force.unref();
       const webs = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w !== owner);

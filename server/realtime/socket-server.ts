@@ -44,6 +44,8 @@ export interface RealtimeDeps {
   views: HallViews;
   /** Halls and regions in memory, for the room scope check. */
   halls: HallDirectory;
+  /** Several processes share the port (WORKERS): no long-polling, whose requests must reach one process. */
+  websocketOnly?: boolean;
   /** Storm admission and per-session limits (contracts/config.ts SOCKET_*). */
   limits?: { admitPerSec: number; maxLagMs: number; socketsPerSession: number; joinsPerSec: number };
 }
@@ -57,6 +59,7 @@ export interface RealtimeDeps {
 export function createRealtime(http: HttpServer, deps: RealtimeDeps) {
   const io: HallIo = new Server(http, {
     serveClient: false,
+    ...(deps.websocketOnly ? { transports: ['websocket' as const] } : {}),
     maxHttpBufferSize: 16 * 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,

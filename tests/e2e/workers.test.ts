@@ -14,7 +14,7 @@ import { spawnServer, type ServerProcess } from '../helpers/process.ts';
 
 /**
  * WORKERS=2 on the embedded defaults (docs/scaling.md): one owner process (database, broker,
- * ingest, chDB) and one web process behind the primary's sticky balancer. A ticket taken over
+ * ingest, chDB) and one web process, sharing the port through the cluster primary. A ticket taken over
  * MQTT (the owner's ingest) reaches every wall in seq order whichever process holds its socket,
  * every wall equals a fresh snapshot read from PostgreSQL, ClickHouse answers through the owner,
  * and when the web process is killed its walls reconnect and are exact again.
@@ -109,6 +109,8 @@ describe('several server processes on one box', () => {
 
   beforeAll(async () => {
     srv = await spawnServer({ WORKERS: '2', TOTP_REQUIRED_ROLES: 'none', DEMO_HISTORY_DAYS: '0' });
+    // /readyz answers once the owner listens; the web process starts listening a moment later.
+    await until(() => srv.output.join('').includes('"workers":2'), 60_000);
     const meta = JSON.parse(await readFile(path.join(srv.dataDir, 'postgres.json'), 'utf8')) as {
       port: number;
       user?: string;
@@ -145,6 +147,8 @@ describe('several server processes on one box', () => {
     });
     for (let i = 0; i < 6; i++) openWall();
     await until(() => walls.every((w) => w.state !== null && w.state.devices.some((d) => d.id === 'tk-workers')));
+    // Both processes hold walls: each has its own engine, whose socket ids count up from …AAAA.
+    expect(walls.filter((w) => w.socket.id?.endsWith('AAAA')).length).toBe(2);
     let issued = 0;
     dev.on('message', () => issued++);
     try {
