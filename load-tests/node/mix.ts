@@ -337,10 +337,13 @@ function stateOf(body: unknown): WindowState | null {
  * the hall list only on the first load.
  */
 export function leaderPage(now: Date, first: boolean): [string, string][] {
-  const to = now.toISOString();
+  // The screen ends its period on a whole 10 s (dashboard/src/components/leader/period.ts), so
+  // leaders opening it together ask the server the same question.
+  const end = new Date(Math.floor(now.getTime() / 10_000) * 10_000);
+  const to = end.toISOString();
   const dayStart = Math.floor((now.getTime() + HALL_OFFSET_MS) / DAY_MS) * DAY_MS - HALL_OFFSET_MS;
   const from = new Date(dayStart - 6 * DAY_MS).toISOString();
-  const visitsFrom = new Date(now.getTime() - 30 * DAY_MS).toISOString();
+  const visitsFrom = new Date(end.getTime() - 30 * DAY_MS).toISOString();
   const q = (o: Record<string, string>) => `?${new URLSearchParams(o).toString()}`;
   const range = { from, to };
   const out: [string, string][] = [];
